@@ -1,0 +1,63 @@
+package io.switchboard.store;
+
+import io.switchboard.store.db.Database;
+import io.switchboard.store.db.Sql;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads of messages and pending events; every write goes through the {@code WriteBatcher}. */
+public final class Messages {
+    public static final String COLUMNS = "id, project_id, number, direction, peer, shard, priority, type, body, status_rank, "
+            + "network_id, error, hook_state, created_at, sent_at, delivered_at, read_at, failed_at";
+    private final Database database;
+
+    public Messages(Database database) {
+        this.database = database;
+    }
+
+    /** The message, if it belongs to the project: another project's id reads as absent. */
+    public Optional<MessageRecord> find(String projectId, long id) {
+        return database.withConnection(c -> Sql.queryOne(c,
+                "SELECT " + COLUMNS + " FROM messages WHERE id = ? AND project_id = ?", Messages::map, id, projectId));
+    }
+
+    /** The number's outgoing messages not yet taken by the network, in the order they must go. */
+    public List<MessageRecord> queued(String number) {
+        return database.withConnection(c -> Sql.query(c,
+                "SELECT " + COLUMNS + " FROM messages WHERE number = ? AND status_rank = 0 AND direction = 'o' "
+                        + "ORDER BY priority, id", Messages::map, number));
+    }
+
+    /** Incoming messages whose Webhook call has not been taken yet, oldest first. */
+    public List<MessageRecord> pendingHooks() {
+        return database.withConnection(c -> Sql.query(c,
+                "SELECT " + COLUMNS + " FROM messages WHERE hook_state = 1 ORDER BY id", Messages::map));
+    }
+
+    public List<EventRecord> pendingEvents() {
+        return database.withConnection(c -> Sql.query(c,
+                "SELECT id, project_id, message_id, number, peer, status, error, occurred_at FROM events ORDER BY id",
+                row -> new EventRecord(row.getLong("id"), row.getString("project_id"), row.getLong("message_id"),
+                        row.getString("number"), row.getString("peer"),
+                        MessageStatus.valueOf(row.getString("status").toUpperCase(java.util.Locale.ROOT)),
+                        row.getString("error"), row.getLong("occurred_at"))));
+    }
+
+    public long count(String projectId) {
+        return database.withConnection(c -> Sql.queryOne(c, "SELECT COUNT(*) FROM messages WHERE project_id = ?",
+                row -> row.getLong(1), projectId)).orElse(0L);
+    }
+
+    private static MessageRecord map(ResultSet row) throws SQLException {
+        return new MessageRecord(row.getLong("id"), row.getString("project_id"), row.getString("number"),
+                Direction.of(row.getString("direction")), row.getString("peer"), row.getInt("shard"),
+                Priority.ofRank(row.getInt("priority")), row.getString("type"), row.getBytes("body"),
+                MessageStatus.ofRank(row.getInt("status_rank")), row.getString("network_id"), row.getString("error"),
+                row.getInt("hook_state") == 1,
+                new MessageRecord.Times(row.getLong("created_at"), Sql.nullableLong(row, "sent_at"),
+                        Sql.nullableLong(row, "delivered_at"), Sql.nullableLong(row, "read_at"),
+                        Sql.nullableLong(row, "failed_at")));
+    }
+}

@@ -1,0 +1,110 @@
+package io.switchboard.store.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * A connection pool on one of the supported databases, migrated to the current schema on open.
+ *
+ * <p>The embedded store is SQLite in WAL mode with {@code synchronous=NORMAL}: a commit is in the WAL file
+ * before it returns, so a committed write survives kill -9 of the node (only a power cut can take the last
+ * commits back). Writes go through one {@code WriteBatcher}, so SQLite's single writer is never contended.
+ */
+public final class Database implements AutoCloseable {
+    private final HikariDataSource pool;
+    private final Dialect dialect;
+
+    private Database(HikariDataSource pool, Dialect dialect) {
+        this.pool = pool;
+        this.dialect = dialect;
+    }
+
+    public static Database open(String jdbcUrl, String user, String password) {
+        Dialect dialect = Dialect.of(jdbcUrl);
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        if (user != null && !user.isEmpty()) config.setUsername(user);
+        if (password != null && !password.isEmpty()) config.setPassword(password);
+        config.setPoolName("store");
+        config.setMaximumPoolSize(8);
+        if (dialect == Dialect.SQLITE) {
+            config.addDataSourceProperty("journal_mode", "WAL");
+            config.addDataSourceProperty("synchronous", "NORMAL");
+            config.addDataSourceProperty("busy_timeout", "10000");
+        } else if (dialect == Dialect.MARIADB) {
+            // Bulk statements answer "success, no count" per row; the batcher needs each row's count.
+            config.addDataSourceProperty("useBulkStmts", "false");
+            config.addDataSourceProperty("useBulkStmtsForInserts", "false");
+        }
+        HikariDataSource pool = new HikariDataSource(config);
+        try {
+            Flyway.configure()
+                    .dataSource(pool)
+                    .placeholders(dialect.migrationPlaceholders())
+                    .load()
+                    .migrate();
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        return new Database(pool, dialect);
+    }
+
+    /** The embedded store in a data folder: one SQLite file, {@code DIR/switchboard.db}. */
+    public static Database embedded(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create data folder " + dataDir, e);
+        }
+        return open(embeddedUrl(dataDir), null, null);
+    }
+
+    public static String embeddedUrl(Path dataDir) {
+        return "jdbc:sqlite:" + dataDir.resolve("switchboard.db").toAbsolutePath();
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    public <T> T withConnection(Sql.Work<T> work) {
+        try (Connection connection = pool.getConnection()) {
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw new StoreException("database call failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs work in one transaction, committed if it returns and rolled back if it throws. */
+    public <T> T inTransaction(Sql.Work<T> work) {
+        return withConnection(connection -> {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

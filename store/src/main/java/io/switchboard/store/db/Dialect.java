@@ -1,0 +1,44 @@
+package io.switchboard.store.db;
+
+import java.util.Locale;
+import java.util.Map;
+
+/** What differs between the supported databases; everything else is plain, shared SQL. */
+public enum Dialect {
+    SQLITE("BLOB", "INSERT OR IGNORE INTO", ""),
+    POSTGRESQL("BYTEA", "INSERT INTO", " ON CONFLICT DO NOTHING"),
+    MARIADB("LONGBLOB", "INSERT IGNORE INTO", "");
+
+    private final String blobType;
+    private final String insertIgnorePrefix;
+    private final String insertIgnoreSuffix;
+
+    Dialect(String blobType, String insertIgnorePrefix, String insertIgnoreSuffix) {
+        this.blobType = blobType;
+        this.insertIgnorePrefix = insertIgnorePrefix;
+        this.insertIgnoreSuffix = insertIgnoreSuffix;
+    }
+
+    public static Dialect of(String jdbcUrl) {
+        String url = jdbcUrl.toLowerCase(Locale.ROOT);
+        if (url.startsWith("jdbc:sqlite:")) return SQLITE;
+        if (url.startsWith("jdbc:postgresql:")) return POSTGRESQL;
+        if (url.startsWith("jdbc:mariadb:") || url.startsWith("jdbc:mysql:")) return MARIADB;
+        throw new IllegalArgumentException("db-url: unsupported database '" + jdbcUrl
+                + "' (use jdbc:sqlite:, jdbc:postgresql: or jdbc:mariadb:/jdbc:mysql:)");
+    }
+
+    /** An INSERT that silently skips rows whose key already exists (for at-least-once input). */
+    public String insertIgnore(String tableAndColumns, String values) {
+        return insertIgnorePrefix + " " + tableAndColumns + " VALUES " + values + insertIgnoreSuffix;
+    }
+
+    /** Placeholders the shared migrations use for the few types that are spelled differently. */
+    public Map<String, String> migrationPlaceholders() {
+        return Map.of("blob", blobType);
+    }
+
+    public boolean embedded() {
+        return this == SQLITE;
+    }
+}

@@ -1,0 +1,25 @@
+package io.switchboard.store.write;
+
+import io.switchboard.store.EventRecord;
+import io.switchboard.store.MessageRecord;
+import io.switchboard.store.MessageStatus;
+
+/** One change to the store, applied by the {@link WriteBatcher} in a group commit with many others. */
+public sealed interface Write {
+
+    /** Stores a message; a second message with the same network id is skipped (result 0), for at-least-once input. */
+    record InsertMessage(MessageRecord message) implements Write {}
+
+    /**
+     * Moves a message to a higher status (result 1) or does nothing when it already is at or past it (result 0).
+     * The event, if any, is stored for the Event Webhook only when the change applied.
+     */
+    record ChangeStatus(long messageId, MessageStatus status, long at, String networkId, String error,
+                        EventRecord event) implements Write {}
+
+    /** The customer's Webhook took the incoming message. */
+    record HookDone(long messageId) implements Write {}
+
+    /** The customer's Event Webhook took the event. */
+    record EventDone(long eventId) implements Write {}
+}

@@ -1,0 +1,225 @@
+package io.switchboard.store.write;
+
+import io.switchboard.store.EventRecord;
+import io.switchboard.store.MessageRecord;
+import io.switchboard.store.MessageStatus;
+import io.switchboard.store.Messages;
+import io.switchboard.store.db.Database;
+import io.switchboard.store.db.Sql;
+import io.switchboard.store.db.StoreException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit: every write of the node goes through here, and one thread applies whatever has queued up in a
+ * single transaction. Callers get a future that completes only after the commit, which is what lets the API
+ * answer 202 after a durable write at thousands of messages a second. Writes submitted together always land in
+ * the same transaction (an instant reply and the Webhook call it answers, say).
+ *
+ * <p>Threads: callers only enqueue; the writer thread alone owns the connection and its prepared statements.
+ */
+public final class WriteBatcher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WriteBatcher.class);
+    private static final String INSERT_COLUMNS = "messages (" + Messages.COLUMNS + ")";
+
+    private record Group(List<Write> writes, CompletableFuture<int[]> done) {}
+
+    private final Database database;
+    private final int maxWritesPerCommit;
+    private final BlockingQueue<Group> queue = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private volatile boolean running = true;
+
+    // Owned by the writer thread.
+    private Connection connection;
+
+    public WriteBatcher(Database database, int maxWritesPerCommit) {
+        this.database = database;
+        this.maxWritesPerCommit = maxWritesPerCommit;
+        this.writer = Thread.ofPlatform().name("store-writer").daemon(true).start(this::run);
+    }
+
+    public CompletableFuture<int[]> submit(List<Write> writes) {
+        CompletableFuture<int[]> done = new CompletableFuture<>();
+        if (!running) {
+            done.completeExceptionally(new StoreException("the store is closing"));
+            return done;
+        }
+        queue.add(new Group(List.copyOf(writes), done));
+        return done;
+    }
+
+    public CompletableFuture<int[]> submit(Write write) {
+        return submit(List.of(write));
+    }
+
+    /** Writes waiting for the next commit, for metrics. */
+    public int backlog() {
+        return queue.size();
+    }
+
+    private void run() {
+        List<Group> batch = new ArrayList<>();
+        while (running || !queue.isEmpty()) {
+            try {
+                Group first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) continue;
+                batch.add(first);
+                int writes = first.writes().size();
+                Group next;
+                while (writes < maxWritesPerCommit && (next = queue.poll()) != null) {
+                    batch.add(next);
+                    writes += next.writes().size();
+                }
+                commit(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } finally {
+                batch.clear();
+            }
+        }
+        closeConnection();
+    }
+
+    private void commit(List<Group> batch) {
+        try {
+            Map<Write, Integer> results = apply(batch);
+            for (Group group : batch) {
+                int[] counts = new int[group.writes().size()];
+                for (int i = 0; i < counts.length; i++) counts[i] = results.getOrDefault(group.writes().get(i), 1);
+                group.done().complete(counts);
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.error("group commit of {} write groups failed: {}", batch.size(), e.getMessage());
+            closeConnection();
+            StoreException failure = new StoreException("the store did not take the write: " + e.getMessage(), e);
+            for (Group group : batch) group.done().completeExceptionally(failure);
+        }
+    }
+
+    private Map<Write, Integer> apply(List<Group> batch) throws SQLException {
+        if (connection == null) {
+            connection = database.dataSource().getConnection();
+            connection.setAutoCommit(false);
+        }
+        Statements statements = new Statements();
+        for (Group group : batch) for (Write write : group.writes()) statements.add(write);
+        try {
+            Map<Write, Integer> results = statements.execute(connection);
+            connection.commit();
+            return results;
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        }
+    }
+
+    /** The writes of one commit sorted by kind, applied kind by kind in an order that respects dependencies. */
+    private final class Statements {
+        private final List<Write.InsertMessage> inserts = new ArrayList<>();
+        private final Map<MessageStatus, List<Write.ChangeStatus>> changes = new EnumMap<>(MessageStatus.class);
+        private final List<Write.HookDone> hooksDone = new ArrayList<>();
+        private final List<Write.EventDone> eventsDone = new ArrayList<>();
+
+        void add(Write write) {
+            switch (write) {
+                case Write.InsertMessage insert -> inserts.add(insert);
+                case Write.ChangeStatus change -> changes.computeIfAbsent(change.status(), s -> new ArrayList<>()).add(change);
+                case Write.HookDone done -> hooksDone.add(done);
+                case Write.EventDone done -> eventsDone.add(done);
+            }
+        }
+
+        Map<Write, Integer> execute(Connection c) throws SQLException {
+            Map<Write, Integer> results = new java.util.IdentityHashMap<>();
+            if (!inserts.isEmpty()) {
+                String sql = database.dialect().insertIgnore(INSERT_COLUMNS, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                record(results, inserts, batch(c, sql, inserts, insert -> row(insert.message())));
+            }
+            List<EventRecord> events = new ArrayList<>();
+            for (var entry : changes.entrySet()) {
+                String sql = "UPDATE messages SET status_rank = ?, " + entry.getKey().timeColumn() + " = ?, network_id = COALESCE(?, network_id), "
+                        + "error = COALESCE(?, error) WHERE id = ? AND status_rank < ?";
+                List<Write.ChangeStatus> list = entry.getValue();
+                int[] counts = batch(c, sql, list, change -> new Object[] {change.status().rank(), change.at(),
+                        change.networkId(), change.error(), change.messageId(), change.status().rank()});
+                record(results, list, counts);
+                for (int i = 0; i < counts.length; i++) {
+                    if (counts[i] != 0 && list.get(i).event() != null) events.add(list.get(i).event());
+                }
+            }
+            if (!events.isEmpty()) {
+                batch(c, "INSERT INTO events (id, project_id, message_id, number, peer, status, error, occurred_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", events, e -> new Object[] {e.id(), e.projectId(),
+                        e.messageId(), e.number(), e.recipient(), e.status().label(), e.error(), e.occurredAt()});
+            }
+            if (!hooksDone.isEmpty()) {
+                record(results, hooksDone, batch(c, "UPDATE messages SET hook_state = 0 WHERE id = ?", hooksDone,
+                        done -> new Object[] {done.messageId()}));
+            }
+            if (!eventsDone.isEmpty()) {
+                record(results, eventsDone, batch(c, "DELETE FROM events WHERE id = ?", eventsDone,
+                        done -> new Object[] {done.eventId()}));
+            }
+            return results;
+        }
+    }
+
+    private static Object[] row(MessageRecord m) {
+        MessageRecord.Times t = m.times();
+        return new Object[] {m.id(), m.projectId(), m.number(), m.direction().code(), m.peer(), m.shard(),
+                m.priority().rank(), m.type(), m.sealedBody(), m.status().rank(), m.networkId(), m.error(),
+                m.hookPending() ? 1 : 0, t.created(), t.sent(), t.delivered(), t.read(), t.failed()};
+    }
+
+    private interface Binder<T> {
+        Object[] values(T item);
+    }
+
+    private static <T> int[] batch(Connection c, String sql, List<T> items, Binder<T> binder) throws SQLException {
+        try (PreparedStatement statement = c.prepareStatement(sql)) {
+            for (T item : items) {
+                Sql.bind(statement, binder.values(item));
+                statement.addBatch();
+            }
+            return statement.executeBatch();
+        }
+    }
+
+    private static void record(Map<Write, Integer> results, List<? extends Write> writes, int[] counts) {
+        for (int i = 0; i < counts.length; i++) results.put(writes.get(i), counts[i]);
+    }
+
+    private void closeConnection() {
+        if (connection == null) return;
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            LOG.debug("closing the writer's connection: {}", e.getMessage());
+        }
+        connection = null;
+    }
+
+    /** Commits what is queued, then stops. */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            writer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package io.switchboard.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.switchboard.store.crypto.DataKey;
+import io.switchboard.store.crypto.Tokens;
+import io.switchboard.store.crypto.Vault;
+import io.switchboard.store.db.Database;
+import io.switchboard.store.db.Sql;
+import io.switchboard.store.testing.TestStores;
+import io.switchboard.store.write.Write;
+import io.switchboard.store.write.WriteBatcher;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The store's contract, run against each real database: the embedded one, PostgreSQL and MariaDB. */
+class StoreSuiteTest {
+    @TempDir Path tempDir;
+    private final Vault vault = Vault.of(new byte[32]);
+
+    static java.util.stream.Stream<TestStores.Kind> kinds() {
+        return TestStores.kinds();
+    }
+
+    private interface StoreTest {
+        void run(Database database, WriteBatcher writer) throws Exception;
+    }
+
+    private void withStore(TestStores.Kind kind, StoreTest test) throws Exception {
+        try (TestStores.TestStore store = TestStores.open(kind, tempDir);
+             Database database = Database.open(store.url(), store.user(), store.password());
+             WriteBatcher writer = new WriteBatcher(database, 500)) {
+            test.run(database, writer);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void migrationsRunOnceAndReopeningKeepsData(TestStores.Kind kind) throws Exception {
+        try (TestStores.TestStore store = TestStores.open(kind, tempDir)) {
+            try (Database database = Database.open(store.url(), store.user(), store.password())) {
+                new Settings(database).put("marker", "kept");
+            }
+            try (Database database = Database.open(store.url(), store.user(), store.password())) {
+                assertThat(new Settings(database).get("marker")).contains("kept");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void projectIsFoundByItsTokenHashOnly(TestStores.Kind kind) throws Exception {
+        withStore(kind, (database, writer) -> {
+            Projects projects = new Projects(database);
+            String token = Tokens.newToken("sb_");
+            projects.create(new Project("p1", "Shop", "http://127.0.0.1:1/in", null, true, 1L), Tokens.hash(token));
+            assertThat(projects.byTokenHash(Tokens.hash(token))).map(Project::name).contains("Shop");
+            assertThat(projects.byTokenHash(Tokens.hash(token + "x"))).isEmpty();
+            String stored = database.withConnection(c -> Sql.queryOne(c, "SELECT token_hash FROM projects", r -> r.getString(1)))
+                    .orElseThrow();
+            assertThat(stored).isNotEqualTo(token).isEqualTo(Tokens.hash(token));
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void aNumberCanBelongToOneProjectOnly(TestStores.Kind kind) throws Exception {
+        withStore(kind, (database, writer) -> {
+            Numbers numbers = new Numbers(database);
+            byte[] key = vault.newWrappedDataKey("+919800000001");
+            assertThat(numbers.create(new BusinessNumber("+919800000001", "p1", 20, 1, true, key, 1L))).isPresent();
+            assertThat(numbers.create(new BusinessNumber("+919800000001", "p2", 20, 1, true, key, 1L))).isEmpty();
+            assertThat(numbers.find("+919800000001")).map(BusinessNumber::projectId).contains("p1");
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void bodiesAreEncryptedAtRestAndOpenWithTheNumbersKey(TestStores.Kind kind) throws Exception {
+        withStore(kind, (database, writer) -> {
+            DataKey key = vault.unwrap("+919800000001", vault.newWrappedDataKey("+919800000001"));
+            MessageRecord message = outgoing(key, Ids.next(), Priority.NORMAL, "{\"body\":\"secret offer 42\"}");
+            writer.submit(new Write.InsertMessage(message)).join();
+
+            MessageRecord stored = new Messages(database).find("p1", message.id()).orElseThrow();
+            assertThat(key.open(stored.id(), stored.sealedBody())).isEqualTo("{\"body\":\"secret offer 42\"}");
+            assertThat(new String(stored.sealedBody(), StandardCharsets.ISO_8859_1)).doesNotContain("secret offer");
+            assertThat(new Messages(database).find("another-project", message.id())).isEmpty();
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void statusesNeverGoBackwardsAndOnlyAppliedChangesMakeEvents(TestStores.Kind kind) throws Exception {
+        withStore(kind, (database, writer) -> {
+            DataKey key = vault.unwrap("+919800000001", vault.newWrappedDataKey("+919800000001"));
+            MessageRecord message = outgoing(key, Ids.next(), Priority.NORMAL, "{\"body\":\"hi\"}");
+            writer.submit(new Write.InsertMessage(message)).join();
+
+            int[] sent = writer.submit(change(message, MessageStatus.SENT, 10, "wamid.1")).join();
+            int[] read = writer.submit(change(message, MessageStatus.READ, 30, null)).join();
+            int[] lateDelivered = writer.submit(change(message, MessageStatus.DELIVERED, 20, null)).join();
+
+            assertThat(new int[] {sent[0], read[0], lateDelivered[0]}).containsExactly(1, 1, 0);
+            MessageRecord stored = new Messages(database).find("p1", message.id()).orElseThrow();
+            assertThat(stored.status()).isEqualTo(MessageStatus.READ);
+            assertThat(stored.networkId()).isEqualTo("wamid.1");
+            assertThat(stored.times().sent()).isEqualTo(10L);
+            assertThat(stored.times().read()).isEqualTo(30L);
+            assertThat(stored.times().delivered()).isNull();
+            assertThat(new Messages(database).pendingEvents()).extracting(EventRecord::status)
+                    .containsExactly(MessageStatus.SENT, MessageStatus.READ);
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void anIncomingMessageRedeliveredByTheNetworkIsStoredOnce(TestStores.Kind kind) throws Exception {
+        withStore(kind, (database, writer) -> {
+            DataKey key = vault.unwrap("+919800000001", vault.newWrappedDataKey("+919800000001"));
+            int[] first = writer.submit(new Write.InsertMessage(incoming(key, "net-1"))).join();
+            int[] again = writer.submit(new Write.InsertMessage(incoming(key, "net-1"))).join();
+            assertThat(first).containsExactly(1);
+            assertThat(again).containsExactly(0);
+            List<MessageRecord> pending = new Messages(database).pendingHooks();
+            assertThat(pending).hasSize(1);
+
+            writer.submit(new Write.HookDone(pending.getFirst().id())).join();
+            assertThat(new Messages(database).pendingHooks()).isEmpty();
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void queuedMessagesComeBackInPriorityThenArrivalOrder(TestStores.Kind kind) throws Exception {
+        withStore(kind, (database, writer) -> {
+            DataKey key = vault.unwrap("+919800000001", vault.newWrappedDataKey("+919800000001"));
+            List<Write> writes = new ArrayList<>();
+            List<Long> expected = new ArrayList<>();
+            long low = Ids.next(), normal1 = Ids.next(), urgent = Ids.next(), normal2 = Ids.next();
+            writes.add(new Write.InsertMessage(outgoing(key, low, Priority.LOW, "{}")));
+            writes.add(new Write.InsertMessage(outgoing(key, normal1, Priority.NORMAL, "{}")));
+            writes.add(new Write.InsertMessage(outgoing(key, urgent, Priority.URGENT, "{}")));
+            writes.add(new Write.InsertMessage(outgoing(key, normal2, Priority.NORMAL, "{}")));
+            writer.submit(writes).join();
+            expected.addAll(List.of(urgent, normal1, normal2, low));
+            assertThat(new Messages(database).queued("+919800000001")).extracting(MessageRecord::id)
+                    .containsExactlyElementsOf(expected);
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void concurrentWritersAllCommitThroughOneGroupCommit(TestStores.Kind kind) throws Exception {
+        withStore(kind, (database, writer) -> {
+            DataKey key = vault.unwrap("+919800000001", vault.newWrappedDataKey("+919800000001"));
+            List<CompletableFuture<int[]>> futures = new ArrayList<>();
+            for (int i = 0; i < 2_000; i++) {
+                futures.add(writer.submit(new Write.InsertMessage(outgoing(key, Ids.next(), Priority.NORMAL, "{}"))));
+            }
+            futures.forEach(CompletableFuture::join);
+            assertThat(new Messages(database).count("p1")).isEqualTo(2_000);
+        });
+    }
+
+    private static Write change(MessageRecord m, MessageStatus status, long at, String networkId) {
+        return new Write.ChangeStatus(m.id(), status, at, networkId, null,
+                new EventRecord(Ids.next(), "p1", m.id(), m.number(), m.peer(), status, null, at));
+    }
+
+    private static MessageRecord outgoing(DataKey key, long id, Priority priority, String body) {
+        return new MessageRecord(id, "p1", "+919800000001", Direction.OUT, "+15550000001", 0, priority, "text",
+                key.seal(id, body), MessageStatus.QUEUED, null, null, false, MessageRecord.Times.createdAt(1L));
+    }
+
+    private static MessageRecord incoming(DataKey key, String networkId) {
+        long id = Ids.next();
+        return new MessageRecord(id, "p1", "+919800000001", Direction.IN, "+15550000001", 0, Priority.NORMAL, "text",
+                key.seal(id, "{\"body\":\"hello\"}"), MessageStatus.QUEUED, networkId, null, true,
+                MessageRecord.Times.createdAt(1L));
+    }
+}
