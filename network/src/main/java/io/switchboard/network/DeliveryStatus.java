@@ -1,0 +1,3 @@
+package io.switchboard.network;
+
+public enum DeliveryStatus { DELIVERED, READ, FAILED }

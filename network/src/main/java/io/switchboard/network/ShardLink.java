@@ -1,0 +1,16 @@
+package io.switchboard.network;
+
+/** The node's connection to the network for one (number, shard). */
+public interface ShardLink extends AutoCloseable {
+    /** Thread-safe and non-blocking: the frame is queued and written by the link's writer. */
+    void send(long messageId, String to, String type, String payload);
+
+    /** The inbound item (INBOUND or STATUS) with this seq is durably stored; returns one credit. */
+    void ack(long seq);
+
+    boolean connected();
+
+    /** Stops reconnecting and closes the socket. */
+    @Override
+    void close();
+}

@@ -1,0 +1,22 @@
+package io.switchboard.network;
+
+/** Called on the link's reader thread; implementations must not block long. */
+public interface ShardLinkListener {
+    /** After LOGIN_OK, also after every reconnect. */
+    void onConnected();
+
+    /** An established connection ended; the link reconnects by itself unless fenced or closed. */
+    void onDisconnected(String reason);
+
+    /** A newer epoch took over this (number, shard), or the login was refused; the link stops for good. */
+    void onFenced(String reason);
+
+    void onSent(long messageId, String networkMessageId, long atMillis);
+
+    void onSendRejected(long messageId, String code, String reason);
+
+    /** {@code error} is null unless the status is FAILED. */
+    void onStatus(long seq, long messageId, String recipient, DeliveryStatus status, long atMillis, String error);
+
+    void onInbound(long seq, InboundMessage message);
+}

@@ -1,0 +1,249 @@
+package io.switchboard.network;
+
+import io.switchboard.network.protocol.Frame;
+import io.switchboard.network.protocol.FrameCodec;
+import io.switchboard.network.protocol.FrameReader;
+import io.switchboard.network.protocol.FrameWriter;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ProtocolException;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link ShardLink} over the Switchboard wire protocol. One background thread connects, logs in and reads; a
+ * second one per connection writes. ACKs queue in memory across reconnects and go out after the next login; SENDs
+ * that had not gone out when a connection broke are dropped at the next login, because the node re-sends every
+ * message that never got SENT from {@link ShardLinkListener#onConnected} (the network redelivers unacked items).
+ */
+public final class SimLink implements ShardLink {
+    private static final Logger log = LoggerFactory.getLogger(SimLink.class);
+    private static final long MIN_BACKOFF_MS = 100, MAX_BACKOFF_MS = 5_000;
+    private static final int MAX_BATCH = 4_096;
+
+    private final LinkTarget target;
+    private final ShardLinkListener listener;
+    private final long heartbeatNanos;
+    private final LinkedBlockingQueue<Frame> outbox = new LinkedBlockingQueue<>();
+    private final Thread runner;
+    private volatile boolean closed;
+    private volatile boolean connected;
+    private volatile Socket socket;
+
+    private SimLink(LinkTarget target, ShardLinkListener listener, Duration heartbeat) {
+        if (heartbeat.isNegative() || heartbeat.isZero()) {
+            throw new IllegalArgumentException("heartbeat must be positive");
+        }
+        this.target = target;
+        this.listener = listener;
+        this.heartbeatNanos = heartbeat.toNanos();
+        this.runner = Thread.ofPlatform().daemon().name(name("reader")).unstarted(this::run);
+    }
+
+    /** Returns at once; connects in the background and keeps reconnecting until fenced or closed. */
+    public static SimLink open(LinkTarget target, ShardLinkListener listener, Duration heartbeat) {
+        SimLink link = new SimLink(target, listener, heartbeat);
+        link.runner.start();
+        return link;
+    }
+
+    @Override
+    public void send(long messageId, String to, String type, String payload) {
+        int bytes = FrameCodec.utfLength(payload);
+        if (bytes > FrameCodec.MAX_STRING_BYTES) {
+            throw new IllegalArgumentException("payload too large: " + bytes + " bytes");
+        }
+        outbox.add(new Frame.Send(messageId, to, type, payload));
+    }
+
+    @Override
+    public void ack(long seq) {
+        outbox.add(new Frame.Ack(seq));
+    }
+
+    @Override
+    public boolean connected() {
+        return connected;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        closeQuietly(socket);
+        runner.interrupt();
+    }
+
+    private String name(String role) {
+        return "link-" + target.number() + "-" + target.shard() + "-" + role;
+    }
+
+    private void run() {
+        long backoff = MIN_BACKOFF_MS;
+        while (!closed) {
+            Outcome outcome = connectOnce();
+            if (outcome.established()) {
+                backoff = MIN_BACKOFF_MS;
+            }
+            if (outcome.terminal() || closed) {
+                return;
+            }
+            if (outcome.established()) {
+                listener.onDisconnected(outcome.reason());
+            } else {
+                log.debug("{}: connect failed: {}", name("reader"), outcome.reason());
+            }
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException e) {
+                return;
+            }
+            backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+        }
+    }
+
+    private record Outcome(boolean established, boolean terminal, String reason) {}
+
+    private Outcome connectOnce() {
+        boolean established = false;
+        Thread writer = null;
+        try (Socket s = new Socket()) {
+            socket = s;
+            if (closed) {
+                return new Outcome(false, true, "closed");
+            }
+            int deadMillis = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(3 * heartbeatNanos));
+            s.connect(new InetSocketAddress(target.host(), target.port()), Math.max(1_000, deadMillis));
+            s.setTcpNoDelay(true);
+            // No byte for 3 heartbeats means the connection is dead; the network answers every PING.
+            s.setSoTimeout(deadMillis);
+            FrameReader in = new FrameReader(new BufferedInputStream(s.getInputStream(), 64 * 1024));
+            FrameWriter out = new FrameWriter(new BufferedOutputStream(s.getOutputStream(), 64 * 1024));
+            out.write(new Frame.Login(target.number(), target.shard(), target.shardCount(), target.epoch(),
+                    target.window()));
+            out.flush();
+            switch (in.read()) {
+                case Frame.LoginOk ok -> { }
+                case Frame.LoginFailed f -> {
+                    listener.onFenced("login failed: " + f.reason());
+                    return new Outcome(false, true, f.reason());
+                }
+                case Frame.Fenced f -> {
+                    listener.onFenced(f.reason());
+                    return new Outcome(false, true, f.reason());
+                }
+                case Frame other -> throw new ProtocolException("expected LOGIN_OK, got " + other);
+            }
+            established = true;
+            outbox.removeIf(frame -> frame instanceof Frame.Send); // the listener re-sends them, in order
+            connected = true;
+            writer = Thread.ofVirtual().name(name("writer")).start(() -> writeLoop(s, out));
+            listener.onConnected();
+            String fenced = readLoop(in);
+            if (fenced != null) {
+                connected = false;
+                listener.onFenced(fenced);
+                return new Outcome(true, true, fenced);
+            }
+            return new Outcome(true, false, "closed by network");
+        } catch (IOException e) {
+            return new Outcome(established, closed, closed ? "closed" : String.valueOf(e));
+        } catch (RuntimeException e) {
+            // A throwing listener must not kill the link: drop this connection and let redelivery repeat the item.
+            log.warn("{}: listener failed, reconnecting", name("reader"), e);
+            return new Outcome(established, closed, String.valueOf(e));
+        } finally {
+            connected = false;
+            if (writer != null) {
+                writer.interrupt();
+                joinQuietly(writer);
+            }
+        }
+    }
+
+    /** Dispatches frames until the stream ends; returns the reason if the network fenced us. */
+    private String readLoop(FrameReader in) throws IOException {
+        while (true) {
+            switch (in.read()) {
+                case Frame.Sent f -> listener.onSent(f.id(), f.networkMessageId(), f.atMillis());
+                case Frame.SendRejected f -> listener.onSendRejected(f.id(), f.code(), f.reason());
+                case Frame.Status f -> listener.onStatus(f.seq(), f.id(), f.recipient(), status(f.status()),
+                        f.atMillis(), f.error().isEmpty() ? null : f.error());
+                case Frame.Inbound f -> listener.onInbound(f.seq(), new InboundMessage(f.networkId(), f.from(),
+                        f.profileName(), f.messageType(), f.payload(), f.atMillis()));
+                case Frame.Pong f -> { }
+                case Frame.Fenced f -> {
+                    return f.reason();
+                }
+                case Frame other -> throw new ProtocolException("unexpected frame " + other);
+            }
+        }
+    }
+
+    private static DeliveryStatus status(byte code) throws ProtocolException {
+        return switch (code) {
+            case Frame.STATUS_DELIVERED -> DeliveryStatus.DELIVERED;
+            case Frame.STATUS_READ -> DeliveryStatus.READ;
+            case Frame.STATUS_FAILED -> DeliveryStatus.FAILED;
+            default -> throw new ProtocolException("unknown status " + code);
+        };
+    }
+
+    /** Drains the outbox in batches, flushing whenever it runs dry; PINGs every heartbeat. */
+    private void writeLoop(Socket s, FrameWriter out) {
+        List<Frame> batch = new ArrayList<>();
+        long nextPing = System.nanoTime() + heartbeatNanos;
+        try {
+            while (true) {
+                long wait = nextPing - System.nanoTime();
+                Frame first = wait > 0 ? outbox.poll(wait, TimeUnit.NANOSECONDS) : null;
+                if (first != null) {
+                    batch.add(first);
+                    outbox.drainTo(batch, MAX_BATCH);
+                    for (Frame f : batch) {
+                        out.write(f);
+                    }
+                    batch.clear();
+                }
+                long now = System.nanoTime();
+                if (now - nextPing >= 0) {
+                    out.write(new Frame.Ping(now));
+                    nextPing = now + heartbeatNanos;
+                }
+                if (outbox.isEmpty()) {
+                    out.flush();
+                }
+            }
+        } catch (InterruptedException e) {
+            // connection is over
+        } catch (IOException e) {
+            log.debug("{}: write failed: {}", name("writer"), e.toString());
+            closeQuietly(s);
+        }
+    }
+
+    private static void closeQuietly(Socket s) {
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // nothing more to do
+            }
+        }
+    }
+
+    private static void joinQuietly(Thread t) {
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

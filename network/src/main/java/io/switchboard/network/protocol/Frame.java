@@ -1,0 +1,61 @@
+package io.switchboard.network.protocol;
+
+/** One protocol frame. On the wire: int length of the rest, byte type, then the fields in record order. */
+public sealed interface Frame {
+    byte LOGIN = 1, LOGIN_OK = 2, LOGIN_FAILED = 3, PING = 4, PONG = 5, SEND = 6, SENT = 7, STATUS = 8,
+            INBOUND = 9, ACK = 10, FENCED = 11, SEND_REJECTED = 12;
+
+    byte STATUS_DELIVERED = 1, STATUS_READ = 2, STATUS_FAILED = 3;
+
+    byte type();
+
+    record Login(String number, int shard, int shardCount, long epoch, int window) implements Frame {
+        public byte type() { return LOGIN; }
+    }
+
+    record LoginOk() implements Frame {
+        public byte type() { return LOGIN_OK; }
+    }
+
+    record LoginFailed(String reason) implements Frame {
+        public byte type() { return LOGIN_FAILED; }
+    }
+
+    record Ping(long nanos) implements Frame {
+        public byte type() { return PING; }
+    }
+
+    record Pong(long nanos) implements Frame {
+        public byte type() { return PONG; }
+    }
+
+    record Send(long id, String to, String messageType, String payload) implements Frame {
+        public byte type() { return SEND; }
+    }
+
+    record Sent(long id, String networkMessageId, long atMillis) implements Frame {
+        public byte type() { return SENT; }
+    }
+
+    record SendRejected(long id, String code, String reason) implements Frame {
+        public byte type() { return SEND_REJECTED; }
+    }
+
+    /** {@code status} is one of the STATUS_* codes; {@code error} is "" unless failed. */
+    record Status(long seq, long id, String recipient, byte status, long atMillis, String error) implements Frame {
+        public byte type() { return STATUS; }
+    }
+
+    record Inbound(long seq, String networkId, String from, String profileName, String messageType, String payload,
+                   long atMillis) implements Frame {
+        public byte type() { return INBOUND; }
+    }
+
+    record Ack(long seq) implements Frame {
+        public byte type() { return ACK; }
+    }
+
+    record Fenced(String reason) implements Frame {
+        public byte type() { return FENCED; }
+    }
+}

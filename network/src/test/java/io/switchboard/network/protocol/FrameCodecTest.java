@@ -1,0 +1,59 @@
+package io.switchboard.network.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.ProtocolException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FrameCodecTest {
+
+    @Test
+    void everyFrameTypeSurvivesARoundTripInOrder() throws IOException {
+        List<Frame> frames = List.of(
+                new Frame.Login("+919800000001", 2, 4, 7L, 100),
+                new Frame.LoginOk(),
+                new Frame.LoginFailed("stale epoch"),
+                new Frame.Ping(123L),
+                new Frame.Pong(456L),
+                new Frame.Send(42L, "+15550000001", "text", "{\"body\":\"héllo ✓\"}"),
+                new Frame.Sent(42L, "wamid.1", 1000L),
+                new Frame.SendRejected(43L, "invalid_recipient", "bad"),
+                new Frame.Status(9L, 42L, "+15550000001", Frame.STATUS_READ, 2000L, ""),
+                new Frame.Inbound(10L, "wamid.in.1", "+15550000001", "User 0001", "text", "{\"body\":\"hi\"}", 3000L),
+                new Frame.Ack(10L),
+                new Frame.Fenced("superseded"));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        FrameWriter writer = new FrameWriter(bytes);
+        for (Frame f : frames) {
+            writer.write(f);
+        }
+        writer.flush();
+
+        FrameReader reader = new FrameReader(new ByteArrayInputStream(bytes.toByteArray()));
+        for (Frame expected : frames) {
+            assertThat(reader.read()).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void theWireFormatIsALengthPrefixThenTheTypeByte() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        new FrameWriter(bytes).write(new Frame.Ack(1L));
+        assertThat(bytes.toByteArray()).containsExactly(0, 0, 0, 9, Frame.ACK, 0, 0, 0, 0, 0, 0, 0, 1);
+    }
+
+    @Test
+    void anUnknownTypeOrAnAbsurdLengthIsAProtocolError() {
+        byte[] unknownType = {0, 0, 0, 1, 99};
+        assertThatThrownBy(() -> new FrameReader(new ByteArrayInputStream(unknownType)).read())
+                .isInstanceOf(ProtocolException.class);
+        byte[] hugeLength = {0x7f, 0, 0, 0, 1};
+        assertThatThrownBy(() -> new FrameReader(new ByteArrayInputStream(hugeLength)).read())
+                .isInstanceOf(ProtocolException.class);
+    }
+}
