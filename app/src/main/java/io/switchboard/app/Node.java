@@ -1,0 +1,156 @@
+package io.switchboard.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.api.Api;
+import io.switchboard.app.config.NodeConfig;
+import io.switchboard.dispatcher.Dispatcher;
+import io.switchboard.dispatcher.DispatcherSettings;
+import io.switchboard.engine.Engine;
+import io.switchboard.engine.EngineSettings;
+import io.switchboard.engine.NumberLine;
+import io.switchboard.store.BusinessNumber;
+import io.switchboard.store.MessageRecord;
+import io.switchboard.store.Messages;
+import io.switchboard.store.Numbers;
+import io.switchboard.store.Project;
+import io.switchboard.store.Projects;
+import io.switchboard.store.Settings;
+import io.switchboard.store.crypto.Tokens;
+import io.switchboard.store.crypto.Vault;
+import io.switchboard.store.db.Database;
+import io.switchboard.store.write.WriteBatcher;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Switchboard node: the store, the engine with its shard workers, the dispatcher and the API, wired and
+ * started in dependency order, and stopped in reverse.
+ */
+public final class Node implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+    private static final int WRITES_PER_COMMIT = 2_000;
+
+    private final Database database;
+    private final WriteBatcher writer;
+    private final Engine engine;
+    private final Dispatcher dispatcher;
+    private final Api api;
+
+    private Node(NodeConfig config, PrintStream out) {
+        Clock clock = Clock.systemUTC();
+        ObjectMapper json = new ObjectMapper();
+        NodeConfig.Store store = config.store();
+        this.database = store.embedded() ? Database.embedded(store.data())
+                : Database.open(store.dbUrl(), store.dbUser(), store.dbPassword());
+        try {
+            Settings settings = new Settings(database);
+            Vault vault = openVault(config, settings);
+            String adminTokenHash = adminTokenHash(config, settings, out);
+            this.writer = new WriteBatcher(database, WRITES_PER_COMMIT);
+            Projects projects = new Projects(database);
+            Numbers numbers = new Numbers(database);
+            Messages messages = new Messages(database);
+
+            NodeConfig.Webhooks hooks = config.webhooks();
+            DispatcherSettings dispatch = new DispatcherSettings(hooks.concurrencyPerEndpoint(), hooks.eventBatchSize(),
+                    hooks.eventBatchDelay(), DispatcherSettings.defaults().firstRetry(),
+                    DispatcherSettings.defaults().maxRetryDelay(), DispatcherSettings.defaults().requestTimeout());
+            this.dispatcher = new Dispatcher(dispatch, writer, (project, replies, alsoCommit) ->
+                    engine().instantReplies(project, replies, alsoCommit), json);
+            this.engine = new Engine(EngineSettings.of(config.network().host(), config.network().port()),
+                    new Engine.Parts(vault, messages, writer, dispatcher, clock));
+
+            Map<String, Project> byId = projects.all().stream().collect(Collectors.toMap(Project::id, Function.identity()));
+            for (BusinessNumber number : numbers.all()) {
+                Project project = byId.get(number.projectId());
+                if (project != null) engine.open(number, project);
+            }
+            dispatcher.recover(messages.pendingHooks(), messages.pendingEvents(), byId::get, this::openPayload);
+
+            this.api = new Api(new Api.Parts(engine, projects, numbers, messages, vault, json, clock, adminTokenHash))
+                    .start(config.http().host(), config.http().port());
+            LOG.info("node up: API on port {}, network {}:{}, store {}", api.port(), config.network().host(),
+                    config.network().port(), store.embedded() ? store.data().toAbsolutePath() : database.dialect());
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    public static Node start(NodeConfig config, PrintStream out) {
+        return new Node(config, out);
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    public int httpPort() {
+        return api.port();
+    }
+
+    private String openPayload(MessageRecord message, Project project) {
+        NumberLine line = engine.line(message.number()).orElseThrow();
+        return line.key().open(message.id(), message.sealedBody());
+    }
+
+    /** The master key from configuration, else the key file in the data folder; checked against the store. */
+    private static Vault openVault(NodeConfig config, Settings settings) {
+        Vault vault = config.secrets().masterKey() != null ? Vault.ofBase64(config.secrets().masterKey())
+                : Vault.fromKeyFile(config.store().data().resolve("master.key"));
+        String check = settings.putIfAbsent("master_key_check", vault.keyCheck());
+        if (!vault.matches(check)) {
+            throw new IllegalStateException("master key: this store was encrypted with another master key; "
+                    + "give the one it was made with (SWITCHBOARD_MASTER_KEY or DATA/master.key)");
+        }
+        return vault;
+    }
+
+    /**
+     * The admin token's hash: from SWITCHBOARD_ADMIN_TOKEN when set; otherwise made on the first start, printed
+     * once, and only its hash kept.
+     */
+    private static String adminTokenHash(NodeConfig config, Settings settings, PrintStream out) {
+        String configured = config.secrets().adminToken();
+        if (configured != null) {
+            String hash = Tokens.hash(configured);
+            settings.put("admin_token_hash", hash);
+            return hash;
+        }
+        return settings.get("admin_token_hash").orElseGet(() -> {
+            String token = Tokens.newToken("sba_");
+            String hash = settings.putIfAbsent("admin_token_hash", Tokens.hash(token));
+            if (hash.equals(Tokens.hash(token))) {
+                out.println("Admin token (shown once; set SWITCHBOARD_ADMIN_TOKEN to choose your own): " + token);
+            }
+            return hash;
+        });
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(api);
+        closeQuietly(engine);
+        closeQuietly(dispatcher);
+        closeQuietly(writer);
+        closeQuietly(database);
+    }
+
+    private static void closeQuietly(AutoCloseable part) {
+        if (part == null) return;
+        try {
+            part.close();
+        } catch (Exception e) {
+            LOG.warn("stopping {}: {}", part.getClass().getSimpleName(), e.toString());
+        }
+    }
+}

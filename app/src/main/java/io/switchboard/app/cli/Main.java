@@ -1,0 +1,33 @@
+package io.switchboard.app.cli;
+
+import io.switchboard.app.demo.DemoCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code switchboard COMMAND}: the one entry point of the launcher. */
+@Command(name = "switchboard", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Switchboard: a self-hosted, high-volume WhatsApp messaging gateway.",
+        subcommands = {DemoCommand.class, ServerCommand.class, NetworkCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String... args) {
+        return new CommandLine(new Main())
+                .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+                    commandLine.getErr().println("switchboard " + commandLine.getCommandName() + ": " + e.getMessage());
+                    return 2;
+                })
+                .execute(args);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"switchboard " + (version == null ? "development" : version)};
+        }
+    }
+}

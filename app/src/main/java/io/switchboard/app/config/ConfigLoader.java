@@ -1,0 +1,110 @@
+package io.switchboard.app.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Builds a {@link NodeConfig} from flat keys ({@code http.port}, {@code db.url}, ...): the defaults, then a YAML
+ * file (nested the same way), then {@code SWITCHBOARD_*} environment variables ({@code SWITCHBOARD_HTTP_PORT} is
+ * {@code http.port}), then command-line options. Every value is checked here, and an error names the key.
+ */
+public final class ConfigLoader {
+    private static final Map<String, String> DEFAULTS = Map.ofEntries(
+            Map.entry("http.host", "0.0.0.0"),
+            Map.entry("http.port", "8080"),
+            Map.entry("network", "127.0.0.1:5222"),
+            Map.entry("data", "data"),
+            Map.entry("webhooks.concurrency", "12"),
+            Map.entry("webhooks.event-batch-size", "100"),
+            Map.entry("webhooks.event-batch-delay-ms", "50"));
+
+    private final Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
+
+    public ConfigLoader file(Path file) {
+        if (file == null) return this;
+        try {
+            JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
+            if (root != null) flatten("", root);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("config file " + file + ": " + e.getMessage(), e);
+        }
+        return this;
+    }
+
+    public ConfigLoader environment(Map<String, String> environment) {
+        for (String key : keys()) {
+            String name = "SWITCHBOARD_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+            String value = environment.get(name);
+            if (value != null && !value.isBlank()) values.put(key, value);
+        }
+        return this;
+    }
+
+    /** A command-line value; null means the option was not given. */
+    public ConfigLoader set(String key, Object value) {
+        if (value != null) values.put(key, value.toString());
+        return this;
+    }
+
+    private static Iterable<String> keys() {
+        return java.util.List.of("http.host", "http.port", "network", "data", "db.url", "db.user", "db.password",
+                "admin-token", "master-key", "webhooks.concurrency", "webhooks.event-batch-size",
+                "webhooks.event-batch-delay-ms");
+    }
+
+    private void flatten(String prefix, JsonNode node) {
+        if (node.isObject()) {
+            Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                flatten(prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey(), field.getValue());
+            }
+        } else if (!node.isNull()) {
+            values.put(prefix, node.asText());
+        }
+    }
+
+    public NodeConfig load() {
+        String[] network = values.get("network").split(":");
+        if (network.length != 2) throw new IllegalArgumentException("network: must be host:port, got '" + values.get("network") + "'");
+        return new NodeConfig(
+                new NodeConfig.Http(values.get("http.host"), port("http.port", values.get("http.port"))),
+                new NodeConfig.Network(network[0], port("network", network[1])),
+                new NodeConfig.Store(Path.of(values.get("data")), values.get("db.url"), values.get("db.user"),
+                        values.get("db.password")),
+                new NodeConfig.Secrets(values.get("admin-token"), values.get("master-key")),
+                new NodeConfig.Webhooks(number("webhooks.concurrency", 1, 1_000),
+                        number("webhooks.event-batch-size", 1, 10_000),
+                        Duration.ofMillis(number("webhooks.event-batch-delay-ms", 0, 60_000))));
+    }
+
+    private static int port(String key, String text) {
+        try {
+            int port = Integer.parseInt(text.trim());
+            if (port >= 0 && port <= 65_535) return port;
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException(key + ": must be a port from 0 to 65535, got '" + text + "'");
+    }
+
+    private int number(String key, int min, int max) {
+        String text = values.get(key);
+        try {
+            int value = Integer.parseInt(text.trim());
+            if (value >= min && value <= max) return value;
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException(key + ": must be a whole number from " + min + " to " + max + ", got '" + text + "'");
+    }
+}

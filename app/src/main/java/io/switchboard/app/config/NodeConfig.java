@@ -1,0 +1,36 @@
+package io.switchboard.app.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * A node's whole configuration, loaded by {@link ConfigLoader} from defaults, a file, environment variables and
+ * the command line, in that order of precedence (the last wins).
+ */
+public record NodeConfig(Http http, Network network, Store store, Secrets secrets, Webhooks webhooks) {
+
+    /** Where the API listens. */
+    public record Http(String host, int port) {}
+
+    /** Where the (simulated) WhatsApp network is. */
+    public record Network(String host, int port) {}
+
+    /** The data folder (embedded store, key file) and, for PostgreSQL or MariaDB/MySQL, the JDBC settings. */
+    public record Store(Path data, String dbUrl, String dbUser, String dbPassword) {
+        public boolean embedded() {
+            return dbUrl == null || dbUrl.isBlank();
+        }
+    }
+
+    /** Never logged: {@link #toString()} hides them. A null master key means the key file in the data folder. */
+    public record Secrets(String adminToken, String masterKey) {
+        @Override
+        public String toString() {
+            return "Secrets[adminToken=" + (adminToken == null ? "generated" : "***") + ", masterKey="
+                    + (masterKey == null ? "key file" : "***") + "]";
+        }
+    }
+
+    /** Pace and batching of Webhook and Event Webhook calls. */
+    public record Webhooks(int concurrencyPerEndpoint, int eventBatchSize, Duration eventBatchDelay) {}
+}

@@ -1,0 +1,51 @@
+package io.switchboard.app.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+/** A small client of the node's HTTP API, as a customer's server would use it. */
+public final class ApiClient {
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final String base;
+
+    public ApiClient(String base) {
+        this.base = base;
+    }
+
+    /** The answer: its status and JSON body. */
+    public record Answer(int status, JsonNode body) {}
+
+    public Answer post(String path, String token, Object body) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body instanceof String s ? s.getBytes() : json.writeValueAsBytes(body)))
+                .build();
+        return answer(request);
+    }
+
+    public Answer get(String path, String token) throws IOException, InterruptedException {
+        return answer(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token).GET().build());
+    }
+
+    /** A POST that must succeed with the given status; anything else is an error that shows the answer. */
+    public JsonNode expect(int status, String path, String token, Object body) throws IOException, InterruptedException {
+        Answer answer = post(path, token, body);
+        if (answer.status() != status) {
+            throw new IOException("POST " + path + " answered " + answer.status() + ": " + answer.body());
+        }
+        return answer.body();
+    }
+
+    private Answer answer(HttpRequest request) throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        JsonNode body = response.body().length == 0 ? json.nullNode() : json.readTree(response.body());
+        return new Answer(response.statusCode(), body);
+    }
+}

@@ -1,0 +1,262 @@
+package io.switchboard.dispatcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.engine.Deliveries;
+import io.switchboard.engine.OutgoingMessage;
+import io.switchboard.engine.validation.InvalidInput;
+import io.switchboard.engine.validation.MessageRules;
+import io.switchboard.store.EventRecord;
+import io.switchboard.store.Ids;
+import io.switchboard.store.MessageRecord;
+import io.switchboard.store.Priority;
+import io.switchboard.store.Project;
+import io.switchboard.store.write.Write;
+import io.switchboard.store.write.WriteBatcher;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers Webhook calls (one incoming message each) and Event Webhook calls (batches of status events) to the
+ * projects' URLs, at least once: everything it is handed is already in the store, and only a 2xx answer marks a
+ * call done there. A failed call is tried again with exponential backoff and jitter; a node restart finds the
+ * rest in the store ({@link #recover}).
+ *
+ * <p>Threads: each Webhook URL has a fixed set of virtual-thread callers (its concurrency limit) fed by a queue,
+ * so a slow server gets a steady stream instead of a flood. Each project's events go out through one virtual
+ * thread that batches them, one call at a time, which keeps a message's events in order.
+ */
+public final class Dispatcher implements Deliveries, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+
+    private final DispatcherSettings settings;
+    private final WriteBatcher writer;
+    private final InstantReplies replies;
+    private final ObjectMapper json;
+    private final Payloads payloads;
+    private final Backoff backoff;
+    private final HttpClient http;
+    private final ScheduledExecutorService retries =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("webhook-retries").daemon(true).factory());
+    private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+    private final Map<String, EventStream> eventStreams = new ConcurrentHashMap<>();
+    private final DispatchCounters counters = new DispatchCounters();
+    private volatile boolean running = true;
+
+    public Dispatcher(DispatcherSettings settings, WriteBatcher writer, InstantReplies replies, ObjectMapper json) {
+        this.settings = settings;
+        this.writer = writer;
+        this.replies = replies;
+        this.json = json;
+        this.payloads = new Payloads(json);
+        this.backoff = new Backoff(settings.firstRetry(), settings.maxRetryDelay());
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(settings.requestTimeout())
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .build();
+    }
+
+    public DispatchCounters counters() {
+        return counters;
+    }
+
+    /** Calls waiting or under way, for the live view. */
+    public int backlog() {
+        int waiting = 0;
+        for (Endpoint endpoint : endpoints.values()) waiting += endpoint.calls.size();
+        for (EventStream stream : eventStreams.values()) waiting += stream.events.size();
+        return waiting;
+    }
+
+    /** Hands over again what the store says is still owed: after a restart, nothing waits forever. */
+    public void recover(List<MessageRecord> pendingHooks, List<EventRecord> pendingEvents,
+                        java.util.function.Function<String, Project> projects,
+                        java.util.function.BiFunction<MessageRecord, Project, String> openPayload) {
+        for (MessageRecord message : pendingHooks) {
+            Project project = projects.apply(message.projectId());
+            if (project != null) incoming(project, message, openPayload.apply(message, project));
+        }
+        for (EventRecord event : pendingEvents) {
+            Project project = projects.apply(event.projectId());
+            if (project != null) event(project, event);
+        }
+    }
+
+    @Override
+    public void incoming(Project project, MessageRecord message, String payload) {
+        if (project.webhookUrl() == null) return;
+        endpoints.computeIfAbsent(project.webhookUrl(), url -> new Endpoint()).calls.add(new IncomingCall(project, message, payload, 0));
+    }
+
+    @Override
+    public void event(Project project, EventRecord event) {
+        if (!project.wantsEvents()) return;
+        eventStreams.computeIfAbsent(project.id(), id -> new EventStream(project)).events.add(event);
+    }
+
+    private record IncomingCall(Project project, MessageRecord message, String payload, int attempt) {}
+
+    /** One Webhook URL and its callers. */
+    private final class Endpoint {
+        final LinkedBlockingQueue<IncomingCall> calls = new LinkedBlockingQueue<>();
+
+        Endpoint() {
+            for (int i = 0; i < settings.concurrencyPerEndpoint(); i++) {
+                Thread.ofVirtual().name("webhook-" + i).start(this::callLoop);
+            }
+        }
+
+        private void callLoop() {
+            while (running) {
+                try {
+                    IncomingCall call = calls.poll(500, TimeUnit.MILLISECONDS);
+                    if (call != null) deliver(call);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    LOG.error("webhook caller: {}", e.toString(), e);
+                }
+            }
+        }
+
+        private void deliver(IncomingCall call) {
+            MessageRecord message = call.message();
+            HttpResponse<byte[]> response = post(call.project().webhookUrl(), "msg_" + Ids.format(message.id()),
+                    payloads.incoming(message, call.payload()));
+            if (response == null || response.statusCode() / 100 != 2) {
+                counters.failedCalls.increment();
+                int attempt = call.attempt() + 1;
+                retries.schedule(() -> calls.add(new IncomingCall(call.project(), message, call.payload(), attempt)),
+                        backoff.delayMillis(attempt), TimeUnit.MILLISECONDS);
+                return;
+            }
+            counters.webhookCalls.increment();
+            Write done = new Write.HookDone(message.id());
+            List<OutgoingMessage> instant = instantReplies(call.project(), message, response.body());
+            if (instant.isEmpty()) {
+                writer.submit(done);
+            } else {
+                replies.send(call.project(), instant, done);
+                counters.instantReplies.add(instant.size());
+            }
+        }
+    }
+
+    /**
+     * The replies a Webhook answer carries: a message object ({@code {"type":"text","text":{"body":...}}}) or
+     * {@code {"messages":[...]}}, addressed by default to the user who wrote, from the number written to.
+     */
+    private List<OutgoingMessage> instantReplies(Project project, MessageRecord message, byte[] body) {
+        if (body == null || body.length == 0) return List.of();
+        JsonNode answer;
+        try {
+            answer = json.readTree(body);
+        } catch (IOException notJson) {
+            return List.of(); // a plain "OK" is an acknowledgement, not a reply
+        }
+        if (answer == null || !answer.isObject()) return List.of();
+        List<JsonNode> items = new ArrayList<>();
+        if (answer.has("messages") && answer.get("messages").isArray()) answer.get("messages").forEach(items::add);
+        else if (answer.has("type") || answer.has("text")) items.add(answer);
+        OutgoingMessage defaults = new OutgoingMessage(message.number(), message.peer(), "text", null, Priority.URGENT);
+        List<OutgoingMessage> result = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            try {
+                result.add(MessageRules.parse(items.get(i), "messages[" + i + "]", message.number()::equals, defaults,
+                        Priority.URGENT));
+            } catch (InvalidInput invalid) {
+                counters.rejectedReplies.increment();
+                LOG.warn("project {}: the Webhook answer to message {} has a reply that was not sent: {} ({}: {})",
+                        project.id(), Ids.format(message.id()), invalid.getMessage(), invalid.field(), invalid.code());
+            }
+        }
+        return result;
+    }
+
+    /** One project's status events, batched into Event Webhook calls, one call at a time. */
+    private final class EventStream {
+        final LinkedBlockingQueue<EventRecord> events = new LinkedBlockingQueue<>();
+        private final Project project;
+
+        EventStream(Project project) {
+            this.project = project;
+            Thread.ofVirtual().name("events-" + project.id()).start(this::sendLoop);
+        }
+
+        private void sendLoop() {
+            List<EventRecord> batch = new ArrayList<>();
+            int attempt = 0;
+            while (running) {
+                try {
+                    if (batch.isEmpty()) {
+                        EventRecord first = events.poll(500, TimeUnit.MILLISECONDS);
+                        if (first == null) continue;
+                        batch.add(first);
+                        long deadline = System.nanoTime() + settings.eventBatchDelay().toNanos();
+                        while (batch.size() < settings.eventBatchSize()) {
+                            EventRecord next = events.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                            if (next == null) break;
+                            batch.add(next);
+                        }
+                    }
+                    HttpResponse<byte[]> response = post(project.eventWebhookUrl(),
+                            "evt_" + Ids.format(batch.getFirst().id()), payloads.events(batch));
+                    if (response != null && response.statusCode() / 100 == 2) {
+                        counters.eventCalls.increment();
+                        counters.eventsDelivered.add(batch.size());
+                        writer.submit(batch.stream().<Write>map(e -> new Write.EventDone(e.id())).toList());
+                        batch.clear();
+                        attempt = 0;
+                    } else {
+                        counters.failedCalls.increment();
+                        Thread.sleep(backoff.delayMillis(++attempt));
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    LOG.error("event webhook of project {}: {}", project.id(), e.toString(), e);
+                }
+            }
+        }
+    }
+
+    /** POSTs JSON; null when the server could not be reached or did not answer in time. */
+    private HttpResponse<byte[]> post(String url, String callId, byte[] body) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(settings.requestTimeout())
+                .header("Content-Type", "application/json")
+                .header("webhook-id", callId)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            LOG.debug("call {} to {} failed: {}", callId, url, e.toString());
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        retries.shutdownNow();
+        http.shutdownNow();
+    }
+}

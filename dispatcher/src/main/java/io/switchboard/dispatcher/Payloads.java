@@ -1,0 +1,59 @@
+package io.switchboard.dispatcher;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.store.EventRecord;
+import io.switchboard.store.Ids;
+import io.switchboard.store.MessageRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.List;
+
+/** The native JSON bodies of Webhook (an incoming message) and Event Webhook (a batch of status events) calls. */
+final class Payloads {
+    private final ObjectMapper json;
+
+    Payloads(ObjectMapper json) {
+        this.json = json;
+    }
+
+    /** {"id","project_id","from","to","type","text":{...},"timestamp"}: the content object is named after its type. */
+    byte[] incoming(MessageRecord message, String payload) {
+        ObjectNode body = json.createObjectNode();
+        body.put("id", Ids.format(message.id()));
+        body.put("project_id", message.projectId());
+        body.put("from", message.peer());
+        body.put("to", message.number());
+        body.put("type", message.type());
+        try {
+            body.set(message.type(), json.readTree(payload));
+            body.put("timestamp", Instant.ofEpochMilli(message.times().created()).toString());
+            return json.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException("message " + message.id() + " has a payload that is not JSON", e);
+        }
+    }
+
+    /** {"events":[{"id","message_id","status","number","recipient","timestamp","error"?}]} */
+    byte[] events(List<EventRecord> events) {
+        ObjectNode body = json.createObjectNode();
+        ArrayNode list = body.putArray("events");
+        for (EventRecord event : events) {
+            ObjectNode item = list.addObject();
+            item.put("id", Ids.format(event.id()));
+            item.put("message_id", Ids.format(event.messageId()));
+            item.put("status", event.status().label());
+            item.put("number", event.number());
+            item.put("recipient", event.recipient());
+            item.put("timestamp", Instant.ofEpochMilli(event.occurredAt()).toString());
+            if (event.error() != null) item.put("error", event.error());
+        }
+        try {
+            return json.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package io.switchboard.engine;
+
+import io.switchboard.engine.budget.TpsBudget;
+import io.switchboard.engine.outbox.OutboxEntry;
+import io.switchboard.engine.shard.Counters;
+import io.switchboard.engine.shard.ShardWorker;
+import io.switchboard.network.LinkTarget;
+import io.switchboard.network.ShardLink;
+import io.switchboard.network.ShardLinkListener;
+import io.switchboard.network.Shards;
+import io.switchboard.network.SimLink;
+import io.switchboard.store.BusinessNumber;
+import io.switchboard.store.Direction;
+import io.switchboard.store.Ids;
+import io.switchboard.store.MessageRecord;
+import io.switchboard.store.MessageStatus;
+import io.switchboard.store.Messages;
+import io.switchboard.store.Project;
+import io.switchboard.store.crypto.Vault;
+import io.switchboard.store.write.Write;
+import io.switchboard.store.write.WriteBatcher;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+
+/**
+ * The node's message engine: takes outgoing messages (durably, then into the outbox of the recipient's shard),
+ * runs a {@link ShardWorker} per (number, shard), and sends instant replies ahead of the queues.
+ */
+public final class Engine implements AutoCloseable {
+    private final EngineSettings settings;
+    private final Vault vault;
+    private final Messages messages;
+    private final WriteBatcher writer;
+    private final Deliveries deliveries;
+    private final Clock clock;
+    private final BiFunction<LinkTarget, ShardLinkListener, ShardLink> links;
+    private final Counters counters = new Counters();
+    private final Map<String, NumberLine> lines = new ConcurrentHashMap<>();
+
+    public record Parts(Vault vault, Messages messages, WriteBatcher writer, Deliveries deliveries, Clock clock) {}
+
+    public Engine(EngineSettings settings, Parts parts) {
+        this.settings = settings;
+        this.vault = parts.vault();
+        this.messages = parts.messages();
+        this.writer = parts.writer();
+        this.deliveries = parts.deliveries();
+        this.clock = parts.clock();
+        this.links = (target, listener) -> SimLink.open(target, listener, settings.heartbeat());
+    }
+
+    /** Starts the number's shard workers and puts back in their outboxes the messages the store still has queued. */
+    public NumberLine open(BusinessNumber number, Project project) {
+        return lines.computeIfAbsent(number.number(), n -> {
+            var key = vault.unwrap(number.number(), number.wrappedDataKey());
+            List<ShardWorker> workers = new ArrayList<>();
+            for (int shard = 0; shard < number.shards(); shard++) {
+                TpsBudget budget = new TpsBudget((double) number.tps() / number.shards());
+                workers.add(new ShardWorker(new ShardWorker.Settings(number.number(), shard, project, key, budget),
+                        writer, deliveries, counters, clock));
+            }
+            NumberLine line = new NumberLine(number, project, key, List.copyOf(workers));
+            for (MessageRecord queued : messages.queued(number.number())) {
+                line.shards().get(queued.shard()).enqueue(new OutboxEntry(queued.id(), queued.peer(), queued.priority(),
+                        queued.type(), key.open(queued.id(), queued.sealedBody())));
+            }
+            for (int shard = 0; shard < workers.size(); shard++) {
+                workers.get(shard).start(links, new LinkTarget(settings.networkHost(), settings.networkPort(),
+                        number.number(), shard, number.shards(), 0, settings.window()));
+            }
+            return line;
+        });
+    }
+
+    public Optional<NumberLine> line(String number) {
+        return Optional.ofNullable(lines.get(number));
+    }
+
+    public Collection<NumberLine> lines() {
+        return lines.values();
+    }
+
+    /** Every open number as it is now, in number order. */
+    public List<LineSnapshot> snapshot() {
+        return lines.values().stream().map(LineSnapshot::of)
+                .sorted(java.util.Comparator.comparing(LineSnapshot::number)).toList();
+    }
+
+    public Counters counters() {
+        return counters;
+    }
+
+    /** An accepted message: its id, and the line it will leave on. */
+    public record Accepted(long id, OutgoingMessage message) {}
+
+    /**
+     * Stores the messages in one group commit and, once that is durable, queues them. The future fails when the
+     * store did not take them; then nothing was queued.
+     */
+    public CompletableFuture<List<Accepted>> accept(Project project, List<OutgoingMessage> outgoing) {
+        List<Accepted> accepted = new ArrayList<>(outgoing.size());
+        List<Write> writes = new ArrayList<>(outgoing.size());
+        for (OutgoingMessage message : outgoing) {
+            long id = Ids.next();
+            accepted.add(new Accepted(id, message));
+            writes.add(new Write.InsertMessage(record(project, id, message)));
+        }
+        return writer.submit(writes).thenApply(counts -> {
+            counters.accepted(accepted.size());
+            for (Accepted a : accepted) lineOf(a.message()).shardFor(a.message().to()).enqueue(entry(a));
+            return accepted;
+        });
+    }
+
+    /**
+     * Sends replies to an incoming message at once, ahead of every queue. They are stored together with
+     * {@code alsoCommit} (the Webhook call they answer, marked done), so a crash can lose neither or both.
+     */
+    public CompletableFuture<List<Accepted>> instantReplies(Project project, List<OutgoingMessage> replies, Write alsoCommit) {
+        List<Accepted> accepted = new ArrayList<>(replies.size());
+        List<Write> writes = new ArrayList<>(replies.size() + 1);
+        for (OutgoingMessage reply : replies) {
+            long id = Ids.next();
+            accepted.add(new Accepted(id, reply));
+            writes.add(new Write.InsertMessage(record(project, id, reply)));
+        }
+        writes.add(alsoCommit);
+        return writer.submit(writes).thenApply(counts -> {
+            counters.accepted(accepted.size());
+            for (Accepted a : accepted) lineOf(a.message()).shardFor(a.message().to()).enqueueInstant(entry(a));
+            return accepted;
+        });
+    }
+
+    private MessageRecord record(Project project, long id, OutgoingMessage message) {
+        NumberLine line = lineOf(message);
+        int shard = Shards.of(message.to(), line.shards().size());
+        return new MessageRecord(id, project.id(), message.from(), Direction.OUT, message.to(), shard,
+                message.priority(), message.type(), line.key().seal(id, message.payload()), MessageStatus.QUEUED, null,
+                null, false, MessageRecord.Times.createdAt(clock.millis()));
+    }
+
+    private NumberLine lineOf(OutgoingMessage message) {
+        NumberLine line = lines.get(message.from());
+        if (line == null) throw new IllegalArgumentException("number " + message.from() + " is not open on this node");
+        return line;
+    }
+
+    private static OutboxEntry entry(Accepted a) {
+        OutgoingMessage m = a.message();
+        return new OutboxEntry(a.id(), m.to(), m.priority(), m.type(), m.payload());
+    }
+
+    @Override
+    public void close() {
+        for (NumberLine line : lines.values()) line.shards().forEach(ShardWorker::close);
+        lines.clear();
+    }
+}

@@ -1,0 +1,50 @@
+package io.switchboard.engine.budget;
+
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import java.time.Duration;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One (number, shard)'s share of the number's TPS, as a token bucket that sending, receiving and both kinds of
+ * report all draw on, with a count per kind. The bucket holds a tenth of a second of tokens, so a burst after an
+ * idle spell cannot push a one-second window more than 10% over the budget.
+ */
+public final class TpsBudget {
+    private final double tps;
+    private final Bucket bucket;
+    private final LongAdder[] used = new LongAdder[Kind.values().length];
+
+    public TpsBudget(double tps) {
+        if (tps <= 0) throw new IllegalArgumentException("tps must be positive, got " + tps);
+        this.tps = tps;
+        long perSecond = Math.max(1, Math.round(tps));
+        long capacity = Math.max(1, perSecond / 10);
+        this.bucket = Bucket.builder()
+                .addLimit(limit -> limit.capacity(capacity).refillGreedy(perSecond, Duration.ofSeconds(1)))
+                .build();
+        for (int i = 0; i < used.length; i++) used[i] = new LongAdder();
+        bucket.tryConsumeAsMuchAsPossible(); // start empty: the first second carries no stored burst
+    }
+
+    public double tps() {
+        return tps;
+    }
+
+    /** Takes one token: 0 when it was taken, otherwise the nanoseconds until one is there (nothing taken). */
+    public long tryTake() {
+        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+        return probe.isConsumed() ? 0 : Math.max(1, probe.getNanosToWaitForRefill());
+    }
+
+    public void record(Kind kind) {
+        used[kind.ordinal()].increment();
+    }
+
+    /** How many tokens each kind has used since the start, indexed by {@link Kind#ordinal()}. */
+    public long[] used() {
+        long[] counts = new long[used.length];
+        for (int i = 0; i < counts.length; i++) counts[i] = used[i].sum();
+        return counts;
+    }
+}

@@ -1,0 +1,355 @@
+package io.switchboard.engine.shard;
+
+import io.switchboard.engine.Deliveries;
+import io.switchboard.engine.budget.Kind;
+import io.switchboard.engine.budget.TpsBudget;
+import io.switchboard.engine.outbox.Outbox;
+import io.switchboard.engine.outbox.OutboxEntry;
+import io.switchboard.network.DeliveryStatus;
+import io.switchboard.network.InboundMessage;
+import io.switchboard.network.LinkTarget;
+import io.switchboard.network.ShardLink;
+import io.switchboard.network.ShardLinkListener;
+import io.switchboard.store.Direction;
+import io.switchboard.store.EventRecord;
+import io.switchboard.store.Ids;
+import io.switchboard.store.MessageRecord;
+import io.switchboard.store.MessageStatus;
+import io.switchboard.store.Priority;
+import io.switchboard.store.Project;
+import io.switchboard.store.crypto.DataKey;
+import io.switchboard.store.write.Write;
+import io.switchboard.store.write.WriteBatcher;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives one (number, shard): its link to the network, its outbox and its share of the TPS budget.
+ *
+ * <p>Design: one pump thread spends the budget. It waits until there is work and a connection, takes a token, and
+ * only then chooses what the token pays for, so a message that arrived while it waited is weighed fairly:
+ * instant replies first; then incoming items (messages and reports, which the network holds for us only in a
+ * bounded queue that overflows into loss) over the campaign, except that every {@value #OUTBOX_SHARE}th token
+ * goes to the outbox when both wait, so a flood of incoming traffic slows a campaign but never stops it.
+ * Incoming items are acknowledged to the network, returning its credit, only after their write is durable.
+ *
+ * <p>Threads: the link's reader thread calls the listener methods and only enqueues or writes; the pump alone
+ * polls the queues and sends. {@code lock} guards the three queues and {@code connected}.
+ */
+public final class ShardWorker implements ShardLinkListener, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ShardWorker.class);
+    private static final int OUTBOX_SHARE = 4;
+
+    /** Incoming traffic from the network waiting for a token: a message or a status report. */
+    private sealed interface Incoming {
+        long seq();
+    }
+
+    private record IncomingMessage(long seq, InboundMessage message) implements Incoming {}
+
+    private record Report(long seq, long messageId, String recipient, DeliveryStatus status, long at, String error)
+            implements Incoming {}
+
+    private final String number;
+    private final int shard;
+    private final Project project;
+    private final DataKey key;
+    private final TpsBudget budget;
+    private final WriteBatcher writer;
+    private final Deliveries deliveries;
+    private final Counters counters;
+    private final Clock clock;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition workOrConnection = lock.newCondition();
+    private final Outbox outbox = new Outbox();
+    private final ArrayDeque<OutboxEntry> instant = new ArrayDeque<>();
+    private final ArrayDeque<Incoming> incoming = new ArrayDeque<>();
+    private boolean connected;
+    private volatile boolean running = true;
+    private int tokensSinceOutbox;
+
+    /** Sent on the link, not yet acknowledged by the network: sent again, in order, after a reconnect. */
+    private final ConcurrentHashMap<Long, OutboxEntry> inFlight = new ConcurrentHashMap<>();
+
+    private ShardLink link;
+    private final Thread pump;
+
+    public record Settings(String number, int shard, Project project, DataKey key, TpsBudget budget) {}
+
+    public ShardWorker(Settings settings, WriteBatcher writer, Deliveries deliveries, Counters counters, Clock clock) {
+        this.number = settings.number();
+        this.shard = settings.shard();
+        this.project = settings.project();
+        this.key = settings.key();
+        this.budget = settings.budget();
+        this.writer = writer;
+        this.deliveries = deliveries;
+        this.counters = counters;
+        this.clock = clock;
+        this.pump = Thread.ofVirtual().name("pump-" + number + "-" + shard).unstarted(this::pump);
+    }
+
+    /** Connects through the factory and starts spending the budget. */
+    public void start(BiFunction<LinkTarget, ShardLinkListener, ShardLink> links, LinkTarget target) {
+        link = links.apply(target, this);
+        pump.start();
+    }
+
+    public void enqueue(OutboxEntry entry) {
+        lock.lock();
+        try {
+            outbox.add(entry);
+            workOrConnection.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** An instant reply: ahead of every queue, but still paid for from the budget. */
+    public void enqueueInstant(OutboxEntry entry) {
+        lock.lock();
+        try {
+            instant.addLast(entry);
+            workOrConnection.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public TpsBudget budget() {
+        return budget;
+    }
+
+    /** Queue depth per priority (instant replies count as urgent). */
+    public int[] depths() {
+        lock.lock();
+        try {
+            int[] depths = outbox.depths();
+            depths[Priority.URGENT.rank()] += instant.size();
+            return depths;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public int incomingWaiting() {
+        lock.lock();
+        try {
+            return incoming.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public boolean connected() {
+        lock.lock();
+        try {
+            return connected;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void pump() {
+        while (running) {
+            try {
+                awaitWorkAndConnection();
+                if (!running) return;
+                long wait;
+                while ((wait = budget.tryTake()) > 0) LockSupport.parkNanos(wait);
+                spend();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("shard {}/{}: {}", number, shard, e.toString(), e);
+            }
+        }
+    }
+
+    private void awaitWorkAndConnection() throws InterruptedException {
+        lock.lock();
+        try {
+            while (running && (!connected || (outbox.isEmpty() && instant.isEmpty() && incoming.isEmpty()))) {
+                workOrConnection.await(1, TimeUnit.SECONDS);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Spends one token on the most deserving item. */
+    private void spend() {
+        OutboxEntry send = null;
+        Incoming item = null;
+        lock.lock();
+        try {
+            if (!instant.isEmpty()) {
+                send = instant.pollFirst();
+            } else if (!incoming.isEmpty() && (outbox.isEmpty() || ++tokensSinceOutbox < OUTBOX_SHARE)) {
+                item = incoming.pollFirst();
+            } else {
+                tokensSinceOutbox = 0;
+                send = outbox.poll();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (send != null) send(send);
+        else if (item != null) take(item);
+    }
+
+    private void send(OutboxEntry entry) {
+        budget.record(Kind.SEND);
+        inFlight.put(entry.id(), entry);
+        link.send(entry.id(), entry.to(), entry.type(), entry.payload());
+    }
+
+    private void take(Incoming item) {
+        switch (item) {
+            case IncomingMessage m -> takeMessage(m);
+            case Report r -> takeReport(r);
+        }
+    }
+
+    private void takeMessage(IncomingMessage item) {
+        budget.record(Kind.RECEIVE);
+        InboundMessage in = item.message();
+        long id = Ids.next();
+        MessageRecord record = new MessageRecord(id, project.id(), number, Direction.IN, in.from(), shard,
+                Priority.NORMAL, in.type(), key.seal(id, in.payload()), MessageStatus.QUEUED, in.networkId(), null,
+                project.webhookUrl() != null, MessageRecord.Times.createdAt(in.atMillis()));
+        writer.submit(new Write.InsertMessage(record)).whenComplete((counts, failure) -> {
+            if (failure != null) return; // not acknowledged: the network hands it over again after a reconnect
+            link.ack(item.seq());
+            if (counts[0] == 1) {
+                counters.received();
+                if (record.hookPending()) deliveries.incoming(project, record, in.payload());
+            }
+        });
+    }
+
+    private void takeReport(Report report) {
+        MessageStatus status = switch (report.status()) {
+            case DELIVERED -> MessageStatus.DELIVERED;
+            case READ -> MessageStatus.READ;
+            case FAILED -> MessageStatus.FAILED;
+        };
+        budget.record(status == MessageStatus.READ ? Kind.READ_REPORT : Kind.DELIVERY_REPORT);
+        changeStatus(report.messageId(), report.recipient(), status, report.at(), null, report.error())
+                .whenComplete((applied, failure) -> {
+                    if (failure == null) link.ack(report.seq());
+                });
+    }
+
+    private java.util.concurrent.CompletableFuture<Boolean> changeStatus(long messageId, String recipient,
+            MessageStatus status, long at, String networkId, String error) {
+        EventRecord event = project.wantsEvents()
+                ? new EventRecord(Ids.next(), project.id(), messageId, number, recipient, status, error, at) : null;
+        return writer.submit(new Write.ChangeStatus(messageId, status, at, networkId, error, event))
+                .thenApply(counts -> {
+                    boolean applied = counts[0] == 1;
+                    if (applied) {
+                        counters.status(status);
+                        if (event != null) deliveries.event(project, event);
+                    }
+                    return applied;
+                });
+    }
+
+    // --- the link's reader thread ---
+
+    @Override
+    public void onConnected() {
+        lock.lock();
+        try {
+            connected = true;
+            if (!inFlight.isEmpty()) {
+                List<OutboxEntry> unacknowledged = new ArrayList<>(inFlight.values());
+                unacknowledged.sort(Comparator.comparingLong(OutboxEntry::id));
+                inFlight.clear();
+                outbox.returnToFront(unacknowledged);
+            }
+            workOrConnection.signal();
+        } finally {
+            lock.unlock();
+        }
+        LOG.info("shard {}/{} connected", number, shard);
+    }
+
+    @Override
+    public void onDisconnected(String reason) {
+        lock.lock();
+        try {
+            connected = false;
+            // The network hands unacknowledged items over again after the reconnect; ours would be stale twins.
+            incoming.clear();
+        } finally {
+            lock.unlock();
+        }
+        LOG.warn("shard {}/{} disconnected: {}", number, shard, reason);
+    }
+
+    @Override
+    public void onFenced(String reason) {
+        LOG.warn("shard {}/{} fenced by a newer login: {}", number, shard, reason);
+        close();
+    }
+
+    @Override
+    public void onSent(long messageId, String networkMessageId, long atMillis) {
+        OutboxEntry entry = inFlight.remove(messageId);
+        String recipient = entry != null ? entry.to() : "";
+        changeStatus(messageId, recipient, MessageStatus.SENT, atMillis, networkMessageId, null);
+    }
+
+    @Override
+    public void onSendRejected(long messageId, String code, String reason) {
+        OutboxEntry entry = inFlight.remove(messageId);
+        String recipient = entry != null ? entry.to() : "";
+        changeStatus(messageId, recipient, MessageStatus.FAILED, clock.millis(), null, code + ": " + reason);
+    }
+
+    @Override
+    public void onStatus(long seq, long messageId, String recipient, DeliveryStatus status, long atMillis, String error) {
+        addIncoming(new Report(seq, messageId, recipient, status, atMillis, error));
+    }
+
+    @Override
+    public void onInbound(long seq, InboundMessage message) {
+        addIncoming(new IncomingMessage(seq, message));
+    }
+
+    private void addIncoming(Incoming item) {
+        lock.lock();
+        try {
+            incoming.addLast(item);
+            workOrConnection.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        lock.lock();
+        try {
+            workOrConnection.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (link != null) link.close();
+    }
+}
