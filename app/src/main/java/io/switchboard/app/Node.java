@@ -40,6 +40,7 @@ public final class Node implements AutoCloseable {
     private final Engine engine;
     private final Dispatcher dispatcher;
     private final Api api;
+    private final Messages messages;
 
     private Node(NodeConfig config, PrintStream out) {
         Clock clock = Clock.systemUTC();
@@ -54,7 +55,7 @@ public final class Node implements AutoCloseable {
             this.writer = new WriteBatcher(database, WRITES_PER_COMMIT);
             Projects projects = new Projects(database);
             Numbers numbers = new Numbers(database);
-            Messages messages = new Messages(database);
+            this.messages = new Messages(database);
 
             NodeConfig.Webhooks hooks = config.webhooks();
             DispatcherSettings dispatch = new DispatcherSettings(hooks.concurrencyPerEndpoint(), hooks.eventBatchSize(),
@@ -92,6 +93,11 @@ public final class Node implements AutoCloseable {
 
     public Dispatcher dispatcher() {
         return dispatcher;
+    }
+
+    /** Messages in the store, both ways, for every project. */
+    public long messageCount() {
+        return messages.count();
     }
 
     public int httpPort() {

@@ -45,6 +45,10 @@ public final class Messages {
                         row.getString("error"), row.getLong("occurred_at"))));
     }
 
+    public long count() {
+        return database.withConnection(c -> Sql.queryOne(c, "SELECT COUNT(*) FROM messages", row -> row.getLong(1))).orElse(0L);
+    }
+
     public long count(String projectId) {
         return database.withConnection(c -> Sql.queryOne(c, "SELECT COUNT(*) FROM messages WHERE project_id = ?",
                 row -> row.getLong(1), projectId)).orElse(0L);

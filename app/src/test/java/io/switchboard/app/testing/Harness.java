@@ -1,0 +1,61 @@
+package io.switchboard.app.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.app.Node;
+import io.switchboard.app.config.ConfigLoader;
+import io.switchboard.app.demo.ApiClient;
+import io.switchboard.network.sim.SimConfig;
+import io.switchboard.network.sim.SimNetwork;
+import io.switchboard.store.crypto.Tokens;
+import io.switchboard.store.testing.TestStores;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Everything a user-level test needs, all real and on loopback: the simulated network over TCP, a node on one of
+ * the three stores, a customer's server, and an HTTP client of the node's API.
+ */
+public final class Harness implements AutoCloseable {
+    public final SimNetwork network;
+    public final Receiver receiver;
+    public final Node node;
+    public final ApiClient api;
+    public final String adminToken = Tokens.newToken("sba_");
+    private final TestStores.TestStore store;
+
+    public Harness(TestStores.Kind kind, Path tempDir, SimConfig network) throws Exception {
+        this.store = TestStores.open(kind, tempDir);
+        this.network = SimNetwork.start(network.withPort(0).withStatsPort(0));
+        this.receiver = new Receiver();
+        ConfigLoader config = new ConfigLoader().set("http.host", "127.0.0.1").set("http.port", 0)
+                .set("network", "127.0.0.1:" + this.network.port()).set("data", tempDir.resolve("data"))
+                .set("admin-token", adminToken).set("webhooks.event-batch-delay-ms", 20);
+        if (kind != TestStores.Kind.EMBEDDED) config.set("db.url", store.url()).set("db.user", store.user());
+        this.node = Node.start(config.load(), new PrintStream(java.io.OutputStream.nullOutputStream()));
+        this.api = new ApiClient("http://127.0.0.1:" + node.httpPort());
+    }
+
+    /** A project whose Webhook is the receiver's /webhook and Event Webhook its /events; answers its token. */
+    public String project(String name) throws Exception {
+        JsonNode created = api.expect(201, "/v1/projects", adminToken, Map.of("name", name,
+                "webhook_url", receiver.url("/webhook"), "event_webhook_url", receiver.url("/events")));
+        return created.get("token").asText();
+    }
+
+    public void number(String token, String number, int tps) throws Exception {
+        api.expect(201, "/v1/numbers", token, Map.of("number", number, "tps", tps, "shards", 1));
+    }
+
+    public static Map<String, Object> text(String from, String to, String body) {
+        return Map.of("from", from, "to", to, "type", "text", "text", Map.of("body", body));
+    }
+
+    @Override
+    public void close() throws Exception {
+        node.close();
+        receiver.close();
+        network.close();
+        store.close();
+    }
+}
