@@ -64,6 +64,8 @@ public final class Api implements AutoCloseable {
         });
         server.get("/health", ctx -> send(ctx, 200, json.createObjectNode().put("status", "ok")));
         server.post("/v1/projects", this::createProject);
+        server.get("/v1/project", ctx -> send(ctx, 200, projectJson(tenants.project(ctx.header("Authorization")))));
+        server.patch("/v1/project", this::updateProject);
         server.post("/v1/numbers", this::createNumber);
         server.get("/v1/numbers", this::listNumbers);
         server.post("/v1/messages", this::sendMessages);
@@ -92,7 +94,7 @@ public final class Api implements AutoCloseable {
         String name = requiredText(body, "name", 200);
         String webhook = url(body, "webhook_url");
         String events = url(body, "event_webhook_url");
-        boolean eventsEnabled = !body.has("events_enabled") || body.get("events_enabled").asBoolean(true);
+        boolean eventsEnabled = !body.has("events_enabled") || bool(body, "events_enabled");
         String token = Tokens.newToken("sb_");
         Project project = parts.projects().create(new Project(Ids.format(Ids.next()), name, webhook, events, eventsEnabled,
                 parts.clock().millis()), Tokens.hash(token));
@@ -100,6 +102,23 @@ public final class Api implements AutoCloseable {
         answer.put("token", token);
         LOG.info("project {} ({}) created", project.id(), project.name());
         send(ctx, 201, answer);
+    }
+
+    /** Changes the caller's own project: name, Webhook and Event Webhook URLs, Event Webhook on or off. */
+    private void updateProject(Context ctx) {
+        Project project = tenants.project(ctx.header("Authorization"));
+        JsonNode body = body(ctx);
+        Project updated = new Project(project.id(),
+                body.has("name") ? requiredText(body, "name", 200) : project.name(),
+                body.has("webhook_url") ? url(body, "webhook_url") : project.webhookUrl(),
+                body.has("event_webhook_url") ? url(body, "event_webhook_url") : project.eventWebhookUrl(),
+                body.has("events_enabled") ? bool(body, "events_enabled") : project.eventsEnabled(),
+                project.createdAt());
+        parts.projects().update(updated);
+        tenants.update(updated);
+        parts.engine().update(updated);
+        LOG.info("project {} updated (events {})", project.id(), updated.eventsEnabled() ? "on" : "off");
+        send(ctx, 200, projectJson(updated));
     }
 
     private void createNumber(Context ctx) {
@@ -254,6 +273,12 @@ public final class Api implements AutoCloseable {
             throw ApiError.badRequest("too_long", field + " is longer than " + maxLength + " characters", field);
         }
         return value.asText().trim();
+    }
+
+    private static boolean bool(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (!value.isBoolean()) throw ApiError.badRequest("invalid_boolean", field + " must be true or false", field);
+        return value.booleanValue();
     }
 
     private static int intField(JsonNode body, String field, int fallback, int min, int max) {

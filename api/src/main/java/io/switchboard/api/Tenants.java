@@ -37,6 +37,11 @@ final class Tenants {
         return project.orElseThrow(ApiError::unauthorized);
     }
 
+    /** Serves the project's new settings to requests from now on. */
+    void update(Project project) {
+        byTokenHash.replaceAll((hash, cached) -> cached.id().equals(project.id()) ? project : cached);
+    }
+
     private static String bearer(String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) return null;
         String token = authorization.substring(7).trim();

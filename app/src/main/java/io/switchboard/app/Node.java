@@ -62,7 +62,7 @@ public final class Node implements AutoCloseable {
                     hooks.eventBatchDelay(), DispatcherSettings.defaults().firstRetry(),
                     DispatcherSettings.defaults().maxRetryDelay(), DispatcherSettings.defaults().requestTimeout());
             this.dispatcher = new Dispatcher(dispatch, writer, (project, replies, alsoCommit) ->
-                    engine().instantReplies(project, replies, alsoCommit), json);
+                    engine().instantReplies(project, replies, alsoCommit), id -> engine().project(id).orElse(null), json);
             this.engine = new Engine(EngineSettings.of(config.network().host(), config.network().port()),
                     new Engine.Parts(vault, messages, writer, dispatcher, clock));
 

@@ -119,10 +119,12 @@ class MessageLifecycleTest {
     void withTheEventWebhookSwitchedOffNoEventCallIsMade(TestStores.Kind kind) throws Exception {
         SimConfig users = SimConfig.defaults().withReadProbability(1.0).withReplyProbability(0.0);
         try (Harness harness = new Harness(kind, tempDir, users)) {
-            String token = harness.api.expect(201, "/v1/projects", harness.adminToken, Map.of("name", "Quiet",
-                    "webhook_url", harness.receiver.url("/webhook"), "event_webhook_url", harness.receiver.url("/events"),
-                    "events_enabled", false)).get("token").asText();
+            String token = harness.project("Quiet");
             harness.number(token, NUMBER, 100);
+            JsonNode switched = harness.api.patch("/v1/project", token, Map.of("events_enabled", false)).body();
+            assertThat(switched.path("events_enabled").asBoolean()).isFalse();
+            assertThat(harness.api.get("/v1/project", token).body().path("events_enabled").asBoolean()).isFalse();
+
             String id = harness.api.expect(202, "/v1/messages", token, text(NUMBER, USER, "no receipts please"))
                     .path("messages").get(0).path("id").asText();
 

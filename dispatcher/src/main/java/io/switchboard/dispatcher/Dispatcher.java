@@ -45,6 +45,7 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
     private final DispatcherSettings settings;
     private final WriteBatcher writer;
     private final InstantReplies replies;
+    private final java.util.function.Function<String, Project> projects;
     private final ObjectMapper json;
     private final Payloads payloads;
     private final Backoff backoff;
@@ -56,8 +57,11 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
     private final DispatchCounters counters = new DispatchCounters();
     private volatile boolean running = true;
 
-    public Dispatcher(DispatcherSettings settings, WriteBatcher writer, InstantReplies replies, ObjectMapper json) {
+    /** {@code projects} answers a project's current settings by id (null when unknown). */
+    public Dispatcher(DispatcherSettings settings, WriteBatcher writer, InstantReplies replies,
+                      java.util.function.Function<String, Project> projects, ObjectMapper json) {
         this.settings = settings;
+        this.projects = projects;
         this.writer = writer;
         this.replies = replies;
         this.json = json;
@@ -135,7 +139,12 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
 
         private void deliver(IncomingCall call) {
             MessageRecord message = call.message();
-            HttpResponse<byte[]> response = post(call.project().webhookUrl(), "msg_" + Ids.format(message.id()),
+            Project project = current(call.project());
+            if (project.webhookUrl() == null) { // the Webhook was removed: nobody is left to tell
+                writer.submit(new Write.HookDone(message.id()));
+                return;
+            }
+            HttpResponse<byte[]> response = post(project.webhookUrl(), "msg_" + Ids.format(message.id()),
                     payloads.incoming(message, call.payload()));
             if (response == null || response.statusCode() / 100 != 2) {
                 counters.failedCalls.increment();
@@ -146,11 +155,11 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
             }
             counters.webhookCalls.increment();
             Write done = new Write.HookDone(message.id());
-            List<OutgoingMessage> instant = instantReplies(call.project(), message, response.body());
+            List<OutgoingMessage> instant = instantReplies(project, message, response.body());
             if (instant.isEmpty()) {
                 writer.submit(done);
             } else {
-                replies.send(call.project(), instant, done);
+                replies.send(project, instant, done);
                 counters.instantReplies.add(instant.size());
             }
         }
@@ -213,13 +222,17 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
                             batch.add(next);
                         }
                     }
+                    Project project = current(this.project);
+                    if (!project.wantsEvents()) { // switched off: what waits is not wanted any more
+                        markDone(batch);
+                        continue;
+                    }
                     HttpResponse<byte[]> response = post(project.eventWebhookUrl(),
                             "evt_" + Ids.format(batch.getFirst().id()), payloads.events(batch));
                     if (response != null && response.statusCode() / 100 == 2) {
                         counters.eventCalls.increment();
                         counters.eventsDelivered.add(batch.size());
-                        writer.submit(batch.stream().<Write>map(e -> new Write.EventDone(e.id())).toList());
-                        batch.clear();
+                        markDone(batch);
                         attempt = 0;
                     } else {
                         counters.failedCalls.increment();
@@ -232,6 +245,17 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
                 }
             }
         }
+    }
+
+    private void markDone(List<EventRecord> batch) {
+        writer.submit(batch.stream().<Write>map(e -> new Write.EventDone(e.id())).toList());
+        batch.clear();
+    }
+
+    /** The project's settings as they are now: a changed URL or a switched-off Event Webhook applies at once. */
+    private Project current(Project project) {
+        Project now = projects.apply(project.id());
+        return now != null ? now : project;
     }
 
     /** POSTs JSON; null when the server could not be reached or did not answer in time. */

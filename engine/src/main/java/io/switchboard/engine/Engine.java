@@ -79,6 +79,20 @@ public final class Engine implements AutoCloseable {
         });
     }
 
+    /** Applies a project's new settings (its webhooks) to its running numbers. */
+    public void update(Project project) {
+        lines.replaceAll((number, line) -> {
+            if (!line.project().id().equals(project.id())) return line;
+            line.shards().forEach(worker -> worker.project(project));
+            return new NumberLine(line.number(), project, line.key(), line.shards());
+        });
+    }
+
+    /** The current settings of a project that has a number open here. */
+    public Optional<Project> project(String projectId) {
+        return lines.values().stream().map(NumberLine::project).filter(p -> p.id().equals(projectId)).findFirst();
+    }
+
     public Optional<NumberLine> line(String number) {
         return Optional.ofNullable(lines.get(number));
     }

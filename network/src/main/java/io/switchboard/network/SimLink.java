@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
  * second one per connection writes. ACKs queue in memory across reconnects and go out after the next login; SENDs
  * that had not gone out when a connection broke are dropped at the next login, because the node re-sends every
  * message that never got SENT from {@link ShardLinkListener#onConnected} (the network redelivers unacked items).
+ * SENDs queued before the first login go out with it.
  */
 public final class SimLink implements ShardLink {
     private static final Logger log = LoggerFactory.getLogger(SimLink.class);
@@ -37,6 +38,8 @@ public final class SimLink implements ShardLink {
     private volatile boolean closed;
     private volatile boolean connected;
     private volatile Socket socket;
+    /** Set after the first login; owned by the reader thread. */
+    private boolean reconnect;
 
     private SimLink(LinkTarget target, ShardLinkListener listener, Duration heartbeat) {
         if (heartbeat.isNegative() || heartbeat.isZero()) {
@@ -142,7 +145,8 @@ public final class SimLink implements ShardLink {
                 case Frame other -> throw new ProtocolException("expected LOGIN_OK, got " + other);
             }
             established = true;
-            outbox.removeIf(frame -> frame instanceof Frame.Send); // the listener re-sends them, in order
+            if (reconnect) outbox.removeIf(frame -> frame instanceof Frame.Send); // the listener re-sends them, in order
+            reconnect = true;
             connected = true;
             writer = Thread.ofVirtual().name(name("writer")).start(() -> writeLoop(s, out));
             listener.onConnected();

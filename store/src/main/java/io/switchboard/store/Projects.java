@@ -24,6 +24,14 @@ public final class Projects {
         return project;
     }
 
+    /** Saves the project's name and webhook settings. */
+    public Project update(Project project) {
+        database.withConnection(c -> Sql.update(c,
+                "UPDATE projects SET name = ?, webhook_url = ?, event_webhook_url = ?, events_enabled = ? WHERE id = ?",
+                project.name(), project.webhookUrl(), project.eventWebhookUrl(), project.eventsEnabled(), project.id()));
+        return project;
+    }
+
     public Optional<Project> byTokenHash(String tokenHash) {
         return database.withConnection(c -> Sql.queryOne(c,
                 "SELECT " + COLUMNS + " FROM projects WHERE token_hash = ?", Projects::map, tokenHash));

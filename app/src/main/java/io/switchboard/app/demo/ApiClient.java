@@ -22,10 +22,20 @@ public final class ApiClient {
     public record Answer(int status, JsonNode body) {}
 
     public Answer post(String path, String token, Object body) throws IOException, InterruptedException {
+        return send("POST", path, token, body);
+    }
+
+    public Answer patch(String path, String token, Object body) throws IOException, InterruptedException {
+        return send("PATCH", path, token, body);
+    }
+
+    private Answer send(String method, String path, String token, Object body) throws IOException, InterruptedException {
+        byte[] bytes = body instanceof String text ? text.getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                : json.writeValueAsBytes(body);
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body instanceof String s ? s.getBytes() : json.writeValueAsBytes(body)))
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(bytes))
                 .build();
         return answer(request);
     }

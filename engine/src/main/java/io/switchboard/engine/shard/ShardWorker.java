@@ -63,7 +63,8 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
 
     private final String number;
     private final int shard;
-    private final Project project;
+    /** Replaced when the project's settings change (its webhooks); read once per item. */
+    private volatile Project project;
     private final DataKey key;
     private final TpsBudget budget;
     private final WriteBatcher writer;
@@ -126,6 +127,10 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    public void project(Project project) {
+        this.project = project;
     }
 
     public TpsBudget budget() {
@@ -225,6 +230,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
 
     private void takeMessage(IncomingMessage item) {
         budget.record(Kind.RECEIVE);
+        Project project = this.project;
         InboundMessage in = item.message();
         long id = Ids.next();
         MessageRecord record = new MessageRecord(id, project.id(), number, Direction.IN, in.from(), shard,
@@ -255,6 +261,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
 
     private java.util.concurrent.CompletableFuture<Boolean> changeStatus(long messageId, String recipient,
             MessageStatus status, long at, String networkId, String error) {
+        Project project = this.project;
         EventRecord event = project.wantsEvents()
                 ? new EventRecord(Ids.next(), project.id(), messageId, number, recipient, status, error, at) : null;
         return writer.submit(new Write.ChangeStatus(messageId, status, at, networkId, error, event))

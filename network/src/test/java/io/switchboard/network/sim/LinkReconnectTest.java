@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class LinkReconnectTest extends SimTestSupport {
 
     @Test
-    void theLinkReconnectsAfterTheNetworkRestartsOnTheSamePort() throws Exception {
+    void theLinkReconnectsAfterTheNetworkRestartsAndLeavesResendingToTheNode() throws Exception {
         SimNetwork first = SimNetwork.start(fast());
         int port = first.port();
         RecordingListener listener = new RecordingListener();
@@ -34,9 +34,13 @@ class LinkReconnectTest extends SimTestSupport {
 
         SimNetwork second = network(fast().withPort(port));
         await().atMost(Duration.ofSeconds(10)).until(link::connected);
-        await().until(() -> listener.of(RecordingListener.Sent.class).size() == 1);
         assertThat(listener.of(RecordingListener.Connected.class)).hasSize(2);
+        // The node re-sends every unacknowledged message from onConnected; a stale copy would be a duplicate.
+        link.send(2L, "+15551234567", "text", "{\"body\":\"after the reconnect\"}");
+        await().until(() -> listener.of(RecordingListener.Sent.class).size() == 1);
         assertThat(second.stats().get(Counter.RECEIVED)).isEqualTo(1);
+        await().untilAsserted(() -> assertThat(second.received("+15551234567")).extracting(UserMessage::messageId)
+                .containsExactly(2L));
     }
 
     @Test
