@@ -74,8 +74,10 @@ public final class Api implements AutoCloseable {
         server.exception(InvalidInput.class, (e, ctx) -> answerError(ctx, ApiError.badRequest(e.code(), e.getMessage(), e.field())));
         server.exception(StoreException.class, (e, ctx) -> answerError(ctx,
                 new ApiError(503, "store_unavailable", "the store did not take the request; nothing was accepted", null)));
-        server.error(404, ctx -> {
-            if (ctx.result() == null) answerError(ctx, ApiError.notFound("route " + ctx.method() + " " + ctx.path()));
+        server.error(404, ctx -> { // only unknown routes: our own 404s are JSON already
+            if (!"application/json".equals(ctx.contentType())) {
+                answerError(ctx, ApiError.notFound("route " + ctx.method() + " " + ctx.path()));
+            }
         });
     }
 

@@ -67,11 +67,14 @@ public final class Node implements AutoCloseable {
                     new Engine.Parts(vault, messages, writer, dispatcher, clock));
 
             Map<String, Project> byId = projects.all().stream().collect(Collectors.toMap(Project::id, Function.identity()));
+            // Read what is owed before the shards connect, so nothing they store from now on is handed over twice.
+            var pendingHooks = messages.pendingHooks();
+            var pendingEvents = messages.pendingEvents();
             for (BusinessNumber number : numbers.all()) {
                 Project project = byId.get(number.projectId());
                 if (project != null) engine.open(number, project);
             }
-            dispatcher.recover(messages.pendingHooks(), messages.pendingEvents(), byId::get, this::openPayload);
+            dispatcher.recover(pendingHooks, pendingEvents, byId::get, this::openPayload);
 
             this.api = new Api(new Api.Parts(engine, projects, numbers, messages, vault, json, clock, adminTokenHash))
                     .start(config.http().host(), config.http().port());

@@ -107,6 +107,13 @@ class BadInputTest {
     }
 
     @Test
+    void anUnknownRouteIsAJson404() throws Exception {
+        ApiClient.Answer answer = harness.api.get("/v1/nothing-here", token);
+        assertThat(answer.status()).isEqualTo(404);
+        assertThat(answer.body().path("error").path("code").asText()).isEqualTo("not_found");
+    }
+
+    @Test
     void badNumberSettingsAreRefused() throws Exception {
         assertThat(harness.api.post("/v1/numbers", token, Map.of("number", "+919800000009", "tps", 20, "shards", 3))
                 .body().path("error").path("field").asText()).isEqualTo("shards");

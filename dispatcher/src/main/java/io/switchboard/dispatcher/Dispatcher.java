@@ -149,6 +149,12 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
             if (response == null || response.statusCode() / 100 != 2) {
                 counters.failedCalls.increment();
                 int attempt = call.attempt() + 1;
+                if (attempt == 1) {
+                    // The host only: a URL's path or query may carry the customer's secret.
+                    LOG.warn("project {}: the Webhook at {} did not take message {} ({}); retrying with backoff",
+                            project.id(), URI.create(project.webhookUrl()).getHost(), Ids.format(message.id()),
+                            response == null ? "no answer" : "HTTP " + response.statusCode());
+                }
                 retries.schedule(() -> calls.add(new IncomingCall(call.project(), message, call.payload(), attempt)),
                         backoff.delayMillis(attempt), TimeUnit.MILLISECONDS);
                 return;

@@ -41,7 +41,11 @@ import org.slf4j.LoggerFactory;
  * only then chooses what the token pays for, so a message that arrived while it waited is weighed fairly:
  * instant replies first; then incoming items (messages and reports, which the network holds for us only in a
  * bounded queue that overflows into loss) over the campaign, except that every {@value #OUTBOX_SHARE}th token
- * goes to the outbox when both wait, so a flood of incoming traffic slows a campaign but never stops it.
+ * goes to the outbox when both wait, so a flood of incoming traffic slows a campaign but never stops it. Each
+ * send brings back up to three incoming items (delivered, read, a reply), so while more than
+ * {@value #INCOMING_PRESSURE} incoming items wait, the campaign's share drops to one token in
+ * {@value #OUTBOX_SHARE_UNDER_PRESSURE}: its own receipts must not push the backlog into the network's bounded
+ * queue, where it would be lost.
  * Incoming items are acknowledged to the network, returning its credit, only after their write is durable.
  *
  * <p>Threads: the link's reader thread calls the listener methods and only enqueues or writes; the pump alone
@@ -50,6 +54,8 @@ import org.slf4j.LoggerFactory;
 public final class ShardWorker implements ShardLinkListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ShardWorker.class);
     private static final int OUTBOX_SHARE = 4;
+    private static final int OUTBOX_SHARE_UNDER_PRESSURE = 20;
+    private static final int INCOMING_PRESSURE = 200;
 
     /** Incoming traffic from the network waiting for a token: a message or a status report. */
     private sealed interface Incoming {
@@ -202,7 +208,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         try {
             if (!instant.isEmpty()) {
                 send = instant.pollFirst();
-            } else if (!incoming.isEmpty() && (outbox.isEmpty() || ++tokensSinceOutbox < OUTBOX_SHARE)) {
+            } else if (!incoming.isEmpty() && (outbox.isEmpty() || ++tokensSinceOutbox < outboxShare())) {
                 item = incoming.pollFirst();
             } else {
                 tokensSinceOutbox = 0;
@@ -213,6 +219,11 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         }
         if (send != null) send(send);
         else if (item != null) take(item);
+    }
+
+    /** One token in this many goes to the outbox while incoming items wait too. Called under {@code lock}. */
+    private int outboxShare() {
+        return incoming.size() > INCOMING_PRESSURE ? OUTBOX_SHARE_UNDER_PRESSURE : OUTBOX_SHARE;
     }
 
     private void send(OutboxEntry entry) {

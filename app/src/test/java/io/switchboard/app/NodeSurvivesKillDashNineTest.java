@@ -1,0 +1,200 @@
+package io.switchboard.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.app.demo.ApiClient;
+import io.switchboard.network.sim.Counter;
+import io.switchboard.network.sim.SimConfig;
+import io.switchboard.network.sim.SimNetwork;
+import io.switchboard.network.sim.SimStats;
+import io.switchboard.network.sim.UserMessage;
+import io.switchboard.store.Ids;
+import io.switchboard.store.crypto.Tokens;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real node process, on the embedded store, killed with SIGKILL (no shutdown hook, no flush) while most of the
+ * messages it acknowledged with 202 are still queued, then started again on the same data folder: every
+ * acknowledged message must still reach the network. Duplicates are allowed (at-least-once), loss is not.
+ */
+class NodeSurvivesKillDashNineTest {
+    private static final String NUMBER = "+919800000001";
+    private static final int MESSAGES = 600;
+    private static final int PER_REQUEST = 100;
+    /** Low enough that most of the campaign is still queued at the kill; high enough to drain in ~25 s after it. */
+    private static final int TPS = 50;
+    /** SENDs the network has before the kill: some confirmed (SENT written), some not, most of the campaign queued. */
+    private static final int SENT_BEFORE_KILL = 100;
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(45);
+
+    @TempDir Path temp;
+
+    private final String adminToken = Tokens.newToken("sba_");
+    private SimNetwork network;
+    private Process node;
+    private Path nodeLog;
+
+    @AfterEach
+    void stopEverything() throws Exception {
+        if (node != null) {
+            node.destroyForcibly();
+            node.waitFor(10, TimeUnit.SECONDS);
+        }
+        if (network != null) network.close();
+    }
+
+    @Test
+    void aNodeKilledWithKillDashNineAfterAcceptingSendsEveryAcknowledgedMessageOnceRestarted() throws Exception {
+        // Only the campaign and its delivered reports draw on the budget: no reads, no replies, no inbound traffic.
+        // A slow SENT (1 s) keeps ~25 sends unconfirmed at any time, so the kill always catches some: the node
+        // cannot know whether the network had those, and must send them again (duplicates, never loss).
+        network = SimNetwork.start(SimConfig.defaults().withPort(0).withStatsPort(0).withAckMillis(1_000)
+                .withReadProbability(0).withReplyProbability(0));
+        Path data = temp.resolve("data");
+        nodeLog = temp.resolve("node.log");
+        int httpPort = freePort();
+        ApiClient api = new ApiClient("http://127.0.0.1:" + httpPort);
+
+        long started = System.nanoTime();
+        node = startNode(httpPort, data);
+        awaitHealthy(api);
+
+        String token = api.expect(201, "/v1/projects", adminToken, Map.of("name", "kill -9")).get("token").asText();
+        api.expect(201, "/v1/numbers", token, Map.of("number", NUMBER, "tps", TPS, "shards", 1));
+
+        // Every id the node acknowledged with 202, by recipient (one message per recipient).
+        List<String> users = network.users().subList(0, MESSAGES);
+        Map<String, Long> acknowledged = new LinkedHashMap<>();
+        for (int from = 0; from < MESSAGES; from += PER_REQUEST) {
+            List<String> batch = users.subList(from, from + PER_REQUEST);
+            List<Map<String, Object>> messages = new ArrayList<>();
+            for (String user : batch) {
+                messages.add(Map.of("from", NUMBER, "to", user, "type", "text",
+                        "text", Map.of("body", "campaign for " + user), "priority", "normal"));
+            }
+            JsonNode answer = api.expect(202, "/v1/messages", token, Map.of("messages", messages));
+            assertThat(answer.get("messages")).as("answer to a bulk of %d", PER_REQUEST).hasSize(PER_REQUEST);
+            for (int i = 0; i < batch.size(); i++) {
+                JsonNode accepted = answer.get("messages").get(i);
+                assertThat(accepted.get("status").asText()).isEqualTo("queued");
+                long id = Ids.parse(accepted.get("id").asText());
+                assertThat(id).as("id %s", accepted.get("id")).isNotNegative();
+                acknowledged.put(batch.get(i), id);
+            }
+        }
+        assertThat(acknowledged).hasSize(MESSAGES);
+
+        // Kill mid-campaign, while sends are in flight and SENT reports unwritten, not only before the first send.
+        await().atMost(Duration.ofSeconds(20)).until(() -> network.stats().get(Counter.RECEIVED) >= SENT_BEFORE_KILL);
+        // kill -9: Process.destroyForcibly is SIGKILL on Linux.
+        node.destroyForcibly();
+        assertThat(node.waitFor(10, TimeUnit.SECONDS)).as("the node died of SIGKILL").isTrue();
+        int exitCode = node.exitValue();
+        assertThat(exitCode).as("128 + SIGKILL: no shutdown hook ran").isEqualTo(137);
+        SimStats atKill = network.stats();
+        long receivedAtKill = atKill.get(Counter.RECEIVED);
+        int reachedAtKill = MESSAGES - missing(acknowledged).size();
+        assertThat(receivedAtKill)
+                .as("the network must not have had every message before the kill, or the test proves nothing; log:%n%s",
+                        log())
+                .isLessThan(MESSAGES);
+
+        long restarted = System.nanoTime();
+        node = startNode(httpPort, data);
+        awaitHealthy(api);
+
+        await().atMost(DRAIN_TIMEOUT).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            Map<String, Long> missing = missing(acknowledged);
+            assertThat(missing)
+                    .overridingErrorMessage(() -> missing.size() + " of " + MESSAGES + " acknowledged messages never "
+                            + "reached the network (received at kill " + receivedAtKill + ", network now "
+                            + network.stats().toJson() + "), e.g. " + missing.entrySet().stream().limit(5)
+                            .map(e -> e.getKey() + "=" + Ids.format(e.getValue())).toList() + "; node log:\n" + log())
+                    .isEmpty();
+        });
+
+        SimStats end = network.stats();
+        long drainMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted);
+        System.out.printf("kill -9 figures: acknowledged %d, network had received %d (%d reached users) when the node "
+                        + "was killed (exit code %d); after the restart all %d arrived in %d ms; network received %d "
+                        + "SENDs in all, %d duplicates; whole test %d ms%n",
+                MESSAGES, receivedAtKill, reachedAtKill, exitCode, MESSAGES, drainMillis, end.get(Counter.RECEIVED),
+                end.get(Counter.DUPLICATES), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        assertThat(end.get(Counter.RECEIVED) - end.get(Counter.DUPLICATES))
+                .as("first-time SENDs: exactly the acknowledged messages, nothing else").isEqualTo(MESSAGES);
+    }
+
+    /** The acknowledged messages the network has not handed to their recipient (yet). */
+    private Map<String, Long> missing(Map<String, Long> acknowledged) {
+        Map<String, Long> missing = new LinkedHashMap<>();
+        acknowledged.forEach((user, id) -> {
+            Set<Long> got = network.received(user).stream().map(UserMessage::messageId).collect(Collectors.toSet());
+            if (!got.contains(id)) missing.put(user, id);
+        });
+        return missing;
+    }
+
+    private Process startNode(int httpPort, Path data) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), "io.switchboard.app.cli.Main", "server",
+                "--http-port", Integer.toString(httpPort), "--network", "127.0.0.1:" + network.port(),
+                "--data", data.toString());
+        builder.environment().keySet().removeIf(name -> name.startsWith("SWITCHBOARD_"));
+        builder.environment().put("SWITCHBOARD_ADMIN_TOKEN", adminToken);
+        builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(nodeLog.toFile()));
+        Files.writeString(nodeLog, "---- starting node ----\n", StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        return builder.start();
+    }
+
+    private void awaitHealthy(ApiClient api) throws InterruptedException {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (true) {
+            assertThat(node.isAlive()).as("the node exited with %s before it was healthy; log:%n%s",
+                    node.isAlive() ? "-" : node.exitValue(), log()).isTrue();
+            try {
+                if (api.get("/health", "").status() == 200) return;
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            assertThat(System.nanoTime()).as("the node was not healthy within %s; log:%n%s", START_TIMEOUT, log())
+                    .isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    private String log() {
+        try {
+            return nodeLog == null || !Files.exists(nodeLog) ? "(no log)" : Files.readString(nodeLog);
+        } catch (IOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+}
