@@ -1,5 +1,6 @@
 package io.switchboard.app.cli;
 
+import io.switchboard.app.bench.BenchCommand;
 import io.switchboard.app.demo.DemoCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -7,7 +8,8 @@ import picocli.CommandLine.Command;
 /** {@code switchboard COMMAND}: the one entry point of the launcher. */
 @Command(name = "switchboard", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Switchboard: a self-hosted, high-volume WhatsApp messaging gateway.",
-        subcommands = {DemoCommand.class, ServerCommand.class, NetworkCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ServerCommand.class, NetworkCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -2,6 +2,7 @@ package io.switchboard.app.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.app.Node;
+import io.switchboard.app.cli.DurationConverter;
 import io.switchboard.app.config.ConfigLoader;
 import io.switchboard.app.config.NodeConfig;
 import io.switchboard.engine.LineSnapshot;
@@ -192,17 +193,6 @@ public final class DemoCommand implements Callable<Integer> {
             out.printf("  sent %.0f messages a second; lost at the network %d; duplicates at the network %d%n",
                     (last.reached(MessageStatus.SENT) - first.reached(MessageStatus.SENT)) / seconds,
                     last.networkRejected(), last.networkDuplicates());
-        }
-    }
-
-    /** Reads 60s, 2m, 1m30s or a plain number of seconds. */
-    static final class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String text) {
-            String value = text.trim().toUpperCase(java.util.Locale.ROOT);
-            Duration duration = value.matches("\\d+") ? Duration.ofSeconds(Long.parseLong(value)) : Duration.parse("PT" + value);
-            if (duration.isNegative() || duration.isZero()) throw new IllegalArgumentException("--duration must be positive");
-            return duration;
         }
     }
 }

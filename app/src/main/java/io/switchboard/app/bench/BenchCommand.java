@@ -1,0 +1,56 @@
+package io.switchboard.app.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code switchboard bench SCENARIO}: starts what the scenario needs in this process (the simulated network, a node,
+ * a counting customer's server), drives the load, and prints one figure a line ({@code name value unit}).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Measures the gateway the way its users load it; prints one figure a line: name value unit.",
+                "Scenarios: send, receive, budget, chat, outage."})
+public final class BenchCommand implements Callable<Integer> {
+    private static final Map<String, Scenario> SCENARIOS = Map.of(
+            "send", new SendScenario(),
+            "receive", new ReceiveScenario(),
+            "budget", new BudgetScenario(),
+            "chat", new ChatScenario(),
+            "outage", new OutageScenario());
+
+    @Parameters(index = "0", description = "send, receive, budget, chat or outage") String scenario;
+    @Option(names = "--db", description = "JDBC URL of PostgreSQL or MariaDB instead of the embedded store") String dbUrl;
+    @Option(names = "--db-user", description = "database user") String dbUser;
+    @Option(names = "--db-password", description = "database password") String dbPassword;
+    @Option(names = "--duration", converter = io.switchboard.app.cli.DurationConverter.class,
+            description = "how long the load runs (each scenario has its default)") Duration duration;
+    @Option(names = "--clients", defaultValue = "20", description = "concurrent API clients (send; default ${DEFAULT-VALUE})") int clients;
+    @Option(names = "--bulk", defaultValue = "100", description = "messages per request, 1 for single sends (send; default ${DEFAULT-VALUE})") int bulk;
+    @Option(names = "--numbers", defaultValue = "4", description = "business numbers (default ${DEFAULT-VALUE})") int numbers;
+    @Option(names = "--rate", defaultValue = "5000", description = "incoming messages a second in all (receive, chat, outage; default ${DEFAULT-VALUE})") double rate;
+    @Option(names = "--down", defaultValue = "60s", converter = io.switchboard.app.cli.DurationConverter.class,
+            description = "how long the receiver is down (outage; default ${DEFAULT-VALUE})") Duration down;
+    @Option(names = "--seed", defaultValue = "1", description = "seed of the simulated network") long seed;
+    @Option(names = "--json", description = "also write a JSON report with the machine, versions, settings and figures") Path json;
+
+    @Override
+    public Integer call() throws Exception {
+        Scenario chosen = SCENARIOS.get(scenario);
+        if (chosen == null) throw new IllegalArgumentException("unknown scenario '" + scenario + "': use one of " + SCENARIOS.keySet());
+        if (clients < 1 || bulk < 1 || bulk > 1_000 || numbers < 1 || rate <= 0) {
+            throw new IllegalArgumentException("--clients and --numbers must be at least 1, --bulk 1 to 1000, --rate positive");
+        }
+        Report report = new Report(scenario, System.out);
+        report.setting("store", dbUrl == null ? "embedded" : dbUrl.replaceAll("//[^/@]*@", "//"));
+        report.setting("seed", seed);
+        chosen.run(new BenchOptions(new Rig.Store(dbUrl, dbUser, dbPassword), duration, clients, bulk, numbers, rate,
+                down, seed), report);
+        if (json != null) report.writeJson(json);
+        return 0;
+    }
+}

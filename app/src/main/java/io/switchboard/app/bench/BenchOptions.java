@@ -1,0 +1,20 @@
+package io.switchboard.app.bench;
+
+import java.time.Duration;
+
+/**
+ * The knobs every scenario reads; each scenario documents which it uses and its own defaults.
+ *
+ * @param duration how long load is applied (null: the scenario's default)
+ * @param clients concurrent API clients (send)
+ * @param bulk messages per request (send); 1 sends single-message requests
+ * @param numbers business numbers the load is spread over
+ * @param rate incoming messages a second in all (receive, chat, outage)
+ */
+record BenchOptions(Rig.Store store, Duration duration, int clients, int bulk, int numbers, double rate,
+                    Duration down, long seed) {
+
+    Duration durationOr(Duration fallback) {
+        return duration != null ? duration : fallback;
+    }
+}
