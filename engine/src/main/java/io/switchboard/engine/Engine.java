@@ -1,6 +1,7 @@
 package io.switchboard.engine;
 
 import io.switchboard.engine.budget.TpsBudget;
+import io.switchboard.engine.outbox.Outbox;
 import io.switchboard.engine.outbox.OutboxEntry;
 import io.switchboard.engine.shard.Counters;
 import io.switchboard.engine.shard.ShardWorker;
@@ -60,17 +61,18 @@ public final class Engine implements AutoCloseable {
     public NumberLine open(BusinessNumber number, Project project) {
         return lines.computeIfAbsent(number.number(), n -> {
             var key = vault.unwrap(number.number(), number.wrappedDataKey());
+            Outbox.Loader loader = ids -> messages.byIds(ids).stream()
+                    .filter(m -> m.status() == MessageStatus.QUEUED && m.direction() == Direction.OUT)
+                    .map(m -> new OutboxEntry(m.id(), m.peer(), m.priority(), m.type(), key.open(m.id(), m.sealedBody())))
+                    .toList();
             List<ShardWorker> workers = new ArrayList<>();
             for (int shard = 0; shard < number.shards(); shard++) {
                 TpsBudget budget = new TpsBudget((double) number.tps() / number.shards());
-                workers.add(new ShardWorker(new ShardWorker.Settings(number.number(), shard, project, key, budget),
+                workers.add(new ShardWorker(new ShardWorker.Settings(number.number(), shard, project, key, budget, loader),
                         writer, deliveries, counters, clock));
             }
             NumberLine line = new NumberLine(number, project, key, List.copyOf(workers));
-            for (MessageRecord queued : messages.queued(number.number())) {
-                line.shards().get(queued.shard()).enqueue(new OutboxEntry(queued.id(), queued.peer(), queued.priority(),
-                        queued.type(), key.open(queued.id(), queued.sealedBody())));
-            }
+            messages.forEachQueued(number.number(), ref -> workers.get(ref.shard()).enqueueStored(ref.id(), ref.priority()));
             for (int shard = 0; shard < workers.size(); shard++) {
                 workers.get(shard).start(links, new LinkTarget(settings.networkHost(), settings.networkPort(),
                         number.number(), shard, number.shards(), 0, settings.window()));

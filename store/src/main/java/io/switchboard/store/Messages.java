@@ -23,11 +23,40 @@ public final class Messages {
                 "SELECT " + COLUMNS + " FROM messages WHERE id = ? AND project_id = ?", Messages::map, id, projectId));
     }
 
-    /** The number's outgoing messages not yet taken by the network, in the order they must go. */
-    public List<MessageRecord> queued(String number) {
-        return database.withConnection(c -> Sql.query(c,
-                "SELECT " + COLUMNS + " FROM messages WHERE number = ? AND status_rank = 0 AND direction = 'o' "
-                        + "ORDER BY priority, id", Messages::map, number));
+    /** A queued outgoing message as the outbox keeps it: its id, shard and priority, not its body. */
+    public record QueuedRef(long id, int shard, Priority priority) {}
+
+    /**
+     * The number's outgoing messages not yet taken by the network, in the order they must go, streamed a row at a
+     * time so that millions of them need no list in memory.
+     */
+    public void forEachQueued(String number, java.util.function.Consumer<QueuedRef> consumer) {
+        database.withConnection(c -> {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
+            try (var statement = c.prepareStatement("SELECT id, shard, priority FROM messages "
+                    + "WHERE number = ? AND status_rank = 0 AND direction = 'o' ORDER BY priority, id")) {
+                statement.setFetchSize(10_000);
+                statement.setString(1, number);
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        consumer.accept(new QueuedRef(rows.getLong(1), rows.getInt(2), Priority.ofRank(rows.getInt(3))));
+                    }
+                }
+                c.commit();
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+            return null;
+        });
+    }
+
+    /** The messages with these ids (those that exist), in no particular order. */
+    public List<MessageRecord> byIds(List<Long> ids) {
+        if (ids.isEmpty()) return List.of();
+        String marks = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
+        return database.withConnection(c -> Sql.query(c, "SELECT " + COLUMNS + " FROM messages WHERE id IN (" + marks + ")",
+                Messages::map, ids.toArray()));
     }
 
     /** Incoming messages whose Webhook call has not been taken yet, oldest first. */

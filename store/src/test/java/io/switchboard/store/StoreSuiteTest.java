@@ -150,8 +150,11 @@ class StoreSuiteTest {
             writes.add(new Write.InsertMessage(outgoing(key, normal2, Priority.NORMAL, "{}")));
             writer.submit(writes).join();
             expected.addAll(List.of(urgent, normal1, normal2, low));
-            assertThat(new Messages(database).queued("+919800000001")).extracting(MessageRecord::id)
-                    .containsExactlyElementsOf(expected);
+            List<Long> queued = new ArrayList<>();
+            new Messages(database).forEachQueued("+919800000001", ref -> queued.add(ref.id()));
+            assertThat(queued).containsExactlyElementsOf(expected);
+            assertThat(new Messages(database).byIds(List.of(low, urgent))).extracting(MessageRecord::priority)
+                    .containsExactlyInAnyOrder(Priority.LOW, Priority.URGENT);
         });
     }
 

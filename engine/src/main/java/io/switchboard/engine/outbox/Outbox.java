@@ -1,56 +1,104 @@
 package io.switchboard.engine.outbox;
 
 import io.switchboard.store.Priority;
-import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A (number, shard)'s outgoing queue: strict priority between levels, FIFO within a level. Since a recipient
  * always maps to one shard and FIFO holds per level, a user's messages of one priority go out in order.
  *
- * <p>Not thread-safe: its shard worker guards it with its own lock.
+ * <p>Memory: the order lives in rings of message ids (8 bytes a message); at most {@code loadedLimit} messages
+ * also keep their recipient and body in memory. The rest are in the store, which has them anyway, and the
+ * {@link Loader} brings them back a page at a time when they come up, so a backlog of millions needs memory for
+ * their ids only.
+ *
+ * <p>Not thread-safe: its shard worker guards it with its own lock (and so loads pages under that lock: a page is
+ * one indexed query, far shorter than the gap between tokens at any budget that lets a backlog build up).
  */
 public final class Outbox {
-    private final ArrayDeque<OutboxEntry>[] levels;
-    private int size;
+    /** Reads queued messages back from the store; a message that is gone (no longer queued) is left out. */
+    @FunctionalInterface
+    public interface Loader {
+        List<OutboxEntry> load(List<Long> ids);
+    }
 
-    @SuppressWarnings("unchecked")
+    private static final int PAGE = 500;
+
+    private final LongRing[] levels = new LongRing[Priority.values().length];
+    private final Map<Long, OutboxEntry> loaded = new HashMap<>();
+    private final Loader loader;
+    private final int loadedLimit;
+
+    /** An outbox that keeps every entry in memory. */
     public Outbox() {
-        levels = new ArrayDeque[Priority.values().length];
-        for (int i = 0; i < levels.length; i++) levels[i] = new ArrayDeque<>();
+        this(ids -> List.of(), Integer.MAX_VALUE);
+    }
+
+    public Outbox(Loader loader, int loadedLimit) {
+        this.loader = loader;
+        this.loadedLimit = loadedLimit;
+        for (int i = 0; i < levels.length; i++) levels[i] = new LongRing();
     }
 
     public void add(OutboxEntry entry) {
-        levels[entry.priority().rank()].addLast(entry);
-        size++;
+        levels[entry.priority().rank()].addLast(entry.id());
+        if (loaded.size() < loadedLimit) loaded.put(entry.id(), entry);
+    }
+
+    /** Queues a stored message by id alone; its body is loaded when it comes up. */
+    public void addStored(long id, Priority priority) {
+        levels[priority.rank()].addLast(id);
     }
 
     /** Puts entries back at the head of their levels, keeping their order (messages a lost connection had taken). */
     public void returnToFront(Collection<OutboxEntry> entriesInOrder) {
         OutboxEntry[] entries = entriesInOrder.toArray(OutboxEntry[]::new);
         for (int i = entries.length - 1; i >= 0; i--) {
-            levels[entries[i].priority().rank()].addFirst(entries[i]);
-            size++;
+            levels[entries[i].priority().rank()].addFirst(entries[i].id());
+            loaded.put(entries[i].id(), entries[i]);
         }
     }
 
     /** The next entry to send, or null when empty. */
     public OutboxEntry poll() {
-        for (ArrayDeque<OutboxEntry> level : levels) {
-            OutboxEntry entry = level.pollFirst();
-            if (entry != null) {
-                size--;
-                return entry;
+        for (LongRing level : levels) {
+            while (!level.isEmpty()) {
+                long id = level.pollFirst();
+                OutboxEntry entry = loaded.remove(id);
+                if (entry == null) entry = loadPage(level, id);
+                if (entry != null) return entry;
             }
         }
         return null;
     }
 
+    /** Loads the message {@code id} and the next ones of its level not in memory yet, and answers the first. */
+    private OutboxEntry loadPage(LongRing level, long id) {
+        List<Long> ids = new ArrayList<>(PAGE);
+        ids.add(id);
+        for (int i = 0; i < level.size() && ids.size() < PAGE; i++) {
+            if (!loaded.containsKey(level.get(i))) ids.add(level.get(i));
+        }
+        OutboxEntry first = null;
+        for (OutboxEntry entry : loader.load(ids)) {
+            if (entry.id() == id) first = entry;
+            else loaded.put(entry.id(), entry);
+        }
+        return first;
+    }
+
     public boolean isEmpty() {
-        return size == 0;
+        for (LongRing level : levels) if (!level.isEmpty()) return false;
+        return true;
     }
 
     public int size() {
+        int size = 0;
+        for (LongRing level : levels) size += level.size();
         return size;
     }
 

@@ -80,7 +80,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition workOrConnection = lock.newCondition();
-    private final Outbox outbox = new Outbox();
+    private final Outbox outbox;
     private final ArrayDeque<OutboxEntry> instant = new ArrayDeque<>();
     private final ArrayDeque<Incoming> incoming = new ArrayDeque<>();
     private boolean connected;
@@ -93,7 +93,12 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
     private ShardLink link;
     private final Thread pump;
 
-    public record Settings(String number, int shard, Project project, DataKey key, TpsBudget budget) {}
+    /** {@code loader} reads queued messages back from the store when the outbox keeps only their ids. */
+    public record Settings(String number, int shard, Project project, DataKey key, TpsBudget budget,
+                           Outbox.Loader loader) {}
+
+    /** Queued messages whose body the outbox keeps in memory; beyond this it keeps ids and reads bodies back. */
+    private static final int BODIES_IN_MEMORY = 20_000;
 
     public ShardWorker(Settings settings, WriteBatcher writer, Deliveries deliveries, Counters counters, Clock clock) {
         this.number = settings.number();
@@ -101,6 +106,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         this.project = settings.project();
         this.key = settings.key();
         this.budget = settings.budget();
+        this.outbox = new Outbox(settings.loader(), BODIES_IN_MEMORY);
         this.writer = writer;
         this.deliveries = deliveries;
         this.counters = counters;
@@ -118,6 +124,17 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         lock.lock();
         try {
             outbox.add(entry);
+            workOrConnection.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A message already in the store, queued by id: its body is read back when its turn comes. */
+    public void enqueueStored(long id, Priority priority) {
+        lock.lock();
+        try {
+            outbox.addStored(id, priority);
             workOrConnection.signal();
         } finally {
             lock.unlock();
