@@ -36,6 +36,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--down", defaultValue = "60s", converter = io.switchboard.app.cli.DurationConverter.class,
             description = "how long the receiver is down (outage; default ${DEFAULT-VALUE})") Duration down;
     @Option(names = "--seed", defaultValue = "1", description = "seed of the simulated network") long seed;
+    @Option(names = "--kannel", description = "also measure Kannel (apt-get install kannel kannel-extras) under the same load (send, chat)") boolean kannel;
     @Option(names = "--json", description = "also write a JSON report with the machine, versions, settings and figures") Path json;
 
     @Override
@@ -49,7 +50,7 @@ public final class BenchCommand implements Callable<Integer> {
         report.setting("store", dbUrl == null ? "embedded" : dbUrl.replaceAll("//[^/@]*@", "//"));
         report.setting("seed", seed);
         chosen.run(new BenchOptions(new Rig.Store(dbUrl, dbUser, dbPassword), duration, clients, bulk, numbers, rate,
-                down, seed), report);
+                down, seed, kannel), report);
         if (json != null) report.writeJson(json);
         return 0;
     }

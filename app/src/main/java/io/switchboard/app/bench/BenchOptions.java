@@ -10,9 +10,10 @@ import java.time.Duration;
  * @param bulk messages per request (send); 1 sends single-message requests
  * @param numbers business numbers the load is spread over
  * @param rate incoming messages a second in all (receive, chat, outage)
+ * @param kannel also measure Kannel on this machine, right after, under the same load (send, chat)
  */
 record BenchOptions(Rig.Store store, Duration duration, int clients, int bulk, int numbers, double rate,
-                    Duration down, long seed) {
+                    Duration down, long seed, boolean kannel) {
 
     Duration durationOr(Duration fallback) {
         return duration != null ? duration : fallback;

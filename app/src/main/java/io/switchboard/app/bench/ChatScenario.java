@@ -1,5 +1,6 @@
 package io.switchboard.app.bench;
 
+import io.switchboard.app.bench.kannel.KannelBench;
 import io.switchboard.network.sim.Counter;
 import io.switchboard.network.sim.SimConfig;
 import io.switchboard.network.sim.SimStats;
@@ -53,6 +54,10 @@ final class ChatScenario implements Scenario {
             report.add("generated_per_s", Measure.perSecond(network.get(Counter.GENERATED), elapsed), "msg/s");
             report.add("rejected", network.get(Counter.REJECTED), "msg");
             report.add("inbound_starved", network.get(Counter.REJECTED) > 0 ? 1 : 0, "bool");
+            if (options.kannel()) {
+                VersusKannel.compare(report, () -> KannelBench.chat(duration), "kannel_chat_round_trips_per_s",
+                        Measure.perSecond(replies, elapsed), "round_trips_vs_kannel");
+            }
         }
     }
 

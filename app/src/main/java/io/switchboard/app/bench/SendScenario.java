@@ -5,14 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.network.sim.Counter;
 import io.switchboard.network.sim.SimConfig;
 import io.switchboard.network.sim.SimStats;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.switchboard.app.bench.kannel.KannelBench;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -24,6 +20,8 @@ import org.HdrHistogram.Recorder;
  */
 final class SendScenario implements Scenario {
     private static final int UNBOUNDED_TPS = 1_000_000;
+
+    private static final Duration WARM_UP = Duration.ofSeconds(1);
 
     @Override
     public void run(BenchOptions options, Report report) throws Exception {
@@ -38,76 +36,95 @@ final class SendScenario implements Scenario {
             String token = rig.project();
             for (int i = 0; i < options.numbers(); i++) rig.number(token, Measure.number(i), UNBOUNDED_TPS);
 
-            Recorder acceptMicros = new Recorder(3);
-            LongAdder accepted = new LongAdder();
-            LongAdder refused = new LongAdder();
-            AtomicLong sequence = new AtomicLong();
-            long start = System.nanoTime();
-            long deadline = start + duration.toNanos();
+            Load load = new Load(System.nanoTime() + WARM_UP.toNanos(), duration);
             List<Thread> clients = new ArrayList<>();
             for (int c = 0; c < options.clients(); c++) {
-                clients.add(Thread.ofVirtual().start(() -> drive(rig, token, options, deadline, sequence, accepted,
-                        refused, acceptMicros)));
+                byte[] request = KeepAliveClient.post(rig.node.httpPort(), "/v1/messages", token, body(options, c));
+                clients.add(Thread.ofPlatform().name("send-client-" + c).start(() -> drive(rig, request, load)));
             }
+            Thread.sleep(WARM_UP.toMillis());
+            long reachedAtStart = rig.network.stats().get(Counter.RECEIVED);
+            Thread.sleep(duration.toMillis());
+            long reachedInWindow = rig.network.stats().get(Counter.RECEIVED) - reachedAtStart;
             for (Thread client : clients) client.join();
-            long loadNanos = System.nanoTime() - start;
-            long total = accepted.sum();
+            long total = load.accepted.sum();
 
             Measure.awaitUntil(() -> rig.receiver.events("read") >= total, Duration.ofSeconds(120));
-            long endToEndNanos = (rig.receiver.lastEventMillis("read") * 1_000_000L) - (startEpochMillis(start) * 1_000_000L);
+            long endToEndMillis = rig.receiver.lastEventMillis("read") - load.firstAcceptedMillis;
             SimStats network = rig.network.stats();
             long reached = network.get(Counter.RECEIVED) - network.get(Counter.DUPLICATES);
 
-            report.add("accepted_per_s", Measure.perSecond(total, loadNanos), "msg/s");
-            report.add("end_to_end_per_s", Measure.perSecond(Math.min(total, rig.receiver.events("read")), endToEndNanos), "msg/s");
-            Histogram accept = acceptMicros.getIntervalHistogram();
-            Measure.percentilesMillis(report, "accept_latency", accept, true);
+            report.add("accepted_per_s", Measure.perSecond(load.acceptedInWindow.sum(), duration.toNanos()), "msg/s");
+            report.add("reached_network_per_s", Measure.perSecond(reachedInWindow, duration.toNanos()), "msg/s");
+            report.add("end_to_end_per_s", Measure.perSecond(Math.min(total, rig.receiver.events("read")),
+                    endToEndMillis * 1_000_000L), "msg/s");
+            Measure.percentilesMillis(report, "accept_latency", load.acceptMicros.getIntervalHistogram(), true);
             Histogram toSent = rig.receiver.acceptedToSentMillis.getIntervalHistogram();
             if (toSent.getTotalCount() > 0) {
                 report.add("accepted_to_sent_p50_ms", toSent.getValueAtPercentile(50), "ms");
                 report.add("accepted_to_sent_p99_ms", toSent.getValueAtPercentile(99), "ms");
             }
             report.add("accepted", total, "msg");
-            report.add("refused_requests", refused.sum(), "req");
+            report.add("refused_requests", load.refused.sum(), "req");
             report.add("events_delivered", rig.receiver.events("sent") + rig.receiver.events("delivered")
                     + rig.receiver.events("read"), "events");
             report.add("event_calls", rig.receiver.eventCalls.sum(), "calls");
             report.add("lost", Math.max(0, total - reached), "msg");
             report.add("duplicates", network.get(Counter.DUPLICATES), "msg");
+            if (options.kannel()) {
+                VersusKannel.compare(report, () -> KannelBench.sends(options.clients(), duration),
+                        "kannel_sends_reached_carrier_per_s", Measure.perSecond(reachedInWindow, duration.toNanos()),
+                        "reached_network_vs_kannel");
+            }
         }
     }
 
-    /** One keep-alive client: POSTs until the deadline, keeping each accepted id's accept time. */
-    private static void drive(Rig rig, String token, BenchOptions options, long deadline, AtomicLong sequence,
-                              LongAdder accepted, LongAdder refused, Recorder acceptMicros) {
+    /** What the clients share: the measuring window, and what they counted. */
+    private static final class Load {
+        final long windowStart;
+        final long windowEnd;
+        final LongAdder accepted = new LongAdder();
+        final LongAdder acceptedInWindow = new LongAdder();
+        final LongAdder refused = new LongAdder();
+        final Recorder acceptMicros = new Recorder(3);
+        volatile long firstAcceptedMillis;
+
+        Load(long windowStart, Duration duration) {
+            this.windowStart = windowStart;
+            this.windowEnd = windowStart + duration.toNanos();
+            this.firstAcceptedMillis = System.currentTimeMillis();
+        }
+    }
+
+    /** One keep-alive client: sends its request until the window ends, keeping each accepted id's accept time. */
+    private static void drive(Rig rig, byte[] request, Load load) {
         ObjectMapper json = new ObjectMapper();
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        URI uri = URI.create(rig.baseUrl() + "/v1/messages");
-        try {
-            while (System.nanoTime() < deadline) {
-                String body = body(options, sequence.getAndAdd(options.bulk()));
-                long sentAt = System.nanoTime();
-                HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri)
-                        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
-                acceptMicros.recordValue((System.nanoTime() - sentAt) / 1_000);
-                if (response.statusCode() != 202) {
-                    refused.increment();
+        try (KeepAliveClient client = new KeepAliveClient(rig.node.httpPort(), request)) {
+            long started;
+            while ((started = System.nanoTime()) < load.windowEnd) {
+                int status = client.send();
+                long answered = System.nanoTime();
+                if (status != 202) {
+                    load.refused.increment();
                     continue;
                 }
                 long now = System.currentTimeMillis();
-                JsonNode messages = json.readTree(response.body()).path("messages");
+                JsonNode messages = json.readTree(client.body()).path("messages");
                 for (JsonNode message : messages) rig.receiver.acceptedAtMillis.put(message.path("id").asText(), now);
-                accepted.add(messages.size());
+                load.accepted.add(messages.size());
+                if (answered >= load.windowStart) {
+                    load.acceptedInWindow.add(messages.size());
+                    load.acceptMicros.recordValue((answered - started) / 1_000);
+                }
             }
         } catch (Exception e) {
             throw new IllegalStateException("send client failed: " + e, e);
-        } finally {
-            http.close();
         }
     }
 
-    private static String body(BenchOptions options, long first) {
+    /** The request body of client {@code client}: its own recipients, the same each time. */
+    private static String body(BenchOptions options, int client) {
+        long first = (long) client * options.bulk();
         StringBuilder body = new StringBuilder(options.bulk() * 120 + 20);
         if (options.bulk() > 1) body.append("{\"messages\":[");
         for (int i = 0; i < options.bulk(); i++) {
@@ -121,7 +138,4 @@ final class SendScenario implements Scenario {
         return body.toString();
     }
 
-    private static long startEpochMillis(long startNanos) {
-        return System.currentTimeMillis() - (System.nanoTime() - startNanos) / 1_000_000;
-    }
 }
