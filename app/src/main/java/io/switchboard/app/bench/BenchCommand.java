@@ -14,16 +14,17 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measures the gateway the way its users load it; prints one figure a line: name value unit.",
-                "Scenarios: send, receive, budget, chat, outage."})
+                "Scenarios: send, receive, budget, chat, outage, backlog."})
 public final class BenchCommand implements Callable<Integer> {
     private static final Map<String, Scenario> SCENARIOS = Map.of(
             "send", new SendScenario(),
             "receive", new ReceiveScenario(),
             "budget", new BudgetScenario(),
             "chat", new ChatScenario(),
-            "outage", new OutageScenario());
+            "outage", new OutageScenario(),
+            "backlog", new BacklogScenario());
 
-    @Parameters(index = "0", description = "send, receive, budget, chat or outage") String scenario;
+    @Parameters(index = "0", description = "send, receive, budget, chat, outage or backlog") String scenario;
     @Option(names = "--db", description = "JDBC URL of PostgreSQL or MariaDB instead of the embedded store") String dbUrl;
     @Option(names = "--db-user", description = "database user") String dbUser;
     @Option(names = "--db-password", description = "database password") String dbPassword;
@@ -36,6 +37,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--down", defaultValue = "60s", converter = io.switchboard.app.cli.DurationConverter.class,
             description = "how long the receiver is down (outage; default ${DEFAULT-VALUE})") Duration down;
     @Option(names = "--seed", defaultValue = "1", description = "seed of the simulated network") long seed;
+    @Option(names = "--messages", defaultValue = "5000000", description = "messages to queue (backlog; default ${DEFAULT-VALUE})") long messages;
     @Option(names = "--kannel", description = "also measure Kannel (apt-get install kannel kannel-extras) under the same load (send, chat)") boolean kannel;
     @Option(names = "--json", description = "also write a JSON report with the machine, versions, settings and figures") Path json;
 
@@ -50,7 +52,7 @@ public final class BenchCommand implements Callable<Integer> {
         report.setting("store", dbUrl == null ? "embedded" : dbUrl.replaceAll("//[^/@]*@", "//"));
         report.setting("seed", seed);
         chosen.run(new BenchOptions(new Rig.Store(dbUrl, dbUser, dbPassword), duration, clients, bulk, numbers, rate,
-                down, seed, kannel), report);
+                down, seed, messages, kannel), report);
         if (json != null) report.writeJson(json);
         return 0;
     }

@@ -10,10 +10,11 @@ import java.time.Duration;
  * @param bulk messages per request (send); 1 sends single-message requests
  * @param numbers business numbers the load is spread over
  * @param rate incoming messages a second in all (receive, chat, outage)
+ * @param messages how many messages to queue (backlog)
  * @param kannel also measure Kannel on this machine, right after, under the same load (send, chat)
  */
 record BenchOptions(Rig.Store store, Duration duration, int clients, int bulk, int numbers, double rate,
-                    Duration down, long seed, boolean kannel) {
+                    Duration down, long seed, long messages, boolean kannel) {
 
     Duration durationOr(Duration fallback) {
         return duration != null ? duration : fallback;

@@ -26,6 +26,29 @@ final class Measure {
         return condition.getAsBoolean();
     }
 
+    /** Runs the clients on platform threads and waits for them; the first failure of any is thrown. */
+    static void runClients(int count, String name, ClientBody body) throws Exception {
+        java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        for (int c = 0; c < count; c++) {
+            int client = c;
+            threads.add(Thread.ofPlatform().name(name + "-" + c).start(() -> {
+                try {
+                    body.run(client);
+                } catch (Exception e) {
+                    failure.compareAndSet(null, e);
+                }
+            }));
+        }
+        for (Thread thread : threads) thread.join();
+        if (failure.get() != null) throw new IllegalStateException(name + " client failed: " + failure.get(), failure.get());
+    }
+
+    @FunctionalInterface
+    interface ClientBody {
+        void run(int client) throws Exception;
+    }
+
     static String number(int index) {
         return String.format("+9198%08d", index + 1);
     }

@@ -20,7 +20,9 @@ import java.util.Map;
  * embedded store (or the database of {@code --db}), and a counting customer's server.
  */
 final class Rig implements AutoCloseable {
-    final SimNetwork network;
+    /** Replaced by {@link #restartNetwork}; read it afresh after one. */
+    volatile SimNetwork network;
+    private final SimConfig simulation;
     final Node node;
     final CountingReceiver receiver;
     final ApiClient api;
@@ -32,6 +34,7 @@ final class Rig implements AutoCloseable {
 
     Rig(Store store, SimConfig simulation) throws IOException {
         this.data = Files.createTempDirectory("switchboard-bench");
+        this.simulation = simulation;
         this.network = SimNetwork.start(simulation.withPort(0).withStatsPort(0));
         this.receiver = new CountingReceiver();
         ConfigLoader config = new ConfigLoader().set("http.host", "127.0.0.1").set("http.port", 0)
@@ -40,6 +43,16 @@ final class Rig implements AutoCloseable {
         if (store.url() != null) config.set("db.url", store.url()).set("db.user", store.user()).set("db.password", store.password());
         this.node = Node.start(config.load(), new PrintStream(OutputStream.nullOutputStream()));
         this.api = new ApiClient("http://127.0.0.1:" + node.httpPort());
+    }
+
+    /** Takes the network away: the node's links drop and reconnect on their own once it is back. */
+    void stopNetwork() {
+        network.close();
+    }
+
+    /** A fresh network on the same port (its counters start from zero). */
+    void restartNetwork() throws IOException {
+        network = SimNetwork.start(simulation.withPort(network.port()).withStatsPort(0));
     }
 
     String baseUrl() {

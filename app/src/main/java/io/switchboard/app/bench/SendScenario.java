@@ -37,16 +37,11 @@ final class SendScenario implements Scenario {
             for (int i = 0; i < options.numbers(); i++) rig.number(token, Measure.number(i), UNBOUNDED_TPS);
 
             Load load = new Load(System.nanoTime() + WARM_UP.toNanos(), duration);
-            List<Thread> clients = new ArrayList<>();
-            for (int c = 0; c < options.clients(); c++) {
-                byte[] request = KeepAliveClient.post(rig.node.httpPort(), "/v1/messages", token, body(options, c));
-                clients.add(Thread.ofPlatform().name("send-client-" + c).start(() -> drive(rig, request, load)));
-            }
-            Thread.sleep(WARM_UP.toMillis());
-            long reachedAtStart = rig.network.stats().get(Counter.RECEIVED);
-            Thread.sleep(duration.toMillis());
-            long reachedInWindow = rig.network.stats().get(Counter.RECEIVED) - reachedAtStart;
-            for (Thread client : clients) client.join();
+            Thread measure = Thread.ofPlatform().start(() -> load.measureWindow(rig, WARM_UP, duration));
+            Measure.runClients(options.clients(), "send", client -> drive(rig,
+                    KeepAliveClient.post(rig.node.httpPort(), "/v1/messages", token, body(options, client)), load));
+            measure.join();
+            long reachedInWindow = load.reachedInWindow;
             long total = load.accepted.sum();
 
             Measure.awaitUntil(() -> rig.receiver.events("read") >= total, Duration.ofSeconds(120));
@@ -88,16 +83,29 @@ final class SendScenario implements Scenario {
         final LongAdder refused = new LongAdder();
         final Recorder acceptMicros = new Recorder(3);
         volatile long firstAcceptedMillis;
+        volatile long reachedInWindow;
 
         Load(long windowStart, Duration duration) {
             this.windowStart = windowStart;
             this.windowEnd = windowStart + duration.toNanos();
             this.firstAcceptedMillis = System.currentTimeMillis();
         }
+
+        /** Counts, at the network, what reached it during the window. */
+        void measureWindow(Rig rig, Duration warmUp, Duration window) {
+            try {
+                Thread.sleep(warmUp.toMillis());
+                long atStart = rig.network.stats().get(Counter.RECEIVED);
+                Thread.sleep(window.toMillis());
+                reachedInWindow = rig.network.stats().get(Counter.RECEIVED) - atStart;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** One keep-alive client: sends its request until the window ends, keeping each accepted id's accept time. */
-    private static void drive(Rig rig, byte[] request, Load load) {
+    private static void drive(Rig rig, byte[] request, Load load) throws java.io.IOException {
         ObjectMapper json = new ObjectMapper();
         try (KeepAliveClient client = new KeepAliveClient(rig.node.httpPort(), request)) {
             long started;
@@ -117,8 +125,6 @@ final class SendScenario implements Scenario {
                     load.acceptMicros.recordValue((answered - started) / 1_000);
                 }
             }
-        } catch (Exception e) {
-            throw new IllegalStateException("send client failed: " + e, e);
         }
     }
 
