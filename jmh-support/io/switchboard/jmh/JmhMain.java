@@ -9,9 +9,9 @@ import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
- * Runs this module's JMH benchmarks: {@link Main} with the same options, except that a filter matching none of this
- * module's benchmarks is not an error, so one filter works across the modules of a run. The same file is in the
- * src/jmh/java of network, store and engine; the Maven profile {@code jmh} runs it:
+ * Runs one module's JMH benchmarks: {@link Main} with the same options, except that a filter matching none of the
+ * module's benchmarks is not an error, so one filter works across the modules of a run. The parent pom's profile
+ * {@code jmh} compiles this one file into each module's benchmarks and runs it:
  * {@code ./mvnw -q -B -P jmh -pl network,store,engine -am verify -DskipTests [-Djmh.args=OutboxBenchmark]}
  */
 public final class JmhMain {
