@@ -21,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -55,6 +56,7 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
     private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
     private final Map<String, EventStream> eventStreams = new ConcurrentHashMap<>();
     private final DispatchCounters counters = new DispatchCounters();
+    private final java.util.concurrent.atomic.LongAdder owed = new java.util.concurrent.atomic.LongAdder();
     private volatile boolean running = true;
 
     /** {@code projects} answers a project's current settings by id (null when unknown). */
@@ -78,12 +80,9 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
         return counters;
     }
 
-    /** Calls waiting or under way, for the live view. */
-    public int backlog() {
-        int waiting = 0;
-        for (Endpoint endpoint : endpoints.values()) waiting += endpoint.calls.size();
-        for (EventStream stream : eventStreams.values()) waiting += stream.events.size();
-        return waiting;
+    /** Incoming messages and events still owed to the customer's server: waiting, under way or due for a retry. */
+    public long backlog() {
+        return owed.sum();
     }
 
     /** Hands over again what the store says is still owed: after a restart, nothing waits forever. */
@@ -103,12 +102,14 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
     @Override
     public void incoming(Project project, MessageRecord message, String payload) {
         if (project.webhookUrl() == null) return;
+        owed.increment();
         endpoints.computeIfAbsent(project.webhookUrl(), url -> new Endpoint()).calls.add(new IncomingCall(project, message, payload, 0));
     }
 
     @Override
     public void event(Project project, EventRecord event) {
         if (!project.wantsEvents()) return;
+        owed.increment();
         eventStreams.computeIfAbsent(project.id(), id -> new EventStream(project)).events.add(event);
     }
 
@@ -117,11 +118,20 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
     /** One Webhook URL and its callers. */
     private final class Endpoint {
         final LinkedBlockingQueue<IncomingCall> calls = new LinkedBlockingQueue<>();
+        /**
+         * Calls waiting out their backoff. The first call the server takes again brings them all back at once: a
+         * server that was down for a minute should not wait another minute for the longest backoffs to expire.
+         */
+        private final Set<IncomingCall> parked = ConcurrentHashMap.newKeySet();
 
         Endpoint() {
             for (int i = 0; i < settings.concurrencyPerEndpoint(); i++) {
                 Thread.ofVirtual().name("webhook-" + i).start(this::callLoop);
             }
+        }
+
+        private void unpark(IncomingCall call) {
+            if (parked.remove(call)) calls.add(call);
         }
 
         private void callLoop() {
@@ -142,6 +152,7 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
             Project project = current(call.project());
             if (project.webhookUrl() == null) { // the Webhook was removed: nobody is left to tell
                 writer.submit(new Write.HookDone(message.id()));
+                owed.decrement();
                 return;
             }
             HttpResponse<byte[]> response = post(project.webhookUrl(), "msg_" + Ids.format(message.id()),
@@ -155,11 +166,14 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
                             project.id(), URI.create(project.webhookUrl()).getHost(), Ids.format(message.id()),
                             response == null ? "no answer" : "HTTP " + response.statusCode());
                 }
-                retries.schedule(() -> calls.add(new IncomingCall(call.project(), message, call.payload(), attempt)),
-                        backoff.delayMillis(attempt), TimeUnit.MILLISECONDS);
+                IncomingCall retry = new IncomingCall(call.project(), message, call.payload(), attempt);
+                parked.add(retry);
+                retries.schedule(() -> unpark(retry), backoff.delayMillis(attempt), TimeUnit.MILLISECONDS);
                 return;
             }
+            if (!parked.isEmpty()) parked.forEach(this::unpark);
             counters.webhookCalls.increment();
+            owed.decrement();
             Write done = new Write.HookDone(message.id());
             List<OutgoingMessage> instant = instantReplies(project, message, response.body());
             if (instant.isEmpty()) {
@@ -255,6 +269,7 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
 
     private void markDone(List<EventRecord> batch) {
         writer.submit(batch.stream().<Write>map(e -> new Write.EventDone(e.id())).toList());
+        owed.add(-batch.size());
         batch.clear();
     }
 

@@ -24,8 +24,6 @@ public final class KeepAliveClient implements AutoCloseable {
     private InputStream in;
     private OutputStream out;
     private final StringBuilder line = new StringBuilder();
-    /** Connections opened, including the first. */
-    int connects;
 
     private final java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
 
@@ -76,7 +74,6 @@ public final class KeepAliveClient implements AutoCloseable {
         socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), TIMEOUT_MS);
         in = new BufferedInputStream(socket.getInputStream(), 4096);
         out = socket.getOutputStream();
-        connects++;
     }
 
     private int exchange() throws IOException {

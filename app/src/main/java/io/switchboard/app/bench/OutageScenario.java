@@ -27,7 +27,7 @@ final class OutageScenario implements Scenario {
             Thread.sleep(BEFORE.toMillis());
 
             rig.receiver.down();
-            int peak = 0;
+            long peak = 0;
             long downUntil = System.nanoTime() + options.down().toNanos();
             while (System.nanoTime() < downUntil) {
                 peak = Math.max(peak, rig.node.dispatcher().backlog());
@@ -38,7 +38,7 @@ final class OutageScenario implements Scenario {
             long caughtUp = -1;
             long limit = back + CATCH_UP_LIMIT.toNanos();
             while (System.nanoTime() < limit) {
-                int backlog = rig.node.dispatcher().backlog();
+                long backlog = rig.node.dispatcher().backlog();
                 peak = Math.max(peak, backlog);
                 if (backlog <= Math.max(10, options.rate() / 10)) {
                     caughtUp = System.nanoTime() - back;

@@ -7,8 +7,6 @@ import io.switchboard.network.sim.SimConfig;
 import io.switchboard.network.sim.SimStats;
 import io.switchboard.app.bench.kannel.KannelBench;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;

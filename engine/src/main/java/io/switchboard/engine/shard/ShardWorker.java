@@ -56,6 +56,8 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
     private static final int OUTBOX_SHARE = 4;
     private static final int OUTBOX_SHARE_UNDER_PRESSURE = 20;
     private static final int INCOMING_PRESSURE = 200;
+    private static final int SEND_WINDOW = 5_000;
+    private static final int WRITE_BACKLOG_LIMIT = 20_000;
 
     /** Incoming traffic from the network waiting for a token: a message or a status report. */
     private sealed interface Incoming {
@@ -209,8 +211,9 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
     private void awaitWorkAndConnection() throws InterruptedException {
         lock.lock();
         try {
-            while (running && (!connected || (outbox.isEmpty() && instant.isEmpty() && incoming.isEmpty()))) {
-                workOrConnection.await(1, TimeUnit.SECONDS);
+            while (running && (!connected || (!outboxReady() && instant.isEmpty() && incoming.isEmpty()))) {
+                // A full store queue signals nobody when it drains: look again soon.
+                workOrConnection.await(writer.backlog() >= WRITE_BACKLOG_LIMIT ? 10 : 1_000, TimeUnit.MILLISECONDS);
             }
         } finally {
             lock.unlock();
@@ -225,9 +228,9 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         try {
             if (!instant.isEmpty()) {
                 send = instant.pollFirst();
-            } else if (!incoming.isEmpty() && (outbox.isEmpty() || ++tokensSinceOutbox < outboxShare())) {
+            } else if (!incoming.isEmpty() && (!outboxReady() || ++tokensSinceOutbox < outboxShare())) {
                 item = incoming.pollFirst();
-            } else {
+            } else if (outboxReady()) {
                 tokensSinceOutbox = 0;
                 send = outbox.poll();
             }
@@ -236,6 +239,16 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         }
         if (send != null) send(send);
         else if (item != null) take(item);
+    }
+
+    /**
+     * Whether the outbox may send now: it has messages, fewer than {@value #SEND_WINDOW} sent ones wait for the
+     * network's ack, and the store keeps up with the status changes they bring. Without these bounds a drain of a
+     * large backlog would pile frames and writes up in memory faster than the network and the store take them.
+     * Called under {@code lock}.
+     */
+    private boolean outboxReady() {
+        return !outbox.isEmpty() && inFlight.size() < SEND_WINDOW && writer.backlog() < WRITE_BACKLOG_LIMIT;
     }
 
     /** One token in this many goes to the outbox while incoming items wait too. Called under {@code lock}. */
@@ -342,9 +355,21 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         close();
     }
 
+    /** Wakes the pump when an ack reopens the send window it may be waiting on. */
+    private void acked() {
+        if (inFlight.size() != SEND_WINDOW - 1) return;
+        lock.lock();
+        try {
+            workOrConnection.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public void onSent(long messageId, String networkMessageId, long atMillis) {
         OutboxEntry entry = inFlight.remove(messageId);
+        acked();
         String recipient = entry != null ? entry.to() : "";
         changeStatus(messageId, recipient, MessageStatus.SENT, atMillis, networkMessageId, null);
     }
@@ -352,6 +377,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
     @Override
     public void onSendRejected(long messageId, String code, String reason) {
         OutboxEntry entry = inFlight.remove(messageId);
+        acked();
         String recipient = entry != null ? entry.to() : "";
         changeStatus(messageId, recipient, MessageStatus.FAILED, clock.millis(), null, code + ": " + reason);
     }
