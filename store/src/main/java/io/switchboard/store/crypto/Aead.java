@@ -3,6 +3,7 @@ package io.switchboard.store.crypto;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
@@ -16,14 +17,9 @@ final class Aead {
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
-    // Cipher objects are not thread-safe and costly to look up; one per thread keeps the hot path allocation-light.
-    private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(() -> {
-        try {
-            return Cipher.getInstance("AES/GCM/NoPadding");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this JDK has no AES/GCM", e);
-        }
-    });
+    // Cipher objects are not thread-safe and costly to make (a provider look-up each). Requests run on virtual
+    // threads, a new one each, so a ThreadLocal would make one per request: a shared pool reuses them instead.
+    private static final ConcurrentLinkedQueue<Cipher> CIPHERS = new ConcurrentLinkedQueue<>();
 
     private final SecretKey key;
 
@@ -34,8 +30,8 @@ final class Aead {
     byte[] seal(byte[] plaintext, byte[] associatedData) {
         byte[] nonce = new byte[NONCE_BYTES];
         RANDOM.nextBytes(nonce);
+        Cipher cipher = borrow();
         try {
-            Cipher cipher = CIPHER.get();
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(associatedData);
             ByteBuffer sealed = ByteBuffer.allocate(1 + NONCE_BYTES + cipher.getOutputSize(plaintext.length));
@@ -44,6 +40,8 @@ final class Aead {
             return sealed.array();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM seal failed", e);
+        } finally {
+            CIPHERS.offer(cipher);
         }
     }
 
@@ -51,9 +49,23 @@ final class Aead {
         if (sealed.length < 1 + NONCE_BYTES || sealed[0] != VERSION) {
             throw new GeneralSecurityException("not a sealed value of version " + VERSION);
         }
-        Cipher cipher = CIPHER.get();
-        cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, 1, NONCE_BYTES));
-        cipher.updateAAD(associatedData);
-        return cipher.doFinal(sealed, 1 + NONCE_BYTES, sealed.length - 1 - NONCE_BYTES);
+        Cipher cipher = borrow();
+        try {
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, 1, NONCE_BYTES));
+            cipher.updateAAD(associatedData);
+            return cipher.doFinal(sealed, 1 + NONCE_BYTES, sealed.length - 1 - NONCE_BYTES);
+        } finally {
+            CIPHERS.offer(cipher);
+        }
+    }
+
+    private static Cipher borrow() {
+        Cipher cipher = CIPHERS.poll();
+        if (cipher != null) return cipher;
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this JDK has no AES/GCM", e);
+        }
     }
 }
