@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.switchboard.app.demo.SampleBot;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -103,9 +104,7 @@ final class CountingReceiver implements AutoCloseable {
                     ? ("{\"type\":\"text\",\"text\":{\"body\":\"Thanks! Your reference is " + message.path("id").asText() + "\"}}")
                             .getBytes(StandardCharsets.UTF_8)
                     : "{}".getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
+            SampleBot.answerJson(exchange, body);
         }
     }
 

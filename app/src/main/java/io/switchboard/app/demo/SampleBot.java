@@ -56,21 +56,23 @@ public final class SampleBot implements AutoCloseable {
             messages.increment();
             String said = message.path("text").path("body").asText("");
             String reply = "Thanks for writing! You said: " + (said.length() > 30 ? said.substring(0, 30) + "..." : said);
-            byte[] body = json.writeValueAsBytes(json.createObjectNode().put("type", "text")
-                    .set("text", json.createObjectNode().put("body", reply)));
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
+            answerJson(exchange, json.writeValueAsBytes(json.createObjectNode().put("type", "text")
+                    .set("text", json.createObjectNode().put("body", reply))));
         }
+    }
+
+    /** Answers 200 with a JSON body, as a customer's server does. */
+    public static void answerJson(HttpExchange exchange, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, body.length);
+        exchange.getResponseBody().write(body);
     }
 
     private void onEvents(HttpExchange exchange) throws IOException {
         try (exchange) {
             JsonNode batch = json.readTree(exchange.getRequestBody());
             events.add(batch.path("events").size());
-            byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
+            answerJson(exchange, "{}".getBytes(StandardCharsets.UTF_8));
         }
     }
 
