@@ -44,6 +44,8 @@ public final class Engine implements AutoCloseable {
     private final BiFunction<LinkTarget, ShardLinkListener, ShardLink> links;
     private final Counters counters = new Counters();
     private final Map<String, NumberLine> lines = new ConcurrentHashMap<>();
+    /** The projects of the open numbers, by id, as they are now. */
+    private final Map<String, Project> projects = new ConcurrentHashMap<>();
 
     public record Parts(Vault vault, Messages messages, WriteBatcher writer, Deliveries deliveries, Clock clock) {}
 
@@ -59,6 +61,7 @@ public final class Engine implements AutoCloseable {
 
     /** Starts the number's shard workers and puts back in their outboxes the messages the store still has queued. */
     public NumberLine open(BusinessNumber number, Project project) {
+        projects.putIfAbsent(project.id(), project);
         return lines.computeIfAbsent(number.number(), n -> {
             var key = vault.unwrap(number.number(), number.wrappedDataKey());
             Outbox.Loader loader = ids -> messages.byIds(ids).stream()
@@ -83,6 +86,7 @@ public final class Engine implements AutoCloseable {
 
     /** Applies a project's new settings (its webhooks) to its running numbers. */
     public void update(Project project) {
+        projects.put(project.id(), project);
         lines.replaceAll((number, line) -> {
             if (!line.project().id().equals(project.id())) return line;
             line.shards().forEach(worker -> worker.project(project));
@@ -92,7 +96,7 @@ public final class Engine implements AutoCloseable {
 
     /** The current settings of a project that has a number open here. */
     public Optional<Project> project(String projectId) {
-        return lines.values().stream().map(NumberLine::project).filter(p -> p.id().equals(projectId)).findFirst();
+        return Optional.ofNullable(projects.get(projectId));
     }
 
     public Optional<NumberLine> line(String number) {
