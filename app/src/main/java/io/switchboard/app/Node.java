@@ -107,7 +107,7 @@ public final class Node implements AutoCloseable {
         return api.port();
     }
 
-    private String openPayload(MessageRecord message, Project project) {
+    private String openPayload(MessageRecord message) {
         NumberLine line = engine.line(message.number()).orElseThrow();
         return line.key().open(message.id(), message.sealedBody());
     }

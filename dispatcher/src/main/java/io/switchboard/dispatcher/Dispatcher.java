@@ -101,10 +101,10 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
     /** Hands over again what the store says is still owed: after a restart, nothing waits forever. */
     public void recover(List<MessageRecord> pendingHooks, List<EventRecord> pendingEvents,
                         java.util.function.Function<String, Project> projects,
-                        java.util.function.BiFunction<MessageRecord, Project, String> openPayload) {
+                        java.util.function.Function<MessageRecord, String> openPayload) {
         for (MessageRecord message : pendingHooks) {
             Project project = projects.apply(message.projectId());
-            if (project != null) incoming(project, message, openPayload.apply(message, project));
+            if (project != null) incoming(project, message, openPayload.apply(message));
         }
         for (EventRecord event : pendingEvents) {
             Project project = projects.apply(event.projectId());

@@ -123,31 +123,24 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
     }
 
     public void enqueue(OutboxEntry entry) {
-        lock.lock();
-        try {
-            outbox.add(entry);
-            workOrConnection.signal();
-        } finally {
-            lock.unlock();
-        }
+        addAndSignal(() -> outbox.add(entry));
     }
 
     /** A message already in the store, queued by id: its body is read back when its turn comes. */
     public void enqueueStored(long id, Priority priority) {
-        lock.lock();
-        try {
-            outbox.addStored(id, priority);
-            workOrConnection.signal();
-        } finally {
-            lock.unlock();
-        }
+        addAndSignal(() -> outbox.addStored(id, priority));
     }
 
     /** An instant reply: ahead of every queue, but still paid for from the budget. */
     public void enqueueInstant(OutboxEntry entry) {
+        addAndSignal(() -> instant.addLast(entry));
+    }
+
+    /** Adds work under the lock and wakes the pump. */
+    private void addAndSignal(Runnable add) {
         lock.lock();
         try {
-            instant.addLast(entry);
+            add.run();
             workOrConnection.signal();
         } finally {
             lock.unlock();
@@ -393,13 +386,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
     }
 
     private void addIncoming(Incoming item) {
-        lock.lock();
-        try {
-            incoming.addLast(item);
-            workOrConnection.signal();
-        } finally {
-            lock.unlock();
-        }
+        addAndSignal(() -> incoming.addLast(item));
     }
 
     @Override
