@@ -12,7 +12,7 @@ import java.time.Instant;
 import java.util.List;
 
 /** The native JSON bodies of Webhook (an incoming message) and Event Webhook (a batch of status events) calls. */
-final class Payloads {
+final class Payloads implements PayloadFormat {
     private final ObjectMapper json;
 
     Payloads(ObjectMapper json) {
@@ -20,7 +20,8 @@ final class Payloads {
     }
 
     /** {"id","project_id","from","to","type","text":{...},"timestamp"}: the content object is named after its type. */
-    byte[] incoming(MessageRecord message, String payload) {
+    @Override
+    public byte[] incoming(MessageRecord message, String payload) {
         ObjectNode body = json.createObjectNode();
         body.put("id", Ids.format(message.id()));
         body.put("project_id", message.projectId());
@@ -37,7 +38,8 @@ final class Payloads {
     }
 
     /** {"events":[{"id","message_id","status","number","recipient","timestamp","error"?}]} */
-    byte[] events(List<EventRecord> events) {
+    @Override
+    public byte[] events(List<EventRecord> events) {
         ObjectNode body = json.createObjectNode();
         ArrayNode list = body.putArray("events");
         for (EventRecord event : events) {

@@ -1,0 +1,134 @@
+package io.switchboard.dispatcher;
+
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.store.EventRecord;
+import io.switchboard.store.Ids;
+import io.switchboard.store.MessageRecord;
+import io.switchboard.store.MessageStatus;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The bodies of Meta's WhatsApp Cloud API webhooks, so bot code written for the Cloud API takes our calls
+ * unchanged: {"object":"whatsapp_business_account","entry":[{"id":project,"changes":[{"field":"messages",
+ * "value":{"messaging_product","metadata","contacts"|"statuses",...}}]}]}. Numbers are digits without "+" and
+ * timestamps epoch seconds as strings, as Meta sends them; message ids are ours behind Meta's "wamid." prefix.
+ *
+ * <p>The output is ASCII only, non-ASCII characters escaped as {@code \u00e9} with lowercase hex digits (an emoji
+ * as its surrogate pair), which is what Meta signs: receivers that verify the signature over a re-serialised
+ * body only agree with it then.
+ */
+final class CloudPayloads implements PayloadFormat {
+    /** Meta's code for an error with no more specific code; our errors are text only. */
+    private static final int GENERIC_ERROR = 131000;
+    /** Meta's title for that code, for a failure that came without a reason. */
+    private static final String GENERIC_TITLE = "Something went wrong";
+
+    private final ObjectMapper json;
+
+    CloudPayloads(ObjectMapper json) {
+        // A copy: the caller's mapper writes the native format and the API's answers, which keep UTF-8.
+        ObjectMapper ascii = json.copy();
+        ascii.getFactory()
+                .configure(JsonWriteFeature.ESCAPE_NON_ASCII.mappedFeature(), true)
+                .configure(JsonWriteFeature.WRITE_HEX_UPPER_CASE.mappedFeature(), false);
+        this.json = ascii;
+    }
+
+    /** One entry, one change, with the peer as the only contact (no profile: names are not stored yet). */
+    @Override
+    public byte[] incoming(MessageRecord message, String payload) {
+        ObjectNode body = json.createObjectNode();
+        ObjectNode value = change(entry(body, message.projectId()), message.number());
+        String from = digits(message.peer());
+        value.putArray("contacts").addObject().put("wa_id", from);
+        ObjectNode item = value.putArray("messages").addObject();
+        item.put("from", from);
+        item.put("id", wamid(message.id()));
+        item.put("timestamp", seconds(message.times().created()));
+        item.put("type", message.type());
+        try {
+            item.set(message.type(), json.readTree(payload));
+        } catch (IOException e) {
+            throw new UncheckedIOException("message " + message.id() + " has a payload that is not JSON", e);
+        }
+        return write(body);
+    }
+
+    /**
+     * One entry (a batch is one project's), with a change for each business number in the order they first
+     * appear, each listing that number's statuses in the batch's order: Meta sends one phone number's statuses
+     * per change, and bots find the number in its metadata.
+     */
+    @Override
+    public byte[] events(List<EventRecord> events) {
+        ObjectNode body = json.createObjectNode();
+        if (events.isEmpty()) {
+            body.put("object", "whatsapp_business_account").putArray("entry");
+            return write(body);
+        }
+        ArrayNode changes = entry(body, events.getFirst().projectId());
+        Map<String, ArrayNode> statuses = new HashMap<>();
+        for (EventRecord event : events) {
+            ObjectNode item = statuses
+                    .computeIfAbsent(event.number(), number -> change(changes, number).putArray("statuses"))
+                    .addObject();
+            item.put("id", wamid(event.messageId()));
+            item.put("status", event.status().label());
+            item.put("timestamp", seconds(event.occurredAt()));
+            item.put("recipient_id", digits(event.recipient()));
+            if (event.error() != null || event.status() == MessageStatus.FAILED) {
+                // Meta always names an error on a failed status; bots read errors[0] without looking first.
+                item.putArray("errors").addObject().put("code", GENERIC_ERROR)
+                        .put("title", event.error() != null ? event.error() : GENERIC_TITLE);
+            }
+        }
+        return write(body);
+    }
+
+    /** The envelope with its one entry; returns the entry's changes. */
+    private static ArrayNode entry(ObjectNode body, String projectId) {
+        body.put("object", "whatsapp_business_account");
+        ObjectNode entry = body.putArray("entry").addObject();
+        entry.put("id", projectId);
+        return entry.putArray("changes");
+    }
+
+    /** A "messages" change for one business number; returns its value, to fill with messages or statuses. */
+    private static ObjectNode change(ArrayNode changes, String number) {
+        ObjectNode change = changes.addObject();
+        change.put("field", "messages");
+        ObjectNode value = change.putObject("value");
+        value.put("messaging_product", "whatsapp");
+        String digits = digits(number);
+        value.putObject("metadata").put("display_phone_number", digits).put("phone_number_id", digits);
+        return value;
+    }
+
+    private byte[] write(ObjectNode body) {
+        try {
+            return json.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** An E.164 number as Meta writes it: digits, no "+". */
+    private static String digits(String number) {
+        return number != null && number.startsWith("+") ? number.substring(1) : number;
+    }
+
+    private static String wamid(long id) {
+        return "wamid." + Ids.format(id);
+    }
+
+    private static String seconds(long epochMillis) {
+        return Long.toString(Math.floorDiv(epochMillis, 1000L));
+    }
+}

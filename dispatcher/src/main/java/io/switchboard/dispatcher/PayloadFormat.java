@@ -1,0 +1,37 @@
+package io.switchboard.dispatcher;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.store.EventRecord;
+import io.switchboard.store.MessageRecord;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The JSON bodies of a project's Webhook and Event Webhook calls. A project picks one by name, so a bot written
+ * against Meta's Cloud API can take our calls unchanged ({@code cloud}) while others keep our own shape
+ * ({@code native}). Bodies are bytes because they are signed and sent exactly as returned.
+ */
+public interface PayloadFormat {
+    /** The names {@link #of} takes, for checking a project's setting before it is stored. */
+    Set<String> NAMES = Set.of("native", "cloud");
+
+    /** The Webhook body for one incoming message; {@code payload} is its content, the JSON object of its type. */
+    byte[] incoming(MessageRecord message, String payload);
+
+    /** The Event Webhook body for a batch of one project's status events, in the batch's order. */
+    byte[] events(List<EventRecord> events);
+
+    /**
+     * The format called {@code name}, writing with {@code json}.
+     *
+     * @throws IllegalArgumentException when the name is not one of {@link #NAMES}
+     */
+    static PayloadFormat of(String name, ObjectMapper json) {
+        return switch (name) {
+            case "native" -> new Payloads(json);
+            case "cloud" -> new CloudPayloads(json);
+            case null, default -> throw new IllegalArgumentException(
+                    "no payload format \"" + name + "\"; there are " + String.join(" and ", NAMES.stream().sorted().toList()));
+        };
+    }
+}
