@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.switchboard.dispatcher.Dispatcher;
+import io.switchboard.dispatcher.PayloadFormat;
+import io.switchboard.dispatcher.signing.SigningSecrets;
+import io.switchboard.dispatcher.urls.OutboundUrls;
 import io.switchboard.engine.Engine;
 import io.switchboard.engine.LineSnapshot;
 import io.switchboard.engine.NumberLine;
@@ -14,6 +18,7 @@ import io.switchboard.engine.budget.Kind;
 import io.switchboard.engine.validation.InvalidInput;
 import io.switchboard.engine.validation.MessageRules;
 import io.switchboard.store.BusinessNumber;
+import io.switchboard.store.DeadLetters;
 import io.switchboard.store.Ids;
 import io.switchboard.store.MessageRecord;
 import io.switchboard.store.Messages;
@@ -34,6 +39,10 @@ import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import static io.switchboard.api.Requests.bool;
+import static io.switchboard.api.Requests.intField;
+import static io.switchboard.api.Requests.requiredText;
+
 /**
  * The node's HTTP API (the guide's WebApp): token-authenticated JSON for projects, numbers and messages.
  * Handlers run on virtual threads, so waiting for a durable write before answering 202 costs no platform thread.
@@ -43,33 +52,41 @@ public final class Api implements AutoCloseable {
     public static final int MAX_MESSAGES_PER_REQUEST = 1_000;
     private static final Set<Integer> SHARD_COUNTS = Set.of(1, 2, 4, 8, 16, 32);
     private static final int MAX_TPS = 1_000_000;
+    private static final int MAX_CONCURRENCY = 1_000;
+    private static final int MAX_WEBHOOK_RATE = 1_000_000;
 
     /** What the API works on; {@code adminTokenHash} is the SHA-256 of the admin token. */
     public record Parts(Engine engine, Projects projects, Numbers numbers, Messages messages, Vault vault,
-                        ObjectMapper json, Clock clock, String adminTokenHash) {}
+                        ObjectMapper json, Clock clock, String adminTokenHash, Webhooks webhooks) {}
+
+    /** The webhook side: the dispatcher, the dead letters, the signing secrets and the check of outbound URLs. */
+    public record Webhooks(Dispatcher dispatcher, DeadLetters deadLetters, SigningSecrets secrets, OutboundUrls urls) {}
 
     private final Parts parts;
     private final ObjectMapper json;
+    private final Requests requests;
     private final Tenants tenants;
     private final Javalin server;
 
     public Api(Parts parts) {
         this.parts = parts;
         this.json = parts.json();
+        this.requests = new Requests(json);
         this.tenants = new Tenants(parts.projects(), parts.adminTokenHash());
         this.server = Javalin.create(config -> {
             config.useVirtualThreads = true;
             config.showJavalinBanner = false;
             config.http.maxRequestSize = 4L * 1024 * 1024;
         });
-        server.get("/health", ctx -> send(ctx, 200, json.createObjectNode().put("status", "ok")));
+        server.get("/health", ctx -> requests.send(ctx, 200, json.createObjectNode().put("status", "ok")));
         server.post("/v1/projects", this::createProject);
-        server.get("/v1/project", ctx -> send(ctx, 200, projectJson(tenants.project(ctx.header("Authorization")))));
+        server.get("/v1/project", ctx -> requests.send(ctx, 200, projectJson(tenants.project(ctx.header("Authorization")))));
         server.patch("/v1/project", this::updateProject);
         server.post("/v1/numbers", this::createNumber);
         server.get("/v1/numbers", this::listNumbers);
         server.post("/v1/messages", this::sendMessages);
         server.get("/v1/messages/{id}", this::getMessage);
+        new WebhookRoutes(parts.webhooks(), tenants, requests, parts.clock()).addTo(server);
         server.exception(ApiError.class, (e, ctx) -> answerError(ctx, e));
         server.exception(InvalidInput.class, (e, ctx) -> answerError(ctx, ApiError.badRequest(e.code(), e.getMessage(), e.field())));
         server.exception(StoreException.class, (e, ctx) -> answerError(ctx,
@@ -92,40 +109,43 @@ public final class Api implements AutoCloseable {
 
     private void createProject(Context ctx) {
         tenants.requireAdmin(ctx.header("Authorization"));
-        JsonNode body = body(ctx);
-        String name = requiredText(body, "name", 200);
-        String webhook = url(body, "webhook_url");
-        String events = url(body, "event_webhook_url");
-        boolean eventsEnabled = !body.has("events_enabled") || bool(body, "events_enabled");
+        JsonNode body = requests.body(ctx);
+        Project project = new Project(Ids.format(Ids.next()), requiredText(body, "name", 200), url(body, "webhook_url"),
+                url(body, "event_webhook_url"), !body.has("events_enabled") || bool(body, "events_enabled"),
+                format(body, Project.NATIVE_FORMAT), intField(body, "webhook_concurrency", 0, 0, MAX_CONCURRENCY),
+                intField(body, "webhook_rate", 0, 0, MAX_WEBHOOK_RATE), parts.clock().millis());
         String token = Tokens.newToken("sb_");
-        Project project = parts.projects().create(new Project(Ids.format(Ids.next()), name, webhook, events, eventsEnabled,
-                parts.clock().millis()), Tokens.hash(token));
+        SigningSecrets.NewSecret secret = parts.webhooks().secrets().newSecret(project.id());
+        parts.projects().create(project, Tokens.hash(token), secret.sealed());
         ObjectNode answer = projectJson(project);
         answer.put("token", token);
+        answer.put("webhook_secret", secret.secret());
         LOG.info("project {} ({}) created", project.id(), project.name());
-        send(ctx, 201, answer);
+        requests.send(ctx, 201, answer);
     }
 
     /** Changes the caller's own project: name, Webhook and Event Webhook URLs, Event Webhook on or off. */
     private void updateProject(Context ctx) {
         Project project = tenants.project(ctx.header("Authorization"));
-        JsonNode body = body(ctx);
+        JsonNode body = requests.body(ctx);
         Project updated = new Project(project.id(),
                 body.has("name") ? requiredText(body, "name", 200) : project.name(),
                 body.has("webhook_url") ? url(body, "webhook_url") : project.webhookUrl(),
                 body.has("event_webhook_url") ? url(body, "event_webhook_url") : project.eventWebhookUrl(),
                 body.has("events_enabled") ? bool(body, "events_enabled") : project.eventsEnabled(),
-                project.createdAt());
+                format(body, project.webhookFormat()),
+                intField(body, "webhook_concurrency", project.webhookConcurrency(), 0, MAX_CONCURRENCY),
+                intField(body, "webhook_rate", project.webhookRate(), 0, MAX_WEBHOOK_RATE), project.createdAt());
         parts.projects().update(updated);
         tenants.update(updated);
         parts.engine().update(updated);
         LOG.info("project {} updated (events {})", project.id(), updated.eventsEnabled() ? "on" : "off");
-        send(ctx, 200, projectJson(updated));
+        requests.send(ctx, 200, projectJson(updated));
     }
 
     private void createNumber(Context ctx) {
         Project project = tenants.project(ctx.header("Authorization"));
-        JsonNode body = body(ctx);
+        JsonNode body = requests.body(ctx);
         String number = requiredText(body, "number", 20);
         if (!MessageRules.isE164(number)) {
             throw ApiError.badRequest("invalid_number", "number must be E.164, such as +919800000001", "number");
@@ -140,7 +160,7 @@ public final class Api implements AutoCloseable {
                 .orElseThrow(() -> new ApiError(409, "number_taken", number + " is already registered", "number"));
         parts.engine().open(created, project);
         LOG.info("project {}: number {} added (tps {}, shards {})", project.id(), number, tps, shards);
-        send(ctx, 201, numberJson(created));
+        requests.send(ctx, 201, numberJson(created));
     }
 
     private void listNumbers(Context ctx) {
@@ -159,12 +179,12 @@ public final class Api implements AutoCloseable {
         }
         ObjectNode answer = json.createObjectNode();
         answer.set("numbers", list);
-        send(ctx, 200, answer);
+        requests.send(ctx, 200, answer);
     }
 
     private void sendMessages(Context ctx) {
         Project project = tenants.project(ctx.header("Authorization"));
-        JsonNode body = body(ctx);
+        JsonNode body = requests.body(ctx);
         List<OutgoingMessage> outgoing = new ArrayList<>();
         java.util.function.Predicate<String> owns = number -> parts.engine().line(number)
                 .map(line -> line.project().id().equals(project.id())).orElse(false);
@@ -194,7 +214,7 @@ public final class Api implements AutoCloseable {
         for (Engine.Accepted a : accepted) {
             list.addObject().put("id", Ids.format(a.id())).put("status", "queued");
         }
-        send(ctx, 202, answer);
+        requests.send(ctx, 202, answer);
     }
 
     private void getMessage(Context ctx) {
@@ -227,7 +247,7 @@ public final class Api implements AutoCloseable {
         putTime(times, "delivered", t.delivered());
         putTime(times, "read", t.read());
         putTime(times, "failed", t.failed());
-        send(ctx, 200, answer);
+        requests.send(ctx, 200, answer);
     }
 
     private static void putTime(ObjectNode times, String status, Long at) {
@@ -241,6 +261,9 @@ public final class Api implements AutoCloseable {
         node.put("webhook_url", project.webhookUrl());
         node.put("event_webhook_url", project.eventWebhookUrl());
         node.put("events_enabled", project.eventsEnabled());
+        node.put("webhook_format", project.webhookFormat());
+        node.put("webhook_concurrency", project.webhookConcurrency()); // 0: the node's default
+        node.put("webhook_rate", project.webhookRate()); // 0: no cap
         return node;
     }
 
@@ -252,71 +275,29 @@ public final class Api implements AutoCloseable {
         return node;
     }
 
-    private JsonNode body(Context ctx) {
-        try {
-            JsonNode node = json.readTree(ctx.bodyAsBytes());
-            if (node == null || !node.isObject()) {
-                throw ApiError.badRequest("invalid_json", "the body must be a JSON object", null);
-            }
-            return node;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw ApiError.badRequest("invalid_json", "the body is not valid JSON: " + e.getOriginalMessage(), null);
-        } catch (IOException e) {
-            throw ApiError.badRequest("invalid_json", "the body could not be read: " + e.getMessage(), null);
-        }
-    }
-
-    private static String requiredText(JsonNode body, String field, int maxLength) {
-        JsonNode value = body.get(field);
-        if (value == null || !value.isTextual() || value.asText().isBlank()) {
-            throw ApiError.badRequest("missing_field", field + " is required", field);
-        }
-        if (value.asText().length() > maxLength) {
-            throw ApiError.badRequest("too_long", field + " is longer than " + maxLength + " characters", field);
-        }
-        return value.asText().trim();
-    }
-
-    private static boolean bool(JsonNode body, String field) {
-        JsonNode value = body.get(field);
-        if (!value.isBoolean()) throw ApiError.badRequest("invalid_boolean", field + " must be true or false", field);
-        return value.booleanValue();
-    }
-
-    private static int intField(JsonNode body, String field, int fallback, int min, int max) {
-        JsonNode value = body.get(field);
-        if (value == null || value.isNull()) return fallback;
-        if (!value.canConvertToInt() || !value.isIntegralNumber() || value.asInt() < min || value.asInt() > max) {
-            throw ApiError.badRequest("out_of_range", field + " must be a whole number from " + min + " to " + max, field);
-        }
-        return value.asInt();
-    }
-
-    /** An optional webhook URL: http or https with a host. Loopback and private hosts are allowed in this release. */
-    private static String url(JsonNode body, String field) {
+    /**
+     * An optional webhook URL: http or https, to a public address unless the operator allows private ones (the
+     * dispatcher checks the address again when it connects).
+     */
+    private String url(JsonNode body, String field) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull() || value.asText().isBlank()) return null;
         String text = value.asText().trim();
         try {
-            java.net.URI uri = java.net.URI.create(text);
-            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                throw new IllegalArgumentException("not http(s)");
-            }
+            parts.webhooks().urls().check(text);
             return text;
-        } catch (IllegalArgumentException e) {
-            throw ApiError.badRequest("invalid_url", field + " must be an http:// or https:// URL with a host", field);
+        } catch (OutboundUrls.Refused refused) {
+            throw ApiError.badRequest(refused.code(), field + ": " + refused.getMessage(), field);
         }
     }
 
-    private void send(Context ctx, int status, JsonNode body) {
-        try {
-            byte[] bytes = json.writeValueAsBytes(body);
-            // A known length, not chunks: simpler for every client, and the body is in hand anyway.
-            ctx.status(status).contentType("application/json").header("Content-Length", String.valueOf(bytes.length))
-                    .result(bytes);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+    private static String format(JsonNode body, String fallback) {
+        if (!body.has("webhook_format")) return fallback;
+        String format = body.get("webhook_format").asText();
+        if (!PayloadFormat.NAMES.contains(format)) {
+            throw ApiError.badRequest("invalid_format", "webhook_format must be native or cloud", "webhook_format");
         }
+        return format;
     }
 
     private void answerError(Context ctx, ApiError error) {
@@ -327,7 +308,7 @@ public final class Api implements AutoCloseable {
         detail.put("code", error.code());
         detail.put("message", error.getMessage());
         if (error.field() != null) detail.put("field", error.field());
-        send(ctx, error.status(), body);
+        requests.send(ctx, error.status(), body);
     }
 
     @Override

@@ -5,10 +5,13 @@ import io.switchboard.api.Api;
 import io.switchboard.app.config.NodeConfig;
 import io.switchboard.dispatcher.Dispatcher;
 import io.switchboard.dispatcher.DispatcherSettings;
+import io.switchboard.dispatcher.signing.SigningSecrets;
+import io.switchboard.dispatcher.urls.OutboundUrls;
 import io.switchboard.engine.Engine;
 import io.switchboard.engine.EngineSettings;
 import io.switchboard.engine.NumberLine;
 import io.switchboard.store.BusinessNumber;
+import io.switchboard.store.DeadLetters;
 import io.switchboard.store.MessageRecord;
 import io.switchboard.store.Messages;
 import io.switchboard.store.Numbers;
@@ -22,6 +25,7 @@ import io.switchboard.store.write.WriteBatcher;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -59,10 +63,14 @@ public final class Node implements AutoCloseable {
 
             NodeConfig.Webhooks hooks = config.webhooks();
             DispatcherSettings dispatch = new DispatcherSettings(hooks.concurrencyPerEndpoint(), hooks.eventBatchSize(),
-                    hooks.eventBatchDelay(), DispatcherSettings.defaults().firstRetry(),
-                    DispatcherSettings.defaults().maxRetryDelay(), DispatcherSettings.defaults().requestTimeout());
-            this.dispatcher = new Dispatcher(dispatch, writer, (project, replies, alsoCommit) ->
-                    engine().instantReplies(project, replies, alsoCommit), id -> engine().project(id).orElse(null), json);
+                    hooks.eventBatchDelay(), hooks.firstRetry(), hooks.maxRetryDelay(), hooks.retryWindow(),
+                    hooks.timeout(), hooks.circuitFailures());
+            OutboundUrls urls = new OutboundUrls(hooks.allowPrivateUrls());
+            SigningSecrets secrets = new SigningSecrets(projects, vault, clock::millis);
+            this.dispatcher = new Dispatcher(dispatch, new Dispatcher.Parts(writer,
+                    (project, replies, rejected, alsoCommit) -> engine().instantReplies(project, replies, rejected, alsoCommit),
+                    id -> engine().project(id).orElse(null), this::openPayload, secrets::signer,
+                    urls.resolver(Executors.newVirtualThreadPerTaskExecutor()), json));
             this.engine = new Engine(EngineSettings.of(config.network().host(), config.network().port()),
                     new Engine.Parts(vault, messages, writer, dispatcher, clock));
 
@@ -74,9 +82,10 @@ public final class Node implements AutoCloseable {
                 Project project = byId.get(number.projectId());
                 if (project != null) engine.open(number, project);
             }
-            dispatcher.recover(pendingHooks, pendingEvents, byId::get, this::openPayload);
+            dispatcher.redeliver(pendingHooks, pendingEvents);
 
-            this.api = new Api(new Api.Parts(engine, projects, numbers, messages, vault, json, clock, adminTokenHash))
+            this.api = new Api(new Api.Parts(engine, projects, numbers, messages, vault, json, clock, adminTokenHash,
+                    new Api.Webhooks(dispatcher, new DeadLetters(database), secrets, urls)))
                     .start(config.http().host(), config.http().port());
             LOG.info("node up: API on port {}, network {}:{}, store {}", api.port(), config.network().host(),
                     config.network().port(), store.embedded() ? store.data().toAbsolutePath() : database.dialect());

@@ -161,6 +161,7 @@ class NodeSurvivesKillDashNineTest {
                 "--data", data.toString());
         builder.environment().keySet().removeIf(name -> name.startsWith("SWITCHBOARD_"));
         builder.environment().put("SWITCHBOARD_ADMIN_TOKEN", adminToken);
+        builder.environment().put("SWITCHBOARD_ALLOW_PRIVATE_URLS", "true"); // the receiver is on loopback
         builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(nodeLog.toFile()));
         Files.writeString(nodeLog, "---- starting node ----\n", StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);

@@ -10,6 +10,7 @@ public final class DispatchCounters {
     final LongAdder failedCalls = new LongAdder();
     final LongAdder instantReplies = new LongAdder();
     final LongAdder rejectedReplies = new LongAdder();
+    final LongAdder deadLetters = new LongAdder();
 
     /** Webhook calls (incoming messages) that the customer's server took. */
     public long webhookCalls() {
@@ -34,7 +35,12 @@ public final class DispatchCounters {
         return instantReplies.sum();
     }
 
-    /** Webhook answers whose reply broke the message rules and was not sent. */
+    /** Calls given up after their retry window (a batch of events counts each event). */
+    public long deadLetters() {
+        return deadLetters.sum();
+    }
+
+    /** Replies in Webhook answers that broke the message rules: not sent, recorded as failed messages. */
     public long rejectedReplies() {
         return rejectedReplies.sum();
     }

@@ -12,8 +12,10 @@ import java.util.Set;
  * ({@code native}). Bodies are bytes because they are signed and sent exactly as returned.
  */
 public interface PayloadFormat {
+    String NATIVE = "native";
+    String CLOUD = "cloud";
     /** The names {@link #of} takes, for checking a project's setting before it is stored. */
-    Set<String> NAMES = Set.of("native", "cloud");
+    Set<String> NAMES = Set.of(NATIVE, CLOUD);
 
     /** The Webhook body for one incoming message; {@code payload} is its content, the JSON object of its type. */
     byte[] incoming(MessageRecord message, String payload);
@@ -28,8 +30,8 @@ public interface PayloadFormat {
      */
     static PayloadFormat of(String name, ObjectMapper json) {
         return switch (name) {
-            case "native" -> new Payloads(json);
-            case "cloud" -> new CloudPayloads(json);
+            case NATIVE -> new Payloads(json);
+            case CLOUD -> new CloudPayloads(json);
             case null, default -> throw new IllegalArgumentException(
                     "no payload format \"" + name + "\"; there are " + String.join(" and ", NAMES.stream().sorted().toList()));
         };

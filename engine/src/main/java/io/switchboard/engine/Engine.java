@@ -12,10 +12,12 @@ import io.switchboard.network.Shards;
 import io.switchboard.network.SimLink;
 import io.switchboard.store.BusinessNumber;
 import io.switchboard.store.Direction;
+import io.switchboard.store.EventRecord;
 import io.switchboard.store.Ids;
 import io.switchboard.store.MessageRecord;
 import io.switchboard.store.MessageStatus;
 import io.switchboard.store.Messages;
+import io.switchboard.store.Priority;
 import io.switchboard.store.Project;
 import io.switchboard.store.crypto.Vault;
 import io.switchboard.store.write.Write;
@@ -35,6 +37,8 @@ import java.util.function.BiFunction;
  * runs a {@link ShardWorker} per (number, shard), and sends instant replies ahead of the queues.
  */
 public final class Engine implements AutoCloseable {
+    /** The type of a failed message that was an invalid reply: its content is the JSON as the Webhook wrote it. */
+    public static final String REJECTED_TYPE = "invalid";
     private final EngineSettings settings;
     private final Vault vault;
     private final Messages messages;
@@ -140,23 +144,46 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Sends replies to an incoming message at once, ahead of every queue. They are stored together with
-     * {@code alsoCommit} (the Webhook call they answer, marked done), so a crash can lose neither or both.
+     * Sends replies to an incoming message at once, ahead of every queue, and records the replies that broke the
+     * rules as failed messages with a {@code failed} event. All is stored together with {@code alsoCommit} (the
+     * Webhook call they answer, marked done), so a crash can lose neither or both.
      */
-    public CompletableFuture<List<Accepted>> instantReplies(Project project, List<OutgoingMessage> replies, Write alsoCommit) {
+    public CompletableFuture<List<Accepted>> instantReplies(Project project, List<OutgoingMessage> replies,
+                                                            List<RejectedReply> rejected, Write alsoCommit) {
         List<Accepted> accepted = new ArrayList<>(replies.size());
-        List<Write> writes = new ArrayList<>(replies.size() + 1);
+        List<Write> writes = new ArrayList<>(replies.size() + rejected.size() + 1);
         for (OutgoingMessage reply : replies) {
             long id = Ids.next();
             accepted.add(new Accepted(id, reply));
             writes.add(new Write.InsertMessage(record(project, id, reply)));
         }
+        List<EventRecord> failures = new ArrayList<>(rejected.size());
+        for (RejectedReply reply : rejected) {
+            Write.InsertMessage failed = failedReply(project, reply);
+            writes.add(failed);
+            if (failed.event() != null) failures.add(failed.event());
+        }
         writes.add(alsoCommit);
         return writer.submit(writes).thenApply(counts -> {
             counters.accepted(accepted.size());
             for (Accepted a : accepted) lineOf(a.message()).shardFor(a.message().to()).enqueueInstant(entry(a));
+            for (EventRecord event : failures) deliveries.event(project, event);
             return accepted;
         });
+    }
+
+    /** A reply that was never sendable: stored as failed at once, its JSON kept (sealed) for the customer to see. */
+    private Write.InsertMessage failedReply(Project project, RejectedReply reply) {
+        NumberLine line = lines.get(reply.from());
+        long id = Ids.next();
+        long now = clock.millis();
+        int shard = Shards.of(reply.to(), line.shards().size());
+        MessageRecord record = new MessageRecord(id, project.id(), reply.from(), Direction.OUT, reply.to(), shard,
+                Priority.URGENT, REJECTED_TYPE, line.key().seal(id, reply.json()), MessageStatus.FAILED, null,
+                reply.reason(), false, new MessageRecord.Times(now, null, null, null, now));
+        EventRecord event = project.wantsEvents() ? new EventRecord(Ids.next(), project.id(), id, reply.from(),
+                reply.to(), MessageStatus.FAILED, reply.reason(), now) : null;
+        return new Write.InsertMessage(record, event);
     }
 
     private MessageRecord record(Project project, long id, OutgoingMessage message) {

@@ -11,6 +11,7 @@ import java.util.Optional;
 public final class Messages {
     public static final String COLUMNS = "id, project_id, number, direction, peer, shard, priority, type, body, status_rank, "
             + "network_id, error, hook_state, created_at, sent_at, delivered_at, read_at, failed_at";
+    static final String EVENT_SELECT = "SELECT id, project_id, message_id, number, peer, status, error, occurred_at FROM events";
     private final Database database;
 
     public Messages(Database database) {
@@ -65,13 +66,9 @@ public final class Messages {
                 "SELECT " + COLUMNS + " FROM messages WHERE hook_state = 1 ORDER BY id", Messages::map));
     }
 
+    /** Events still owed to the Event Webhook (not dead letters), oldest first. */
     public List<EventRecord> pendingEvents() {
-        return database.withConnection(c -> Sql.query(c,
-                "SELECT id, project_id, message_id, number, peer, status, error, occurred_at FROM events ORDER BY id",
-                row -> new EventRecord(row.getLong("id"), row.getString("project_id"), row.getLong("message_id"),
-                        row.getString("number"), row.getString("peer"),
-                        MessageStatus.valueOf(row.getString("status").toUpperCase(java.util.Locale.ROOT)),
-                        row.getString("error"), row.getLong("occurred_at"))));
+        return database.withConnection(c -> Sql.query(c, EVENT_SELECT + " WHERE state = 1 ORDER BY id", Messages::mapEvent));
     }
 
     public long count() {
@@ -83,7 +80,14 @@ public final class Messages {
                 row -> row.getLong(1), projectId)).orElse(0L);
     }
 
-    private static MessageRecord map(ResultSet row) throws SQLException {
+    static EventRecord mapEvent(ResultSet row) throws SQLException {
+        return new EventRecord(row.getLong("id"), row.getString("project_id"), row.getLong("message_id"),
+                row.getString("number"), row.getString("peer"),
+                MessageStatus.valueOf(row.getString("status").toUpperCase(java.util.Locale.ROOT)),
+                row.getString("error"), row.getLong("occurred_at"));
+    }
+
+    static MessageRecord map(ResultSet row) throws SQLException {
         return new MessageRecord(row.getLong("id"), row.getString("project_id"), row.getString("number"),
                 Direction.of(row.getString("direction")), row.getString("peer"), row.getInt("shard"),
                 Priority.ofRank(row.getInt("priority")), row.getString("type"), row.getBytes("body"),

@@ -9,27 +9,46 @@ import java.util.Optional;
 
 /** Projects and their token hashes. */
 public final class Projects {
-    private static final String COLUMNS = "id, name, webhook_url, event_webhook_url, events_enabled, created_at";
+    private static final String COLUMNS = "id, name, webhook_url, event_webhook_url, events_enabled, webhook_format, "
+            + "webhook_concurrency, webhook_rate, created_at";
     private final Database database;
 
     public Projects(Database database) {
         this.database = database;
     }
 
-    public Project create(Project project, String tokenHash) {
+    /** Stores a new project with its token's hash and its first signing secret (sealed). */
+    public Project create(Project project, String tokenHash, byte[] sealedSecret) {
         database.withConnection(c -> Sql.update(c,
-                "INSERT INTO projects (" + COLUMNS + ", token_hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO projects (" + COLUMNS + ", token_hash, webhook_secret) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 project.id(), project.name(), project.webhookUrl(), project.eventWebhookUrl(), project.eventsEnabled(),
-                project.createdAt(), tokenHash));
+                project.webhookFormat(), project.webhookConcurrency(), project.webhookRate(), project.createdAt(),
+                tokenHash, sealedSecret));
         return project;
     }
 
     /** Saves the project's name and webhook settings. */
     public Project update(Project project) {
         database.withConnection(c -> Sql.update(c,
-                "UPDATE projects SET name = ?, webhook_url = ?, event_webhook_url = ?, events_enabled = ? WHERE id = ?",
-                project.name(), project.webhookUrl(), project.eventWebhookUrl(), project.eventsEnabled(), project.id()));
+                "UPDATE projects SET name = ?, webhook_url = ?, event_webhook_url = ?, events_enabled = ?, "
+                        + "webhook_format = ?, webhook_concurrency = ?, webhook_rate = ? WHERE id = ?",
+                project.name(), project.webhookUrl(), project.eventWebhookUrl(), project.eventsEnabled(),
+                project.webhookFormat(), project.webhookConcurrency(), project.webhookRate(), project.id()));
         return project;
+    }
+
+    /** The project's signing secrets, sealed; empty for an unknown project. {@code current} is null until set. */
+    public Optional<SealedSecrets> secrets(String id) {
+        return database.withConnection(c -> Sql.queryOne(c,
+                "SELECT webhook_secret, webhook_previous_secret, webhook_previous_until FROM projects WHERE id = ?",
+                row -> new SealedSecrets(row.getBytes(1), row.getBytes(2), row.getLong(3)), id));
+    }
+
+    /** Makes {@code sealedSecret} the current secret; the old one (if any) keeps signing until {@code previousUntil}. */
+    public void rotateSecret(String id, byte[] sealedSecret, long previousUntil) {
+        database.withConnection(c -> Sql.update(c,
+                "UPDATE projects SET webhook_previous_secret = webhook_secret, webhook_previous_until = ?, "
+                        + "webhook_secret = ? WHERE id = ?", previousUntil, sealedSecret, id));
     }
 
     public Optional<Project> byTokenHash(String tokenHash) {
@@ -48,6 +67,7 @@ public final class Projects {
 
     private static Project map(ResultSet row) throws SQLException {
         return new Project(row.getString("id"), row.getString("name"), row.getString("webhook_url"),
-                row.getString("event_webhook_url"), row.getInt("events_enabled") == 1, row.getLong("created_at"));
+                row.getString("event_webhook_url"), row.getInt("events_enabled") == 1, row.getString("webhook_format"),
+                row.getInt("webhook_concurrency"), row.getInt("webhook_rate"), row.getLong("created_at"));
     }
 }

@@ -59,7 +59,7 @@ class StoreSuiteTest {
         withStore(kind, (database, writer) -> {
             Projects projects = new Projects(database);
             String token = Tokens.newToken("sb_");
-            projects.create(new Project("p1", "Shop", "http://127.0.0.1:1/in", null, true, 1L), Tokens.hash(token));
+            projects.create(Project.of("p1", "Shop", "http://127.0.0.1:1/in", null, true, 1L), Tokens.hash(token), null);
             assertThat(projects.byTokenHash(Tokens.hash(token))).map(Project::name).contains("Shop");
             assertThat(projects.byTokenHash(Tokens.hash(token + "x"))).isEmpty();
             String stored = database.withConnection(c -> Sql.queryOne(c, "SELECT token_hash FROM projects", r -> r.getString(1)))

@@ -25,7 +25,13 @@ public final class ConfigLoader {
             Map.entry("data", "data"),
             Map.entry("webhooks.concurrency", "12"),
             Map.entry("webhooks.event-batch-size", "100"),
-            Map.entry("webhooks.event-batch-delay-ms", "50"));
+            Map.entry("webhooks.event-batch-delay-ms", "50"),
+            Map.entry("webhooks.retry-first-ms", "1000"),
+            Map.entry("webhooks.retry-max-ms", "300000"),
+            Map.entry("webhooks.retry-window-s", "86400"),
+            Map.entry("webhooks.timeout-ms", "10000"),
+            Map.entry("webhooks.circuit-failures", "20"),
+            Map.entry("allow-private-urls", "false"));
 
     private final Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
 
@@ -58,7 +64,8 @@ public final class ConfigLoader {
     private static Iterable<String> keys() {
         return java.util.List.of("http.host", "http.port", "network", "data", "db.url", "db.user", "db.password",
                 "admin-token", "master-key", "webhooks.concurrency", "webhooks.event-batch-size",
-                "webhooks.event-batch-delay-ms");
+                "webhooks.event-batch-delay-ms", "webhooks.retry-first-ms", "webhooks.retry-max-ms",
+                "webhooks.retry-window-s", "webhooks.timeout-ms", "webhooks.circuit-failures", "allow-private-urls");
     }
 
     private void flatten(String prefix, JsonNode node) {
@@ -84,7 +91,13 @@ public final class ConfigLoader {
                 new NodeConfig.Secrets(values.get("admin-token"), values.get("master-key")),
                 new NodeConfig.Webhooks(number("webhooks.concurrency", 1, 1_000),
                         number("webhooks.event-batch-size", 1, 10_000),
-                        Duration.ofMillis(number("webhooks.event-batch-delay-ms", 0, 60_000))));
+                        Duration.ofMillis(number("webhooks.event-batch-delay-ms", 0, 60_000)),
+                        Duration.ofMillis(number("webhooks.retry-first-ms", 1, 3_600_000)),
+                        Duration.ofMillis(number("webhooks.retry-max-ms", 1, 86_400_000)),
+                        Duration.ofSeconds(number("webhooks.retry-window-s", 1, 30 * 86_400)),
+                        Duration.ofMillis(number("webhooks.timeout-ms", 100, 300_000)),
+                        number("webhooks.circuit-failures", 1, 1_000_000),
+                        bool("allow-private-urls")));
     }
 
     private static int port(String key, String text) {
@@ -95,6 +108,12 @@ public final class ConfigLoader {
             // reported below
         }
         throw new IllegalArgumentException(key + ": must be a port from 0 to 65535, got '" + text + "'");
+    }
+
+    private boolean bool(String key) {
+        String text = values.get(key).trim().toLowerCase(Locale.ROOT);
+        if (text.equals("true") || text.equals("false")) return Boolean.parseBoolean(text);
+        throw new IllegalArgumentException(key + ": must be true or false, got '" + values.get(key) + "'");
     }
 
     private int number(String key, int min, int max) {

@@ -31,6 +31,11 @@ public record NodeConfig(Http http, Network network, Store store, Secrets secret
         }
     }
 
-    /** Pace and batching of Webhook and Event Webhook calls. */
-    public record Webhooks(int concurrencyPerEndpoint, int eventBatchSize, Duration eventBatchDelay) {}
+    /**
+     * Pace, batching and retries of Webhook and Event Webhook calls, and whether they may go to private and
+     * loopback addresses (off in production: a project's URL must not reach the gateway's own network).
+     */
+    public record Webhooks(int concurrencyPerEndpoint, int eventBatchSize, Duration eventBatchDelay,
+                           Duration firstRetry, Duration maxRetryDelay, Duration retryWindow, Duration timeout,
+                           int circuitFailures, boolean allowPrivateUrls) {}
 }

@@ -92,7 +92,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     private NodeConfig nodeConfig(Path data, SimNetwork network, String adminToken) {
         return new ConfigLoader().set("http.host", "127.0.0.1").set("http.port", 0)
-                .set("network", "127.0.0.1:" + network.port()).set("data", data).set("admin-token", adminToken).load();
+                .set("network", "127.0.0.1:" + network.port()).set("data", data).set("admin-token", adminToken)
+                .set("allow-private-urls", true).load(); // the sample bot listens on loopback
     }
 
     /** As many messages as the budget can carry in about 80% of the run, two per user at the most. */

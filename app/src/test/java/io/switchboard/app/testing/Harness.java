@@ -30,7 +30,8 @@ public final class Harness implements AutoCloseable {
         this.receiver = new Receiver();
         ConfigLoader config = new ConfigLoader().set("http.host", "127.0.0.1").set("http.port", 0)
                 .set("network", "127.0.0.1:" + this.network.port()).set("data", tempDir.resolve("data"))
-                .set("admin-token", adminToken).set("webhooks.event-batch-delay-ms", 20);
+                .set("admin-token", adminToken).set("webhooks.event-batch-delay-ms", 20)
+                .set("allow-private-urls", true); // the receivers run on loopback
         if (kind != TestStores.Kind.EMBEDDED) config.set("db.url", store.url()).set("db.user", store.user());
         this.node = Node.start(config.load(), new PrintStream(java.io.OutputStream.nullOutputStream()));
         this.api = new ApiClient("http://127.0.0.1:" + node.httpPort());

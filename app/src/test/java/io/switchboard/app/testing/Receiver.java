@@ -6,18 +6,32 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * A customer's server for tests: a real HTTP server that records every Webhook and Event Webhook call and answers
- * as the test says (by default 200 with an empty JSON object).
+ * A customer's server for tests: a real HTTP server that records every Webhook and Event Webhook call (with its
+ * headers and raw body), answers as the test says (by default 200 with an empty JSON object), counts how many
+ * calls it has under way at once, and can go down (its port closed) and come back on the same port.
  */
 public final class Receiver implements AutoCloseable {
-    /** A recorded call: the path, the webhook-id header and the JSON body. */
-    public record Call(String path, String webhookId, JsonNode body) {}
+    /** A call: the path, its headers (names in lower case), the raw body, and the status it was answered with. */
+    public record Call(String path, Map<String, List<String>> headers, byte[] raw, JsonNode body, int status) {
+        public String webhookId() {
+            return header("webhook-id");
+        }
+
+        public String header(String name) {
+            List<String> values = headers.get(name);
+            return values == null || values.isEmpty() ? null : values.getFirst();
+        }
+    }
 
     /** What to answer: a status and a body. */
     public record Answer(int status, String body) {
@@ -27,48 +41,89 @@ public final class Receiver implements AutoCloseable {
     }
 
     private final ObjectMapper json = new ObjectMapper();
-    private final HttpServer server;
-    private final List<Call> calls = new CopyOnWriteArrayList<>();
+    private final int port;
+    private volatile HttpServer server;
+    private final List<Call> taken = new CopyOnWriteArrayList<>();
+    private final List<Call> attempts = new CopyOnWriteArrayList<>();
+    private final Map<String, AtomicInteger> underWay = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> mostUnderWay = new ConcurrentHashMap<>();
     private volatile Function<Call, Answer> answers = call -> Answer.ok();
 
     public Receiver() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
-        server.createContext("/", this::handle);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.start();
+        this.server = listen(0);
+        this.port = server.getAddress().getPort();
+    }
+
+    private HttpServer listen(int port) throws IOException {
+        HttpServer started = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 256);
+        started.createContext("/", this::handle);
+        started.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        started.start();
+        return started;
     }
 
     public void answer(Function<Call, Answer> answers) {
         this.answers = answers;
     }
 
-    public String url(String path) {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    /** Closes the port: calls find nobody there. */
+    public void down() {
+        server.stop(0);
     }
 
+    /** Listens again on the same port. */
+    public void up() throws IOException {
+        server = listen(port);
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    /** The calls on {@code path} that were answered 2xx, in the order they arrived. */
     public List<Call> calls(String path) {
-        return calls.stream().filter(call -> call.path().equals(path)).toList();
+        return taken.stream().filter(call -> call.path().equals(path)).toList();
+    }
+
+    /** Every call on {@code path}, whatever it was answered. */
+    public List<Call> attempts(String path) {
+        return attempts.stream().filter(call -> call.path().equals(path)).toList();
+    }
+
+    /** The most calls on {@code path} that were under way at once. */
+    public int mostUnderWay(String path) {
+        AtomicInteger most = mostUnderWay.get(path);
+        return most == null ? 0 : most.get();
     }
 
     /** Every event the Event Webhook calls on {@code path} carried, in the order they arrived. */
     public List<JsonNode> events(String path) {
         return calls(path).stream().flatMap(call -> {
-            List<JsonNode> events = new java.util.ArrayList<>();
+            List<JsonNode> events = new ArrayList<>();
             call.body().path("events").forEach(events::add);
             return events.stream();
         }).toList();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        AtomicInteger now = underWay.computeIfAbsent(path, p -> new AtomicInteger());
+        mostUnderWay.computeIfAbsent(path, p -> new AtomicInteger()).accumulateAndGet(now.incrementAndGet(), Math::max);
         try (exchange) {
-            Call call = new Call(exchange.getRequestURI().getPath(), exchange.getRequestHeaders().getFirst("webhook-id"),
-                    json.readTree(exchange.getRequestBody()));
-            Answer answer = answers.apply(call);
-            if (answer.status() / 100 == 2) calls.add(call);
+            byte[] raw = exchange.getRequestBody().readAllBytes();
+            Map<String, List<String>> headers = new java.util.HashMap<>();
+            exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(java.util.Locale.ROOT), values));
+            Call received = new Call(path, headers, raw, json.readTree(raw), 0);
+            Answer answer = answers.apply(received);
+            Call call = new Call(path, headers, raw, received.body(), answer.status());
+            attempts.add(call);
+            if (answer.status() / 100 == 2) taken.add(call);
             byte[] body = answer.body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(answer.status(), body.length == 0 ? -1 : body.length);
             if (body.length > 0) exchange.getResponseBody().write(body);
+        } finally {
+            now.decrementAndGet();
         }
     }
 

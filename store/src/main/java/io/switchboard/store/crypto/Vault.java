@@ -80,6 +80,19 @@ public final class Vault {
         }
     }
 
+    /** Seals a secret that must be read back (a webhook signing secret), bound to what it belongs to. */
+    public byte[] sealSecret(String owner, String secret) {
+        return master.seal(secret.getBytes(StandardCharsets.UTF_8), ("secret:" + owner).getBytes(StandardCharsets.UTF_8));
+    }
+
+    public String openSecret(String owner, byte[] sealed) {
+        try {
+            return new String(master.open(sealed, ("secret:" + owner).getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the secret of " + owner + " does not open with this master key", e);
+        }
+    }
+
     /** A value to keep beside the data that proves, at the next start, that the master key is the same. */
     public String keyCheck() {
         return Base64.getEncoder().encodeToString(master.seal(new byte[16], "key-check".getBytes(StandardCharsets.UTF_8)));

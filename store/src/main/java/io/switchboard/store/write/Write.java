@@ -7,8 +7,15 @@ import io.switchboard.store.MessageStatus;
 /** One change to the store, applied by the {@link WriteBatcher} in a group commit with many others. */
 public sealed interface Write {
 
-    /** Stores a message; a second message with the same network id is skipped (result 0), for at-least-once input. */
-    record InsertMessage(MessageRecord message) implements Write {}
+    /**
+     * Stores a message; a second message with the same network id is skipped (result 0), for at-least-once input.
+     * The event, if any (a reply that failed at once, say), is stored with it.
+     */
+    record InsertMessage(MessageRecord message, EventRecord event) implements Write {
+        public InsertMessage(MessageRecord message) {
+            this(message, null);
+        }
+    }
 
     /**
      * Moves a message to a higher status (result 1) or does nothing when it already is at or past it (result 0).
@@ -22,4 +29,10 @@ public sealed interface Write {
 
     /** The customer's Event Webhook took the event. */
     record EventDone(long eventId) implements Write {}
+
+    /** The Webhook call for the incoming message was given up: it becomes a dead letter, kept for a replay. */
+    record HookDead(long messageId, String reason, long at) implements Write {}
+
+    /** The Event Webhook call carrying the event was given up: a dead letter, kept for a replay. */
+    record EventDead(long eventId, String reason, long at) implements Write {}
 }

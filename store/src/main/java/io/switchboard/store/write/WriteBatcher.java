@@ -132,6 +132,8 @@ public final class WriteBatcher implements AutoCloseable {
         private final Map<MessageStatus, List<Write.ChangeStatus>> changes = new EnumMap<>(MessageStatus.class);
         private final List<Write.HookDone> hooksDone = new ArrayList<>();
         private final List<Write.EventDone> eventsDone = new ArrayList<>();
+        private final List<Write.HookDead> hooksDead = new ArrayList<>();
+        private final List<Write.EventDead> eventsDead = new ArrayList<>();
 
         void add(Write write) {
             switch (write) {
@@ -139,16 +141,22 @@ public final class WriteBatcher implements AutoCloseable {
                 case Write.ChangeStatus change -> changes.computeIfAbsent(change.status(), s -> new ArrayList<>()).add(change);
                 case Write.HookDone done -> hooksDone.add(done);
                 case Write.EventDone done -> eventsDone.add(done);
+                case Write.HookDead dead -> hooksDead.add(dead);
+                case Write.EventDead dead -> eventsDead.add(dead);
             }
         }
 
         Map<Write, Integer> execute(Connection c) throws SQLException {
             Map<Write, Integer> results = new java.util.IdentityHashMap<>();
+            List<EventRecord> events = new ArrayList<>();
             if (!inserts.isEmpty()) {
                 String sql = database.dialect().insertIgnore(INSERT_COLUMNS, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-                record(results, inserts, batch(c, sql, inserts, insert -> row(insert.message())));
+                int[] counts = batch(c, sql, inserts, insert -> row(insert.message()));
+                record(results, inserts, counts);
+                for (int i = 0; i < counts.length; i++) {
+                    if (counts[i] != 0 && inserts.get(i).event() != null) events.add(inserts.get(i).event());
+                }
             }
-            List<EventRecord> events = new ArrayList<>();
             for (var entry : changes.entrySet()) {
                 String sql = "UPDATE messages SET status_rank = ?, " + entry.getKey().timeColumn() + " = ?, network_id = COALESCE(?, network_id), "
                         + "error = COALESCE(?, error) WHERE id = ? AND status_rank < ?";
@@ -173,8 +181,22 @@ public final class WriteBatcher implements AutoCloseable {
                 record(results, eventsDone, batch(c, "DELETE FROM events WHERE id = ?", eventsDone,
                         done -> new Object[] {done.eventId()}));
             }
+            if (!hooksDead.isEmpty()) {
+                record(results, hooksDead, batch(c, "UPDATE messages SET hook_state = 2, hook_error = ?, hook_failed_at = ? "
+                        + "WHERE id = ? AND hook_state = 1", hooksDead, dead -> new Object[] {clip(dead.reason()), dead.at(),
+                        dead.messageId()}));
+            }
+            if (!eventsDead.isEmpty()) {
+                record(results, eventsDead, batch(c, "UPDATE events SET state = 2, failure = ?, failed_at = ? WHERE id = ?",
+                        eventsDead, dead -> new Object[] {clip(dead.reason()), dead.at(), dead.eventId()}));
+            }
             return results;
         }
+    }
+
+    /** Reasons come from remote servers: kept to what the column holds. */
+    private static String clip(String reason) {
+        return reason == null || reason.length() <= 200 ? reason : reason.substring(0, 200);
     }
 
     private static Object[] row(MessageRecord m) {

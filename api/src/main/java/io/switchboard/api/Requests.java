@@ -1,0 +1,82 @@
+package io.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.Context;
+import java.io.IOException;
+
+/** Reading request bodies and fields, and writing JSON answers: every error names the field at fault. */
+final class Requests {
+    private final ObjectMapper json;
+
+    Requests(ObjectMapper json) {
+        this.json = json;
+    }
+
+    JsonNode body(Context ctx) {
+        try {
+            JsonNode node = json.readTree(ctx.bodyAsBytes());
+            if (node == null || !node.isObject()) {
+                throw ApiError.badRequest("invalid_json", "the body must be a JSON object", null);
+            }
+            return node;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw ApiError.badRequest("invalid_json", "the body is not valid JSON: " + e.getOriginalMessage(), null);
+        } catch (IOException e) {
+            throw ApiError.badRequest("invalid_json", "the body could not be read: " + e.getMessage(), null);
+        }
+    }
+
+    /** A body that may be empty (then an empty object). */
+    JsonNode optionalBody(Context ctx) {
+        return ctx.bodyAsBytes().length == 0 ? json.createObjectNode() : body(ctx);
+    }
+
+    void send(Context ctx, int status, JsonNode body) {
+        try {
+            byte[] bytes = json.writeValueAsBytes(body);
+            // A known length, not chunks: simpler for every client, and the body is in hand anyway.
+            ctx.status(status).contentType("application/json").header("Content-Length", String.valueOf(bytes.length))
+                    .result(bytes);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String requiredText(JsonNode body, String field, int maxLength) {
+        JsonNode value = body.get(field);
+        if (value == null || !value.isTextual() || value.asText().isBlank()) {
+            throw ApiError.badRequest("missing_field", field + " is required", field);
+        }
+        if (value.asText().length() > maxLength) {
+            throw ApiError.badRequest("too_long", field + " is longer than " + maxLength + " characters", field);
+        }
+        return value.asText().trim();
+    }
+
+    static boolean bool(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (!value.isBoolean()) throw ApiError.badRequest("invalid_boolean", field + " must be true or false", field);
+        return value.booleanValue();
+    }
+
+    static int intField(JsonNode body, String field, int fallback, int min, int max) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) return fallback;
+        if (!value.canConvertToInt() || !value.isIntegralNumber() || value.asInt() < min || value.asInt() > max) {
+            throw ApiError.badRequest("out_of_range", field + " must be a whole number from " + min + " to " + max, field);
+        }
+        return value.asInt();
+    }
+
+    /** An optional time as ISO-8601 ({@code 2026-11-21T08:00:00Z}); epoch ms, or {@code fallback} when absent. */
+    static long time(JsonNode body, String field, long fallback) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) return fallback;
+        try {
+            return java.time.Instant.parse(value.asText()).toEpochMilli();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ApiError.badRequest("invalid_time", field + " must be an ISO-8601 time such as 2026-11-21T08:00:00Z", field);
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package io.switchboard.store;
+
+import io.switchboard.store.db.Database;
+import io.switchboard.store.db.Sql;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Webhook and Event Webhook calls that were given up after their retry window: listed for the customer, and
+ * revived for a replay. A dead Webhook call is its incoming message at {@code hook_state = 2}; a dead Event
+ * Webhook call is each of its events at {@code state = 2}.
+ */
+public final class DeadLetters {
+    private static final int PAGE = 500;
+    private final Database database;
+
+    public DeadLetters(Database database) {
+        this.database = database;
+    }
+
+    public enum Kind {
+        MESSAGE, EVENT;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** One dead letter: the call's own id (the message's or the event's) and why it was given up. */
+    public record DeadLetter(Kind kind, long id, long messageId, String reason, long failedAt) {}
+
+    /** What a replay selects: the given ids, or else every dead letter that failed in [from, to) (epoch ms). */
+    public record Selection(List<Long> ids, long from, long to) {
+        public static Selection all() {
+            return new Selection(List.of(), 0, Long.MAX_VALUE);
+        }
+    }
+
+    /** What a replay brought back to pending, for the dispatcher to deliver again. */
+    public record Revived(List<MessageRecord> messages, List<EventRecord> events) {
+        public int size() {
+            return messages.size() + events.size();
+        }
+    }
+
+    /** The project's dead letters with ids above {@code after}, oldest first, at most {@code limit}. */
+    public List<DeadLetter> list(String projectId, long after, int limit) {
+        return database.withConnection(c -> {
+            List<DeadLetter> all = new ArrayList<>(Sql.query(c, "SELECT id, hook_error, hook_failed_at FROM messages "
+                    + "WHERE hook_state = 2 AND project_id = ? AND id > ? ORDER BY id LIMIT " + limit,
+                    row -> new DeadLetter(Kind.MESSAGE, row.getLong(1), row.getLong(1), row.getString(2), row.getLong(3)),
+                    projectId, after));
+            all.addAll(Sql.query(c, "SELECT id, message_id, failure, failed_at FROM events "
+                    + "WHERE state = 2 AND project_id = ? AND id > ? ORDER BY id LIMIT " + limit,
+                    row -> new DeadLetter(Kind.EVENT, row.getLong(1), row.getLong(2), row.getString(3), row.getLong(4)),
+                    projectId, after));
+            all.sort(Comparator.comparingLong(DeadLetter::id));
+            return all.size() > limit ? List.copyOf(all.subList(0, limit)) : all;
+        });
+    }
+
+    public long count(String projectId) {
+        return database.withConnection(c -> Sql.queryOne(c, "SELECT "
+                + "(SELECT COUNT(*) FROM messages WHERE hook_state = 2 AND project_id = ?) + "
+                + "(SELECT COUNT(*) FROM events WHERE state = 2 AND project_id = ?)", row -> row.getLong(1),
+                projectId, projectId)).orElse(0L);
+    }
+
+    /** Puts the selected dead letters back to pending in one transaction and answers them. */
+    public Revived revive(String projectId, Selection selection) {
+        return database.withConnection(c -> {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                List<Long> messageIds = select(c, "SELECT id FROM messages WHERE hook_state = 2 AND project_id = ?",
+                        "hook_failed_at", projectId, selection);
+                List<Long> eventIds = select(c, "SELECT id FROM events WHERE state = 2 AND project_id = ?",
+                        "failed_at", projectId, selection);
+                List<MessageRecord> messages = new ArrayList<>();
+                for (List<Long> page : pages(messageIds)) {
+                    Sql.update(c, "UPDATE messages SET hook_state = 1, hook_error = NULL, hook_failed_at = NULL WHERE id IN ("
+                            + marks(page) + ")", page.toArray());
+                    messages.addAll(Sql.query(c, "SELECT " + Messages.COLUMNS + " FROM messages WHERE id IN (" + marks(page)
+                            + ")", Messages::map, page.toArray()));
+                }
+                List<EventRecord> events = new ArrayList<>();
+                for (List<Long> page : pages(eventIds)) {
+                    Sql.update(c, "UPDATE events SET state = 1, failure = NULL, failed_at = NULL WHERE id IN ("
+                            + marks(page) + ")", page.toArray());
+                    events.addAll(Sql.query(c, Messages.EVENT_SELECT + " WHERE id IN (" + marks(page) + ")",
+                            Messages::mapEvent, page.toArray()));
+                }
+                c.commit();
+                messages.sort(Comparator.comparingLong(MessageRecord::id));
+                events.sort(Comparator.comparingLong(EventRecord::id));
+                return new Revived(messages, events);
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        });
+    }
+
+    private static List<Long> select(Connection c, String base, String failedAt, String projectId, Selection selection)
+            throws SQLException {
+        if (selection.ids().isEmpty()) {
+            return Sql.query(c, base + " AND " + failedAt + " >= ? AND " + failedAt + " < ? ORDER BY id",
+                    row -> row.getLong(1), projectId, selection.from(), selection.to());
+        }
+        List<Long> found = new ArrayList<>();
+        for (List<Long> page : pages(selection.ids())) {
+            List<Object> values = new ArrayList<>(page.size() + 1);
+            values.add(projectId);
+            values.addAll(page);
+            found.addAll(Sql.query(c, base + " AND id IN (" + marks(page) + ")", row -> row.getLong(1), values.toArray()));
+        }
+        return found;
+    }
+
+    private static List<List<Long>> pages(List<Long> ids) {
+        List<List<Long>> pages = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i += PAGE) pages.add(ids.subList(i, Math.min(ids.size(), i + PAGE)));
+        return pages;
+    }
+
+    private static String marks(List<Long> page) {
+        return String.join(",", Collections.nCopies(page.size(), "?"));
+    }
+}

@@ -1,0 +1,8 @@
+package io.switchboard.store;
+
+/**
+ * A project's webhook signing secrets as stored: sealed under the master key. {@code previous} (nullable) was
+ * replaced by a rotation and still signs until {@code previousUntil} (epoch ms), so receivers can switch calmly.
+ */
+public record SealedSecrets(byte[] current, byte[] previous, long previousUntil) {
+}
