@@ -108,7 +108,7 @@ final class WebhookRoutes {
             selection = new DeadLetters.Selection(List.of(), from, to);
         }
         DeadLetters.Revived revived = webhooks.deadLetters().revive(project.id(), selection);
-        webhooks.dispatcher().redeliver(revived.messages(), revived.events());
+        webhooks.dispatcher().redeliver(revived.messages(), revived.events(), true);
         LOG.info("project {}: {} dead letters replayed", project.id(), revived.size());
         requests.send(ctx, 202, nodes.objectNode().put("replayed", revived.size()));
     }

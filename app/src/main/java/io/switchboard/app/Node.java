@@ -82,7 +82,7 @@ public final class Node implements AutoCloseable {
                 Project project = byId.get(number.projectId());
                 if (project != null) engine.open(number, project);
             }
-            dispatcher.redeliver(pendingHooks, pendingEvents);
+            dispatcher.redeliver(pendingHooks, pendingEvents, false);
 
             this.api = new Api(new Api.Parts(engine, projects, numbers, messages, vault, json, clock, adminTokenHash,
                     new Api.Webhooks(dispatcher, new DeadLetters(database), secrets, urls)))

@@ -99,32 +99,48 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
     }
 
     /**
-     * Hands over what the store says is owed, in id order so each user's calls keep their order: after a restart
-     * everything pending, after a replay the dead letters brought back.
+     * Hands over what the store says is owed, in id order so each user's calls keep their order. After a restart
+     * ({@code replay} false) each call keeps the retry window it had; dead letters brought back by a replay get a
+     * new window from now.
      */
-    public void redeliver(List<MessageRecord> messages, List<EventRecord> events) {
+    public void redeliver(List<MessageRecord> messages, List<EventRecord> events, boolean replay) {
+        long now = System.currentTimeMillis();
         for (MessageRecord message : messages) {
             Project project = parts.projects().apply(message.projectId());
-            if (project != null) incoming(project, message, parts.openPayload().apply(message));
+            if (project != null) {
+                incoming(project, message, parts.openPayload().apply(message), replay ? now : message.times().created());
+            }
         }
         for (EventRecord event : events) {
             Project project = parts.projects().apply(event.projectId());
-            if (project != null) event(project, event);
+            if (project != null) event(project, event, replay ? now : event.occurredAt());
         }
     }
 
     @Override
     public void incoming(Project project, MessageRecord message, String payload) {
+        incoming(project, message, payload, message.times().created());
+    }
+
+    private void incoming(Project project, MessageRecord message, String payload, long since) {
         owed.increment();
         webhooks.computeIfAbsent(project.id(), id -> new Endpoint("webhook-" + id, new Target(id, false), settings,
-                client, counters, formats::get, timers)).add(message.peer(), new IncomingCall(project.id(), message, payload));
+                client, counters, formats::get, timers))
+                .add(message.peer(), new IncomingCall(project.id(), message, payload, since));
     }
 
     @Override
     public void event(Project project, EventRecord event) {
-        owed.increment();
-        eventStreams.computeIfAbsent(project.id(), EventStream::new).events.add(event);
+        event(project, event, event.occurredAt());
     }
+
+    private void event(Project project, EventRecord event, long since) {
+        owed.increment();
+        eventStreams.computeIfAbsent(project.id(), EventStream::new).events.add(new QueuedEvent(event, since));
+    }
+
+    /** An event waiting for its batch, and when its retry window started. */
+    private record QueuedEvent(EventRecord event, long since) {}
 
     /** The project's endpoint, read again for every call: a changed URL or setting applies at once. */
     private final class Target implements Endpoint.Target {
@@ -161,11 +177,13 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
         private final String projectId;
         private final MessageRecord message;
         private final String payload;
+        private final long since;
 
-        IncomingCall(String projectId, MessageRecord message, String payload) {
+        IncomingCall(String projectId, MessageRecord message, String payload, long since) {
             this.projectId = projectId;
             this.message = message;
             this.payload = payload;
+            this.since = since;
         }
 
         @Override
@@ -175,7 +193,7 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
 
         @Override
         public long since() {
-            return message.times().created();
+            return since;
         }
 
         @Override
@@ -254,7 +272,7 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
 
     /** One project's status events, batched into Event Webhook calls that go one at a time, in order. */
     private final class EventStream {
-        final LinkedBlockingQueue<EventRecord> events = new LinkedBlockingQueue<>();
+        final LinkedBlockingQueue<QueuedEvent> events = new LinkedBlockingQueue<>();
         final Endpoint endpoint;
 
         EventStream(String projectId) {
@@ -266,17 +284,19 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
         private void batchLoop() {
             while (running) {
                 try {
-                    EventRecord first = events.poll(500, TimeUnit.MILLISECONDS);
+                    QueuedEvent first = events.poll(500, TimeUnit.MILLISECONDS);
                     if (first == null) continue;
                     List<EventRecord> batch = new ArrayList<>();
-                    batch.add(first);
+                    batch.add(first.event());
+                    long since = first.since();
                     long deadline = System.nanoTime() + settings.eventBatchDelay().toNanos();
                     while (batch.size() < settings.eventBatchSize()) {
-                        EventRecord next = events.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                        QueuedEvent next = events.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                         if (next == null) break;
-                        batch.add(next);
+                        batch.add(next.event());
+                        since = Math.max(since, next.since()); // a replayed event's new window counts for its batch
                     }
-                    EventBatch call = new EventBatch(List.copyOf(batch));
+                    EventBatch call = new EventBatch(List.copyOf(batch), since);
                     endpoint.add(EVENT_LANE, call);
                     call.finished.join(); // the next batch waits: events stay in order
                 } catch (InterruptedException e) {
@@ -291,10 +311,12 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
     /** One Event Webhook call: a batch of events. */
     private final class EventBatch implements Call {
         private final List<EventRecord> batch;
+        private final long since;
         final CompletableFuture<Void> finished = new CompletableFuture<>();
 
-        EventBatch(List<EventRecord> batch) {
+        EventBatch(List<EventRecord> batch, long since) {
             this.batch = batch;
+            this.since = since;
         }
 
         @Override
@@ -304,7 +326,7 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
 
         @Override
         public long since() {
-            return batch.getFirst().occurredAt();
+            return since;
         }
 
         @Override

@@ -56,6 +56,8 @@ final class Endpoint {
     private int underWay;
     private int mostUnderWay;
     private volatile String lastUrl;
+    /** How the endpoint's latest failed call failed: the reason for calls given up without a try of their own. */
+    private volatile String lastFailure;
     private volatile String goneUrl;
     private volatile RateCap rateCap;
     private volatile boolean running = true;
@@ -206,7 +208,8 @@ final class Endpoint {
         while (running) {
             if (goneUrl != null && goneUrl.equals(target.url(target.project()))) return true; // serve() gives it up
             if (System.currentTimeMillis() - call.since() > settings.retryWindow().toMillis()) {
-                giveUp(lane, call, lane.lastFailure != null ? lane.lastFailure : "not tried: the endpoint kept failing");
+                String reason = lane.lastFailure != null ? lane.lastFailure : lastFailure;
+                giveUp(lane, call, reason != null ? reason : "not tried: the endpoint kept failing");
                 return false;
             }
             if (circuit.enter(WAIT_SLICE_MILLIS)) return true;
@@ -232,6 +235,7 @@ final class Endpoint {
         counters.failedCalls.increment();
         lane.failures++;
         lane.lastFailure = answer.describe();
+        lastFailure = answer.describe();
         if (lane.failures == 1) {
             // The host only: a URL's path or query may carry the customer's secret.
             LOG.warn("{}: {} did not take call {} ({}); retrying with backoff", name, hostOf(url), call.id(),

@@ -25,6 +25,11 @@ public final class Harness implements AutoCloseable {
     private final TestStores.TestStore store;
 
     public Harness(TestStores.Kind kind, Path tempDir, SimConfig network) throws Exception {
+        this(kind, tempDir, network, Map.of());
+    }
+
+    /** {@code settings}: configuration keys ({@code webhooks.retry-window-s}, ...) set over the test defaults. */
+    public Harness(TestStores.Kind kind, Path tempDir, SimConfig network, Map<String, Object> settings) throws Exception {
         this.store = TestStores.open(kind, tempDir);
         this.network = SimNetwork.start(network.withPort(0).withStatsPort(0));
         this.receiver = new Receiver();
@@ -33,15 +38,22 @@ public final class Harness implements AutoCloseable {
                 .set("admin-token", adminToken).set("webhooks.event-batch-delay-ms", 20)
                 .set("allow-private-urls", true); // the receivers run on loopback
         if (kind != TestStores.Kind.EMBEDDED) config.set("db.url", store.url()).set("db.user", store.user());
+        settings.forEach(config::set);
         this.node = Node.start(config.load(), new PrintStream(java.io.OutputStream.nullOutputStream()));
         this.api = new ApiClient("http://127.0.0.1:" + node.httpPort());
     }
 
     /** A project whose Webhook is the receiver's /webhook and Event Webhook its /events; answers its token. */
     public String project(String name) throws Exception {
-        JsonNode created = api.expect(201, "/v1/projects", adminToken, Map.of("name", name,
+        return createProject(name, Map.of()).get("token").asText();
+    }
+
+    /** The created project as the API answered it (with its token and webhook secret); {@code extra} adds fields. */
+    public JsonNode createProject(String name, Map<String, Object> extra) throws Exception {
+        Map<String, Object> body = new java.util.HashMap<>(Map.of("name", name,
                 "webhook_url", receiver.url("/webhook"), "event_webhook_url", receiver.url("/events")));
-        return created.get("token").asText();
+        body.putAll(extra);
+        return api.expect(201, "/v1/projects", adminToken, body);
     }
 
     public void number(String token, String number, int tps) throws Exception {
