@@ -78,7 +78,7 @@ public final class Engine implements AutoCloseable {
             messages.forEachQueued(number.number(), ref -> workers.get(ref.shard()).enqueueStored(ref.id(), ref.priority()));
             for (int shard = 0; shard < workers.size(); shard++) {
                 workers.get(shard).start(links, new LinkTarget(settings.networkHost(), settings.networkPort(),
-                        number.number(), shard, number.shards(), 0, settings.window()));
+                        number.number(), shard, number.shards(), 0, settings.window(), number.deliveryReports()));
             }
             return line;
         });
