@@ -45,8 +45,7 @@ class DeliveryReportsTest {
             throws Exception {
         try (Harness harness = new Harness(kind, tempDir, READERS)) {
             String token = harness.project("Campaigns");
-            JsonNode created = harness.api.expect(201, "/v1/numbers", token,
-                    Map.of("number", NUMBER, "tps", 100, "shards", 1, "delivery_reports", false));
+            JsonNode created = numberWithoutReports(harness, token, 100, 1);
             assertThat(created.path("delivery_reports").isBoolean()).as("%s", created).isTrue();
             assertThat(created.path("delivery_reports").booleanValue()).isFalse();
 
@@ -87,8 +86,7 @@ class DeliveryReportsTest {
             throws Exception {
         try (Harness harness = new Harness(kind, tempDir, READERS)) {
             String token = harness.project("Campaigns");
-            harness.api.expect(201, "/v1/numbers", token,
-                    Map.of("number", NUMBER, "tps", 20, "shards", 2, "delivery_reports", false));
+            numberWithoutReports(harness, token, 20, 2);
             // 60 messages and their 60 read reports need 6 s at 20 TPS; the PATCH comes after about one.
             List<String> ids = send(harness, token, 0, 60);
             await().atMost(Duration.ofSeconds(5)).until(() -> harness.network.stats().get(NUMBER, Counter.READ) >= 5);
@@ -199,6 +197,11 @@ class DeliveryReportsTest {
         assertThat(error.path("code").asText()).as("%s", answer.body()).isEqualTo(code);
         if (field == null) assertThat(error.has("field")).as("%s", answer.body()).isFalse();
         else assertThat(error.path("field").asText()).as("%s", answer.body()).isEqualTo(field);
+    }
+
+    private static JsonNode numberWithoutReports(Harness harness, String token, int tps, int shards) throws Exception {
+        return harness.api.expect(201, "/v1/numbers", token,
+                Map.of("number", NUMBER, "tps", tps, "shards", shards, "delivery_reports", false));
     }
 
     /** Queues one message to each of {@code count} users from the population, from {@code first} on; their ids. */

@@ -13,22 +13,28 @@ import org.junit.jupiter.api.Test;
 class DeliveryReportsTest extends SimTestSupport {
     private static final String USER = "+15551234567";
 
-    private SimLink linkWithReports(SimNetwork network, boolean deliveryReports, RecordingListener listener) {
-        SimLink link = link(new LinkTarget("127.0.0.1", network.port(), NUMBER, 0, 1, 1, 100, deliveryReports), listener);
+    private final RecordingListener listener = new RecordingListener();
+
+    /** A link of {@link #listener}, which acknowledges every item, logged in without delivery reports. */
+    private SimLink linkWithoutReports(SimNetwork network) {
+        SimLink link = link(new LinkTarget("127.0.0.1", network.port(), NUMBER, 0, 1, 1, 100, false), listener);
         listener.autoAck = link;
+        await().until(link::connected);
         return link;
+    }
+
+    private void awaitStatuses(int count) {
+        await().until(() -> listener.of(RecordingListener.Status.class).size() == count);
     }
 
     @Test
     void withoutDeliveryReportsAMessageReachesItsUserAndIsReadButNoDeliveredReportIsMade() throws Exception {
         SimNetwork network = network(fast());
-        RecordingListener listener = new RecordingListener();
-        SimLink link = linkWithReports(network, false, listener);
-        await().until(link::connected);
+        SimLink link = linkWithoutReports(network);
 
         link.send(1L, USER, "text", "{\"body\":\"no receipt\"}");
 
-        await().until(() -> listener.of(RecordingListener.Status.class).size() == 1);
+        awaitStatuses(1);
         Thread.sleep(100); // a delivered report, were one made, would be here by now
         assertThat(listener.of(RecordingListener.Status.class)).extracting(RecordingListener.Status::status)
                 .containsExactly(DeliveryStatus.READ);
@@ -42,24 +48,20 @@ class DeliveryReportsTest extends SimTestSupport {
 
     @Test
     void withoutDeliveryReportsAFailureIsStillReported() throws Exception {
-        SimNetwork network = network(fast().withFailProbability(1));
-        RecordingListener listener = new RecordingListener();
-        SimLink link = linkWithReports(network, false, listener);
+        SimLink link = linkWithoutReports(network(fast().withFailProbability(1)));
 
         link.send(2L, USER, "text", "{\"body\":\"unreachable\"}");
 
-        await().until(() -> listener.of(RecordingListener.Status.class).size() == 1);
+        awaitStatuses(1);
         assertThat(listener.of(RecordingListener.Status.class).getFirst().status()).isEqualTo(DeliveryStatus.FAILED);
     }
 
     @Test
     void aReloginTurnsDeliveryReportsOnForWhatIsSentAfterItAndAResendIsNotDeliveredTwice() throws Exception {
         SimNetwork network = network(fast());
-        RecordingListener listener = new RecordingListener();
-        SimLink link = linkWithReports(network, false, listener);
-        await().until(link::connected);
+        SimLink link = linkWithoutReports(network);
         link.send(1L, USER, "text", "{\"body\":\"before\"}");
-        await().until(() -> listener.of(RecordingListener.Status.class).size() == 1);
+        awaitStatuses(1);
 
         link.relogin(true);
 
@@ -70,7 +72,7 @@ class DeliveryReportsTest extends SimTestSupport {
         link.send(1L, USER, "text", "{\"body\":\"before\"}"); // what a node re-sends when it missed the SENT
         link.send(3L, USER, "text", "{\"body\":\"after\"}");
 
-        await().until(() -> listener.of(RecordingListener.Status.class).size() == 3);
+        awaitStatuses(3);
         Thread.sleep(100);
         assertThat(listener.of(RecordingListener.Status.class))
                 .extracting(RecordingListener.Status::messageId, RecordingListener.Status::status)
