@@ -36,6 +36,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +68,8 @@ public final class Api implements AutoCloseable {
     private final Requests requests;
     private final Tenants tenants;
     private final Javalin server;
+    /** Serializes number changes, each a read of the current settings and a write of new ones. */
+    private final ReentrantLock numberUpdates = new ReentrantLock();
 
     public Api(Parts parts) {
         this.parts = parts;
@@ -84,6 +87,7 @@ public final class Api implements AutoCloseable {
         server.patch("/v1/project", this::updateProject);
         server.post("/v1/numbers", this::createNumber);
         server.get("/v1/numbers", this::listNumbers);
+        server.patch("/v1/numbers/{number}", this::updateNumber);
         server.post("/v1/messages", this::sendMessages);
         server.get("/v1/messages/{id}", this::getMessage);
         new WebhookRoutes(parts.webhooks(), tenants, requests, parts.clock()).addTo(server);
@@ -155,12 +159,42 @@ public final class Api implements AutoCloseable {
         if (!SHARD_COUNTS.contains(shards)) {
             throw ApiError.badRequest("invalid_shards", "shards must be 1, 2, 4, 8, 16 or 32", "shards");
         }
-        BusinessNumber created = parts.numbers().create(new BusinessNumber(number, project.id(), tps, shards, true,
-                parts.vault().newWrappedDataKey(number), parts.clock().millis()))
+        boolean deliveryReports = !body.has("delivery_reports") || bool(body, "delivery_reports");
+        BusinessNumber created = parts.numbers().create(new BusinessNumber(number, project.id(), tps, shards,
+                deliveryReports, parts.vault().newWrappedDataKey(number), parts.clock().millis()))
                 .orElseThrow(() -> new ApiError(409, "number_taken", number + " is already registered", "number"));
         parts.engine().open(created, project);
         LOG.info("project {}: number {} added (tps {}, shards {})", project.id(), number, tps, shards);
         requests.send(ctx, 201, numberJson(created));
+    }
+
+    /**
+     * Changes one of the caller's numbers: its TPS budget and whether it wants delivery reports, both at once on the
+     * running shards. One change at a time, so two requests that each change one field cannot undo each other.
+     */
+    private void updateNumber(Context ctx) {
+        Project project = tenants.project(ctx.header("Authorization"));
+        String number = ctx.pathParam("number");
+        if (parts.engine().line(number).filter(line -> line.project().id().equals(project.id())).isEmpty()) {
+            throw ApiError.notFound("number " + number);
+        }
+        JsonNode body = body(ctx);
+        numberUpdates.lock();
+        try {
+            BusinessNumber current = parts.engine().line(number).orElseThrow().number();
+            BusinessNumber updated = new BusinessNumber(number, current.projectId(),
+                    body.has("tps") ? intField(body, "tps", current.tps(), 1, MAX_TPS) : current.tps(),
+                    current.shards(),
+                    body.has("delivery_reports") ? bool(body, "delivery_reports") : current.deliveryReports(),
+                    current.wrappedDataKey(), current.createdAt());
+            if (!parts.numbers().update(updated)) throw ApiError.notFound("number " + number);
+            parts.engine().update(updated);
+            LOG.info("project {}: number {} updated (tps {}, delivery reports {})", project.id(), number,
+                    updated.tps(), updated.deliveryReports() ? "on" : "off");
+            send(ctx, 200, numberJson(updated));
+        } finally {
+            numberUpdates.unlock();
+        }
     }
 
     private void listNumbers(Context ctx) {
@@ -272,6 +306,7 @@ public final class Api implements AutoCloseable {
         node.put("number", number.number());
         node.put("tps", number.tps());
         node.put("shards", number.shards());
+        node.put("delivery_reports", number.deliveryReports());
         return node;
     }
 

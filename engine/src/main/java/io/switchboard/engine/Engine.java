@@ -74,7 +74,7 @@ public final class Engine implements AutoCloseable {
                     .toList();
             List<ShardWorker> workers = new ArrayList<>();
             for (int shard = 0; shard < number.shards(); shard++) {
-                TpsBudget budget = new TpsBudget((double) number.tps() / number.shards());
+                TpsBudget budget = new TpsBudget(shareOf(number));
                 workers.add(new ShardWorker(new ShardWorker.Settings(number.number(), shard, project, key, budget, loader),
                         writer, deliveries, counters, clock));
             }
@@ -82,7 +82,7 @@ public final class Engine implements AutoCloseable {
             messages.forEachQueued(number.number(), ref -> workers.get(ref.shard()).enqueueStored(ref.id(), ref.priority()));
             for (int shard = 0; shard < workers.size(); shard++) {
                 workers.get(shard).start(links, new LinkTarget(settings.networkHost(), settings.networkPort(),
-                        number.number(), shard, number.shards(), 0, settings.window()));
+                        number.number(), shard, number.shards(), 0, settings.window(), number.deliveryReports()));
             }
             return line;
         });
@@ -96,6 +96,29 @@ public final class Engine implements AutoCloseable {
             line.shards().forEach(worker -> worker.project(project));
             return new NumberLine(line.number(), project, line.key(), line.shards());
         });
+    }
+
+    /**
+     * Applies a number's new settings to its running shard workers: the TPS budget, split over the shards as at
+     * open, and delivery reports (the workers log in again to tell the network). The shard count cannot change.
+     */
+    public void update(BusinessNumber number) {
+        lines.computeIfPresent(number.number(), (n, line) -> {
+            if (number.shards() != line.shards().size()) {
+                throw new IllegalArgumentException("number " + n + " runs on " + line.shards().size()
+                        + " shards; it cannot change to " + number.shards() + " while open");
+            }
+            for (ShardWorker worker : line.shards()) {
+                worker.budget().change(shareOf(number));
+                worker.deliveryReports(number.deliveryReports());
+            }
+            return new NumberLine(number, line.project(), line.key(), line.shards());
+        });
+    }
+
+    /** One shard's part of the number's TPS. */
+    private static double shareOf(BusinessNumber number) {
+        return (double) number.tps() / number.shards();
     }
 
     /** The current settings of a project that has a number open here. */

@@ -10,6 +10,14 @@ public interface ShardLink extends AutoCloseable {
 
     boolean connected();
 
+    /**
+     * Logs in again at once, telling the network whether this link wants delivery reports. It is a reconnect to the
+     * listener ({@link ShardLinkListener#onDisconnected} then {@link ShardLinkListener#onConnected}), with what a
+     * reconnect brings: the network hands unacknowledged items over again, and the listener re-sends what never got
+     * SENT. Thread-safe; returns at once.
+     */
+    void relogin(boolean deliveryReports);
+
     /** Stops reconnecting and closes the socket. */
     @Override
     void close();

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,14 +24,16 @@ import org.slf4j.LoggerFactory;
  * second one per connection writes. ACKs queue in memory across reconnects and go out after the next login; SENDs
  * that had not gone out when a connection broke are dropped at the next login, because the node re-sends every
  * message that never got SENT from {@link ShardLinkListener#onConnected} (the network redelivers unacked items).
- * SENDs queued before the first login go out with it.
+ * SENDs queued before the first login go out with it. {@link #relogin} changes the target and drops the connection;
+ * the reader then logs in again with the new target without waiting out the backoff.
  */
 public final class SimLink implements ShardLink {
     private static final Logger log = LoggerFactory.getLogger(SimLink.class);
     private static final long MIN_BACKOFF_MS = 100, MAX_BACKOFF_MS = 5_000;
     private static final int MAX_BATCH = 4_096;
 
-    private final LinkTarget target;
+    /** Replaced by {@link #relogin}; the reader reads it once per connection. */
+    private volatile LinkTarget target;
     private final ShardLinkListener listener;
     private final long heartbeatNanos;
     private final LinkedBlockingQueue<Frame> outbox = new LinkedBlockingQueue<>();
@@ -38,6 +41,8 @@ public final class SimLink implements ShardLink {
     private volatile boolean closed;
     private volatile boolean connected;
     private volatile Socket socket;
+    /** Set by {@link #relogin} before it drops the connection, so the reader reconnects at once. */
+    private final AtomicBoolean reloginAsked = new AtomicBoolean();
     /** Set after the first login; owned by the reader thread. */
     private boolean reconnect;
 
@@ -78,6 +83,15 @@ public final class SimLink implements ShardLink {
     }
 
     @Override
+    public void relogin(boolean deliveryReports) {
+        target = target.withDeliveryReports(deliveryReports);
+        reloginAsked.set(true);
+        // Whichever socket this is, the reader reads the target after it set the socket: a connection that read the
+        // old target is the one closed here, and the next one reads the new target.
+        closeQuietly(socket);
+    }
+
+    @Override
     public void close() {
         closed = true;
         closeQuietly(socket);
@@ -98,10 +112,15 @@ public final class SimLink implements ShardLink {
             if (outcome.terminal() || closed) {
                 return;
             }
+            boolean relogin = reloginAsked.getAndSet(false);
             if (outcome.established()) {
-                listener.onDisconnected(outcome.reason());
+                listener.onDisconnected(relogin ? "logging in again (delivery reports "
+                        + (target.deliveryReports() ? "on)" : "off)") : outcome.reason());
             } else {
                 log.debug("{}: connect failed: {}", name("reader"), outcome.reason());
+            }
+            if (relogin) {
+                continue;
             }
             try {
                 Thread.sleep(backoff);
@@ -119,6 +138,7 @@ public final class SimLink implements ShardLink {
         Thread writer = null;
         try (Socket s = new Socket()) {
             socket = s;
+            LinkTarget target = this.target; // after the socket is set: see relogin
             if (closed) {
                 return new Outcome(false, true, "closed");
             }
@@ -130,7 +150,7 @@ public final class SimLink implements ShardLink {
             FrameReader in = new FrameReader(new BufferedInputStream(s.getInputStream(), 64 * 1024));
             FrameWriter out = new FrameWriter(new BufferedOutputStream(s.getOutputStream(), 64 * 1024));
             out.write(new Frame.Login(target.number(), target.shard(), target.shardCount(), target.epoch(),
-                    target.window()));
+                    target.window(), target.deliveryReports()));
             out.flush();
             switch (in.read()) {
                 case Frame.LoginOk ok -> { }

@@ -25,6 +25,17 @@ public final class Numbers {
         return inserted == 1 ? Optional.of(number) : Optional.empty();
     }
 
+    /**
+     * Saves the number's TPS budget and whether it wants delivery reports; its project, shards and key never change.
+     * False when the project has no such number.
+     */
+    public boolean update(BusinessNumber number) {
+        int updated = database.withConnection(c -> Sql.update(c,
+                "UPDATE numbers SET tps = ?, delivery_reports = ? WHERE number = ? AND project_id = ?",
+                number.tps(), number.deliveryReports(), number.number(), number.projectId()));
+        return updated == 1;
+    }
+
     public Optional<BusinessNumber> find(String number) {
         return database.withConnection(c -> Sql.queryOne(c,
                 "SELECT " + COLUMNS + " FROM numbers WHERE number = ?", Numbers::map, number));

@@ -82,6 +82,28 @@ class StoreSuiteTest {
 
     @ParameterizedTest
     @MethodSource("kinds")
+    void aNumbersTpsAndDeliveryReportsAreSavedOnlyInItsOwnProject(TestStores.Kind kind) throws Exception {
+        withStore(kind, (database, writer) -> {
+            Numbers numbers = new Numbers(database);
+            byte[] key = vault.newWrappedDataKey("+919800000001");
+            numbers.create(new BusinessNumber("+919800000001", "p1", 20, 2, true, key, 1L));
+
+            assertThat(numbers.update(new BusinessNumber("+919800000001", "p1", 55, 2, false, key, 1L))).isTrue();
+            assertThat(numbers.update(new BusinessNumber("+919800000001", "p2", 99, 2, true, key, 1L))).isFalse();
+            assertThat(numbers.update(new BusinessNumber("+919800000009", "p1", 99, 2, true, key, 1L))).isFalse();
+
+            BusinessNumber stored = numbers.find("+919800000001").orElseThrow();
+            assertThat(stored.tps()).isEqualTo(55);
+            assertThat(stored.deliveryReports()).isFalse();
+            assertThat(stored.projectId()).isEqualTo("p1");
+            assertThat(stored.shards()).isEqualTo(2);
+            assertThat(stored.wrappedDataKey()).isEqualTo(key);
+            assertThat(numbers.find("+919800000009")).isEmpty();
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
     void bodiesAreEncryptedAtRestAndOpenWithTheNumbersKey(TestStores.Kind kind) throws Exception {
         withStore(kind, (database, writer) -> {
             DataKey key = vault.unwrap("+919800000001", vault.newWrappedDataKey("+919800000001"));

@@ -73,6 +73,8 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
     private final int shard;
     /** Replaced when the project's settings change (its webhooks); read once per item. */
     private volatile Project project;
+    /** Whether the number wants delivery reports: told to the network at login, and changed by a re-login. */
+    private volatile boolean deliveryReports;
     private final DataKey key;
     private final TpsBudget budget;
     private final WriteBatcher writer;
@@ -118,6 +120,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
 
     /** Connects through the factory and starts spending the budget. */
     public void start(BiFunction<LinkTarget, ShardLinkListener, ShardLink> links, LinkTarget target) {
+        deliveryReports = target.deliveryReports();
         link = links.apply(target, this);
         pump.start();
     }
@@ -149,6 +152,18 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
 
     public void project(Project project) {
         this.project = project;
+    }
+
+    /**
+     * Turns delivery reports on or off: at once for the events this worker writes, and at the network by logging in
+     * again. The re-login is a reconnect: messages the network has not acknowledged are sent again (the network takes
+     * a repeated id as a duplicate and does not deliver it twice), and reports it handed over but we did not store
+     * come again.
+     */
+    public void deliveryReports(boolean wanted) {
+        if (deliveryReports == wanted) return;
+        deliveryReports = wanted;
+        link.relogin(wanted);
     }
 
     public TpsBudget budget() {
@@ -296,7 +311,10 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
     private java.util.concurrent.CompletableFuture<Boolean> changeStatus(long messageId, String recipient,
             MessageStatus status, long at, String networkId, String error) {
         Project project = this.project;
-        EventRecord event = project.wantsEvents()
+        // A delivered report that arrives anyway (sent before the re-login) still moves the status, quietly.
+        // Groups (another issue) will ignore this switch: the guide cannot turn their delivery reports off.
+        boolean wanted = status != MessageStatus.DELIVERED || deliveryReports;
+        EventRecord event = project.wantsEvents() && wanted
                 ? new EventRecord(Ids.next(), project.id(), messageId, number, recipient, status, error, at) : null;
         return writer.submit(new Write.ChangeStatus(messageId, status, at, networkId, error, event))
                 .thenApply(counts -> {

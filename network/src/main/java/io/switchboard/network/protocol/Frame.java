@@ -9,7 +9,9 @@ public sealed interface Frame {
 
     byte type();
 
-    record Login(String number, int shard, int shardCount, long epoch, int window) implements Frame {
+    /** {@code deliveryReports}: whether the network sends STATUS_DELIVERED for what is sent on this link. */
+    record Login(String number, int shard, int shardCount, long epoch, int window, boolean deliveryReports)
+            implements Frame {
         public byte type() { return LOGIN; }
     }
 

@@ -23,6 +23,7 @@ public final class FrameCodec {
                 out.writeInt(f.shardCount());
                 out.writeLong(f.epoch());
                 out.writeInt(f.window());
+                out.writeBoolean(f.deliveryReports());
             }
             case Frame.LoginOk f -> { }
             case Frame.LoginFailed f -> out.writeUTF(f.reason());
@@ -69,7 +70,8 @@ public final class FrameCodec {
     public static Frame decode(DataInput in) throws IOException {
         byte type = in.readByte();
         return switch (type) {
-            case Frame.LOGIN -> new Frame.Login(in.readUTF(), in.readInt(), in.readInt(), in.readLong(), in.readInt());
+            case Frame.LOGIN -> new Frame.Login(in.readUTF(), in.readInt(), in.readInt(), in.readLong(), in.readInt(),
+                    in.readBoolean());
             case Frame.LOGIN_OK -> new Frame.LoginOk();
             case Frame.LOGIN_FAILED -> new Frame.LoginFailed(in.readUTF());
             case Frame.PING -> new Frame.Ping(in.readLong());

@@ -29,6 +29,7 @@ final class Connection {
     // Set once by the reader thread at login.
     private NumberState number;
     private int shard;
+    private boolean deliveryReports;
 
     Connection(SimNetwork network, Socket socket) {
         this.network = network;
@@ -88,6 +89,7 @@ final class Connection {
             }
             number = network.number(login.number());
             shard = login.shard();
+            deliveryReports = login.deliveryReports();
             writer = Thread.ofVirtual().name("sim-conn-writer-" + socket.getPort()).start(() -> writeLoop(out));
             while (!closed) {
                 Frame frame = in.read();
@@ -97,7 +99,7 @@ final class Connection {
                 }
                 switch (frame) {
                     case Frame.Ping p -> enqueue(new Frame.Pong(p.nanos()));
-                    case Frame.Send s -> network.onSend(this, number, s);
+                    case Frame.Send s -> network.onSend(this, number, s, deliveryReports);
                     case Frame.Ack a -> number.ack(this, shard, a.seq());
                     default -> {
                         log.debug("{}/{}: unexpected frame {}", login.number(), shard, frame);

@@ -195,7 +195,8 @@ public final class SimNetwork implements AutoCloseable {
         }
     }
 
-    void onSend(Connection c, NumberState ns, Frame.Send send) {
+    /** {@code deliveryReports}: what the sending link asked for at login; it decides this message's reports. */
+    void onSend(Connection c, NumberState ns, Frame.Send send, boolean deliveryReports) {
         ns.count(Counter.RECEIVED);
         if (!E164.matcher(send.to()).matches()) {
             c.enqueue(new Frame.SendRejected(send.id(), "invalid_recipient", "recipient must be '+' and 8-15 digits"));
@@ -211,14 +212,14 @@ public final class SimNetwork implements AutoCloseable {
             ns.count(Counter.SENT_ACKS);
             c.enqueue(new Frame.Sent(send.id(), networkMessageId, System.currentTimeMillis()));
             if (first) {
-                afterMillis(config.deliverMillis(), () -> deliver(ns, send, networkMessageId));
+                afterMillis(config.deliverMillis(), () -> deliver(ns, send, networkMessageId, deliveryReports));
             }
         });
     }
 
     // ---- the users ----
 
-    private void deliver(NumberState ns, Frame.Send send, String networkMessageId) {
+    private void deliver(NumberState ns, Frame.Send send, String networkMessageId, boolean deliveryReport) {
         long id = send.id();
         String to = send.to();
         if (chance(id, to, SALT_FAIL) < config.failProbability()) {
@@ -229,7 +230,10 @@ public final class SimNetwork implements AutoCloseable {
         ns.count(Counter.DELIVERED);
         long now = System.currentTimeMillis();
         remember(to, new UserMessage(id, networkMessageId, ns.number, send.messageType(), send.payload(), now));
-        offerStatus(ns, send, Frame.STATUS_DELIVERED, "");
+        if (deliveryReport) {
+            ns.count(Counter.DELIVERY_REPORTS);
+            offerStatus(ns, send, Frame.STATUS_DELIVERED, "");
+        }
         if (chance(id, to, SALT_READ) < config.readProbability()) {
             afterMillis(config.readMillis(), () -> {
                 ns.count(Counter.READ);

@@ -15,7 +15,8 @@ class FrameCodecTest {
     @Test
     void everyFrameTypeSurvivesARoundTripInOrder() throws IOException {
         List<Frame> frames = List.of(
-                new Frame.Login("+919800000001", 2, 4, 7L, 100),
+                new Frame.Login("+919800000001", 2, 4, 7L, 100, true),
+                new Frame.Login("+919800000001", 0, 1, 8L, 10, false),
                 new Frame.LoginOk(),
                 new Frame.LoginFailed("stale epoch"),
                 new Frame.Ping(123L),

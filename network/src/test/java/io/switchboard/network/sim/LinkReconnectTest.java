@@ -64,7 +64,7 @@ class LinkReconnectTest extends SimTestSupport {
                 }
             });
             RecordingListener listener = new RecordingListener();
-            try (SimLink link = SimLink.open(new LinkTarget("127.0.0.1", silent.getLocalPort(), NUMBER, 0, 1, 1, 10),
+            try (SimLink link = SimLink.open(new LinkTarget("127.0.0.1", silent.getLocalPort(), NUMBER, 0, 1, 1, 10, true),
                     listener, Duration.ofMillis(100))) {
                 await().until(link::connected);
                 long start = System.nanoTime();

@@ -23,7 +23,7 @@ final class RawClient implements AutoCloseable {
     }
 
     Frame login(String number, int shard, int shardCount, long epoch, int window) throws IOException {
-        send(new Frame.Login(number, shard, shardCount, epoch, window));
+        send(new Frame.Login(number, shard, shardCount, epoch, window, true));
         return read();
     }
 

@@ -33,8 +33,11 @@ abstract class SimTestSupport {
     }
 
     SimLink link(int port, int shard, int shardCount, long epoch, int window, RecordingListener listener) {
-        SimLink link = SimLink.open(new LinkTarget("127.0.0.1", port, NUMBER, shard, shardCount, epoch, window),
-                listener, HEARTBEAT);
+        return link(new LinkTarget("127.0.0.1", port, NUMBER, shard, shardCount, epoch, window, true), listener);
+    }
+
+    SimLink link(LinkTarget target, RecordingListener listener) {
+        SimLink link = SimLink.open(target, listener, HEARTBEAT);
         resources.add(0, link);
         return link;
     }
