@@ -178,7 +178,7 @@ public final class Api implements AutoCloseable {
         if (parts.engine().line(number).filter(line -> line.project().id().equals(project.id())).isEmpty()) {
             throw ApiError.notFound("number " + number);
         }
-        JsonNode body = body(ctx);
+        JsonNode body = requests.body(ctx);
         numberUpdates.lock();
         try {
             BusinessNumber current = parts.engine().line(number).orElseThrow().number();
@@ -191,7 +191,7 @@ public final class Api implements AutoCloseable {
             parts.engine().update(updated);
             LOG.info("project {}: number {} updated (tps {}, delivery reports {})", project.id(), number,
                     updated.tps(), updated.deliveryReports() ? "on" : "off");
-            send(ctx, 200, numberJson(updated));
+            requests.send(ctx, 200, numberJson(updated));
         } finally {
             numberUpdates.unlock();
         }
