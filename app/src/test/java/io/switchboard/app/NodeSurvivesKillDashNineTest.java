@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.app.demo.ApiClient;
+import io.switchboard.app.testing.Receiver;
 import io.switchboard.network.sim.Counter;
 import io.switchboard.network.sim.SimConfig;
 import io.switchboard.network.sim.SimNetwork;
@@ -141,6 +142,68 @@ class NodeSurvivesKillDashNineTest {
                 end.get(Counter.DUPLICATES), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         assertThat(end.get(Counter.RECEIVED) - end.get(Counter.DUPLICATES))
                 .as("first-time SENDs: exactly the acknowledged messages, nothing else").isEqualTo(MESSAGES);
+    }
+
+    @Test
+    void webhookCallsOwedWhenTheNodeIsKilledWithKillDashNineAreAllDeliveredInOrderAfterTheRestart() throws Exception {
+        network = SimNetwork.start(SimConfig.defaults().withPort(0).withStatsPort(0).withReadProbability(1.0)
+                .withReplyProbability(0));
+        Path data = temp.resolve("data");
+        nodeLog = temp.resolve("node.log");
+        int httpPort = freePort();
+        ApiClient api = new ApiClient("http://127.0.0.1:" + httpPort);
+        try (Receiver receiver = new Receiver()) {
+            // The customer's server is failing, slowly, when the node dies: calls are under way and more are owed.
+            receiver.answer(call -> {
+                pause(50);
+                return new Receiver.Answer(503, "{}");
+            });
+            node = startNode(httpPort, data);
+            awaitHealthy(api);
+            String token = api.expect(201, "/v1/projects", adminToken, Map.of("name", "kill -9 webhooks",
+                    "webhook_url", receiver.url("/webhook"), "event_webhook_url", receiver.url("/events"))).get("token").asText();
+            api.expect(201, "/v1/numbers", token, Map.of("number", NUMBER, "tps", 1_000, "shards", 1));
+
+            int users = 20, perUser = 10;
+            for (int n = 0; n < perUser; n++) {
+                for (int u = 0; u < users; u++) {
+                    assertThat(network.inject(NUMBER, network.users().get(u), "u" + u + "-" + n)).isTrue();
+                }
+            }
+            JsonNode sent = api.expect(202, "/v1/messages", token, Map.of("from", NUMBER, "to", network.users().get(0),
+                    "type", "text", "text", Map.of("body", "your order")));
+            String sentId = sent.path("messages").get(0).path("id").asText();
+            // Every incoming message stored (the network has its acks) and the Webhook tried: then kill.
+            await().atMost(Duration.ofSeconds(20)).until(() -> network.stats().numbers().get(NUMBER).get("queued") == 0
+                    && network.stats().numbers().get(NUMBER).get("in_flight") == 0 && !receiver.attempts("/webhook").isEmpty());
+            node.destroyForcibly();
+            assertThat(node.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(receiver.calls("/webhook")).as("nothing was taken before the kill").isEmpty();
+
+            receiver.answer(call -> Receiver.Answer.ok());
+            node = startNode(httpPort, data);
+            awaitHealthy(api);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(receiver.calls("/webhook").stream().map(Receiver.Call::webhookId).distinct().count())
+                        .isEqualTo((long) users * perUser);
+                assertThat(receiver.events("/events")).filteredOn(e -> e.path("message_id").asText().equals(sentId))
+                        .extracting(e -> e.path("status").asText()).contains("sent", "delivered", "read");
+            });
+            Map<String, List<String>> byUser = receiver.textsByUser("/webhook");
+            for (int u = 0; u < users; u++) {
+                List<String> expected = new ArrayList<>();
+                for (int n = 0; n < perUser; n++) expected.add("u" + u + "-" + n);
+                assertThat(byUser.get(network.users().get(u))).as("user %d, in arrival order", u).isEqualTo(expected);
+            }
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The acknowledged messages the network has not handed to their recipient (yet). */

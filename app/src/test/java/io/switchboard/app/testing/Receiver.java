@@ -105,6 +105,21 @@ public final class Receiver implements AutoCloseable {
         }).toList();
     }
 
+    /**
+     * The text of each user's incoming messages on {@code path}, by sender, in the order they first arrived (a
+     * call taken twice counts once): what a receiver that de-duplicates by webhook-id sees.
+     */
+    public Map<String, List<String>> textsByUser(String path) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        Map<String, List<String>> byUser = new java.util.LinkedHashMap<>();
+        for (Call call : calls(path)) {
+            if (!seen.add(call.webhookId())) continue;
+            byUser.computeIfAbsent(call.body().path("from").asText(), user -> new ArrayList<>())
+                    .add(call.body().path("text").path("body").asText());
+        }
+        return byUser;
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
         AtomicInteger now = underWay.computeIfAbsent(path, p -> new AtomicInteger());

@@ -12,11 +12,8 @@ import io.switchboard.store.testing.TestStores;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -60,20 +57,8 @@ class WebhookDeliveryTest {
         }
     }
 
-    /** The texts each user's messages arrived with, first arrival of each call only, in arrival order. */
-    private static Map<String, List<String>> arrivalsByUser(List<Receiver.Call> calls) {
-        Set<String> seen = new HashSet<>();
-        Map<String, List<String>> byUser = new LinkedHashMap<>();
-        for (Receiver.Call call : calls) {
-            if (!seen.add(call.webhookId())) continue;
-            byUser.computeIfAbsent(call.body().path("from").asText(), u -> new ArrayList<>())
-                    .add(call.body().path("text").path("body").asText());
-        }
-        return byUser;
-    }
-
     private static void assertEveryUserInOrder(Harness harness, int users, int perUser) {
-        Map<String, List<String>> byUser = arrivalsByUser(harness.receiver.calls("/webhook"));
+        Map<String, List<String>> byUser = harness.receiver.textsByUser("/webhook");
         assertThat(byUser).hasSize(users);
         for (int u = 0; u < users; u++) {
             List<String> expected = new ArrayList<>();
@@ -157,7 +142,8 @@ class WebhookDeliveryTest {
     void callsFailingPastTheRetryWindowBecomeDeadLettersAndAReplayDeliversThem(TestStores.Kind kind) throws Exception {
         Map<String, Object> settings = new java.util.HashMap<>(QUICK_RETRIES);
         settings.put("webhooks.retry-window-s", 2);
-        try (Harness harness = new Harness(kind, tempDir, SimConfig.defaults().withReadProbability(1.0), settings)) {
+        try (Harness harness = new Harness(kind, tempDir,
+                SimConfig.defaults().withReadProbability(1.0).withReplyProbability(0.0), settings)) {
             String token = harness.project("Shop");
             harness.number(token, NUMBER, 1_000);
             harness.receiver.answer(call -> new Receiver.Answer(500, "{}"));
