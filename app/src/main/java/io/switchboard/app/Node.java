@@ -64,7 +64,7 @@ public final class Node implements AutoCloseable {
             NodeConfig.Webhooks hooks = config.webhooks();
             DispatcherSettings dispatch = new DispatcherSettings(hooks.concurrencyPerEndpoint(), hooks.eventBatchSize(),
                     hooks.eventBatchDelay(), hooks.firstRetry(), hooks.maxRetryDelay(), hooks.retryWindow(),
-                    hooks.timeout(), hooks.circuitFailures());
+                    hooks.timeout(), hooks.circuitFailures(), hooks.maxProbeInterval());
             OutboundUrls urls = new OutboundUrls(hooks.allowPrivateUrls());
             SigningSecrets secrets = new SigningSecrets(projects, vault, clock::millis);
             this.dispatcher = new Dispatcher(dispatch, new Dispatcher.Parts(writer,

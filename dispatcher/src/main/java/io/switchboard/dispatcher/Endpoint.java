@@ -75,7 +75,7 @@ final class Endpoint {
         this.timers = timers;
         this.backoff = new Backoff(settings.firstRetry(), settings.maxRetryDelay());
         this.circuit = new Circuit(settings.circuitFailures(), settings.firstRetry().toMillis(),
-                settings.maxRetryDelay().toMillis(), System::currentTimeMillis);
+                settings.maxProbeInterval().toMillis(), System::currentTimeMillis);
         Thread.ofVirtual().name(name + "-calls").start(this::handOut);
     }
 

@@ -31,6 +31,7 @@ public final class ConfigLoader {
             Map.entry("webhooks.retry-window-s", "86400"),
             Map.entry("webhooks.timeout-ms", "10000"),
             Map.entry("webhooks.circuit-failures", "20"),
+            Map.entry("webhooks.probe-max-ms", "10000"),
             Map.entry("allow-private-urls", "false"));
 
     private final Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
@@ -65,7 +66,8 @@ public final class ConfigLoader {
         return java.util.List.of("http.host", "http.port", "network", "data", "db.url", "db.user", "db.password",
                 "admin-token", "master-key", "webhooks.concurrency", "webhooks.event-batch-size",
                 "webhooks.event-batch-delay-ms", "webhooks.retry-first-ms", "webhooks.retry-max-ms",
-                "webhooks.retry-window-s", "webhooks.timeout-ms", "webhooks.circuit-failures", "allow-private-urls");
+                "webhooks.retry-window-s", "webhooks.timeout-ms", "webhooks.circuit-failures", "webhooks.probe-max-ms",
+                "allow-private-urls");
     }
 
     private void flatten(String prefix, JsonNode node) {
@@ -97,6 +99,7 @@ public final class ConfigLoader {
                         Duration.ofSeconds(number("webhooks.retry-window-s", 1, 30 * 86_400)),
                         Duration.ofMillis(number("webhooks.timeout-ms", 100, 300_000)),
                         number("webhooks.circuit-failures", 1, 1_000_000),
+                        Duration.ofMillis(number("webhooks.probe-max-ms", 1, 3_600_000)),
                         bool("allow-private-urls")));
     }
 

@@ -37,5 +37,5 @@ public record NodeConfig(Http http, Network network, Store store, Secrets secret
      */
     public record Webhooks(int concurrencyPerEndpoint, int eventBatchSize, Duration eventBatchDelay,
                            Duration firstRetry, Duration maxRetryDelay, Duration retryWindow, Duration timeout,
-                           int circuitFailures, boolean allowPrivateUrls) {}
+                           int circuitFailures, Duration maxProbeInterval, boolean allowPrivateUrls) {}
 }

@@ -21,8 +21,12 @@ import java.util.function.Function;
  * calls it has under way at once, and can go down (its port closed) and come back on the same port.
  */
 public final class Receiver implements AutoCloseable {
-    /** A call: the path, its headers (names in lower case), the raw body, and the status it was answered with. */
-    public record Call(String path, Map<String, List<String>> headers, byte[] raw, JsonNode body, int status) {
+    /**
+     * A call: the path, its headers (names in lower case), the raw body, the status it was answered with, and when
+     * it arrived (epoch ms).
+     */
+    public record Call(String path, Map<String, List<String>> headers, byte[] raw, JsonNode body, int status,
+                       long arrivedMillis) {
         public String webhookId() {
             return header("webhook-id");
         }
@@ -128,9 +132,9 @@ public final class Receiver implements AutoCloseable {
             byte[] raw = exchange.getRequestBody().readAllBytes();
             Map<String, List<String>> headers = new java.util.HashMap<>();
             exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(java.util.Locale.ROOT), values));
-            Call received = new Call(path, headers, raw, json.readTree(raw), 0);
+            Call received = new Call(path, headers, raw, json.readTree(raw), 0, System.currentTimeMillis());
             Answer answer = answers.apply(received);
-            Call call = new Call(path, headers, raw, received.body(), answer.status());
+            Call call = new Call(path, headers, raw, received.body(), answer.status(), received.arrivedMillis());
             attempts.add(call);
             if (answer.status() / 100 == 2) taken.add(call);
             byte[] body = answer.body().getBytes(java.nio.charset.StandardCharsets.UTF_8);

@@ -137,6 +137,25 @@ class WebhookDeliveryTest {
         }
     }
 
+    @Test
+    void aRateCapGivesTheReceiverASteadyStreamNotABurst() throws Exception {
+        try (Harness harness = harness(Map.of())) {
+            String token = harness.createProject("Shop", Map.of("webhook_rate", 20)).get("token").asText();
+            harness.number(token, NUMBER, 1_000);
+            inject(harness, 40, 1);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> distinctTaken(harness, "/webhook") == 40);
+            List<Long> arrivals = harness.receiver.calls("/webhook").stream().map(Receiver.Call::arrivedMillis).toList();
+            for (int i = 0; i < arrivals.size(); i++) {
+                int from = i;
+                long inOneSecond = arrivals.stream().filter(t -> t >= arrivals.get(from) && t < arrivals.get(from) + 1_000).count();
+                // 20 a second, plus the bucket's burst of 2 and one for the edges of the window.
+                assertThat(inOneSecond).as("calls in the second from call %d", i).isLessThanOrEqualTo(23);
+            }
+            assertThat(arrivals.getLast() - arrivals.getFirst()).as("40 calls at 20 a second").isGreaterThan(1_500);
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("kinds")
     void callsFailingPastTheRetryWindowBecomeDeadLettersAndAReplayDeliversThem(TestStores.Kind kind) throws Exception {
