@@ -20,11 +20,12 @@ final class Circuit {
     private final LongSupplier clock;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private State state = State.CLOSED;
+    // Written under the lock; volatile so that the status view reads them without it.
+    private volatile State state = State.CLOSED;
+    private volatile long recoveries;
     private int failuresInARow;
     private long openMillis;
     private long openUntil;
-    private long recoveries;
 
     Circuit(int threshold, long firstOpenMillis, long maxOpenMillis, LongSupplier clock) {
         this.threshold = threshold;
@@ -73,10 +74,14 @@ final class Circuit {
         }
     }
 
-    /** A call failed; {@code retryAfterMillis} (0 if none) is how long the server asked us to stay away. */
-    void failed(long retryAfterMillis) {
+    /**
+     * A call failed; {@code retryAfterMillis} (0 if none) is how long the server asked us to stay away. Answers
+     * whether that opened a closed circuit.
+     */
+    boolean failed(long retryAfterMillis) {
         lock.lock();
         try {
+            boolean wasClosed = state == State.CLOSED;
             failuresInARow++;
             long now = clock.getAsLong();
             if (state == State.PROBING || (state == State.CLOSED && failuresInARow >= threshold)) {
@@ -84,6 +89,7 @@ final class Circuit {
                 open(now + openMillis);
             }
             if (retryAfterMillis > 0 && now + retryAfterMillis > openUntil(now)) open(now + retryAfterMillis);
+            return wasClosed && state == State.OPEN;
         } finally {
             lock.unlock();
         }
@@ -113,21 +119,11 @@ final class Circuit {
     }
 
     State state() {
-        lock.lock();
-        try {
-            return state;
-        } finally {
-            lock.unlock();
-        }
+        return state;
     }
 
     /** How many times the circuit closed again after opening. */
     long recoveries() {
-        lock.lock();
-        try {
-            return recoveries;
-        } finally {
-            lock.unlock();
-        }
+        return recoveries;
     }
 }

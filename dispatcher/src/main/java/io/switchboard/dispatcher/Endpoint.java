@@ -54,7 +54,7 @@ final class Endpoint {
     private final Condition slotFree = slots.newCondition();
     private final AtomicInteger waiting = new AtomicInteger();
     private int underWay;
-    private int mostUnderWay;
+    private volatile int mostUnderWay; // written under the slots lock
     private volatile String lastUrl;
     /** How the endpoint's latest failed call failed: the reason for calls given up without a try of their own. */
     private volatile String lastFailure;
@@ -104,12 +104,7 @@ final class Endpoint {
 
     /** The most calls that were ever under way at once. */
     int mostUnderWay() {
-        slots.lock();
-        try {
-            return mostUnderWay;
-        } finally {
-            slots.unlock();
-        }
+        return mostUnderWay;
     }
 
     private void handOut() {
@@ -177,7 +172,8 @@ final class Endpoint {
             throttle(project);
             Answer answer = client.post(project, url, call.id(), call.body(formats.apply(project.webhookFormat())));
             if (answer.ok()) {
-                if (circuit.succeeded() || !parked.isEmpty()) unparkAll();
+                if (circuit.succeeded()) LOG.info("{}: {} takes calls again; its circuit is closed", name, hostOf(url));
+                if (!parked.isEmpty()) unparkAll();
                 call.taken(answer);
                 done(lane);
             } else if (answer.status() == Answer.GONE) {
@@ -188,8 +184,12 @@ final class Endpoint {
                 unparkAll();
                 giveUp(lane, call, "HTTP 410 Gone");
             } else {
-                circuit.failed(answer.retryAfterMillis());
-                failed(lane, call, answer, url);
+                if (circuit.failed(answer.retryAfterMillis())) {
+                    // The host only: a URL's path or query may carry the customer's secret.
+                    LOG.warn("{}: {} is failing or asked us to wait (last: {}); circuit open, probing it while calls wait",
+                            name, hostOf(url), answer.describe());
+                }
+                failed(lane, call, answer);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -231,16 +231,12 @@ final class Endpoint {
         cap.bucket().asBlocking().consume(1);
     }
 
-    private void failed(Lane lane, Call call, Answer answer, String url) {
+    private void failed(Lane lane, Call call, Answer answer) {
         counters.failedCalls.increment();
         lane.failures++;
         lane.lastFailure = answer.describe();
         lastFailure = answer.describe();
-        if (lane.failures == 1) {
-            // The host only: a URL's path or query may carry the customer's secret.
-            LOG.warn("{}: {} did not take call {} ({}); retrying with backoff", name, hostOf(url), call.id(),
-                    answer.describe());
-        }
+        LOG.debug("{}: call {} failed ({}), attempt {}", name, call.id(), answer.describe(), lane.failures);
         if (System.currentTimeMillis() - call.since() > settings.retryWindow().toMillis()) {
             giveUp(lane, call, answer.describe());
         } else {
