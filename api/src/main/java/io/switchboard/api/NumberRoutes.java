@@ -1,0 +1,128 @@
+package io.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.switchboard.engine.LineSnapshot;
+import io.switchboard.engine.NumberLine;
+import io.switchboard.engine.budget.Kind;
+import io.switchboard.engine.validation.MessageRules;
+import io.switchboard.store.BusinessNumber;
+import io.switchboard.store.Priority;
+import io.switchboard.store.Project;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static io.switchboard.api.Requests.bool;
+import static io.switchboard.api.Requests.intField;
+import static io.switchboard.api.Requests.requiredText;
+
+/** A project's business numbers: added, listed with their budget and queues, and changed at run time. */
+final class NumberRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(NumberRoutes.class);
+    private static final Set<Integer> SHARD_COUNTS = Set.of(1, 2, 4, 8, 16, 32);
+    private static final int MAX_TPS = 1_000_000;
+
+    private final Api.Parts parts;
+    private final Tenants tenants;
+    private final Requests requests;
+    private final ObjectMapper json;
+    /** Serializes number changes, each a read of the current settings and a write of new ones. */
+    private final ReentrantLock numberUpdates = new ReentrantLock();
+
+    NumberRoutes(Api.Parts parts, Tenants tenants, Requests requests) {
+        this.parts = parts;
+        this.tenants = tenants;
+        this.requests = requests;
+        this.json = parts.json();
+    }
+
+    void addTo(Javalin server) {
+        server.post("/v1/numbers", this::createNumber);
+        server.get("/v1/numbers", this::listNumbers);
+        server.patch("/v1/numbers/{number}", this::updateNumber);
+    }
+
+    private void createNumber(Context ctx) {
+        Project project = tenants.project(ctx.header("Authorization"));
+        JsonNode body = requests.body(ctx);
+        String number = requiredText(body, "number", 20);
+        if (!MessageRules.isE164(number)) {
+            throw ApiError.badRequest("invalid_number", "number must be E.164, such as +919800000001", "number");
+        }
+        int tps = intField(body, "tps", 20, 1, MAX_TPS);
+        int shards = intField(body, "shards", 1, 1, 32);
+        if (!SHARD_COUNTS.contains(shards)) {
+            throw ApiError.badRequest("invalid_shards", "shards must be 1, 2, 4, 8, 16 or 32", "shards");
+        }
+        boolean deliveryReports = !body.has("delivery_reports") || bool(body, "delivery_reports");
+        BusinessNumber created = parts.numbers().create(new BusinessNumber(number, project.id(), tps, shards,
+                deliveryReports, parts.vault().newWrappedDataKey(number), parts.clock().millis()))
+                .orElseThrow(() -> new ApiError(409, "number_taken", number + " is already registered", "number"));
+        parts.engine().open(created, project);
+        LOG.info("project {}: number {} added (tps {}, shards {})", project.id(), number, tps, shards);
+        requests.send(ctx, 201, numberJson(created));
+    }
+
+    /**
+     * Changes one of the caller's numbers: its TPS budget and whether it wants delivery reports, both at once on the
+     * running shards. One change at a time, so two requests that each change one field cannot undo each other.
+     */
+    private void updateNumber(Context ctx) {
+        Project project = tenants.project(ctx.header("Authorization"));
+        String number = ctx.pathParam("number");
+        if (parts.engine().line(number).filter(line -> line.project().id().equals(project.id())).isEmpty()) {
+            throw ApiError.notFound("number " + number);
+        }
+        JsonNode body = requests.body(ctx);
+        numberUpdates.lock();
+        try {
+            BusinessNumber current = parts.engine().line(number).orElseThrow().number();
+            BusinessNumber updated = new BusinessNumber(number, current.projectId(),
+                    body.has("tps") ? intField(body, "tps", current.tps(), 1, MAX_TPS) : current.tps(),
+                    current.shards(),
+                    body.has("delivery_reports") ? bool(body, "delivery_reports") : current.deliveryReports(),
+                    current.wrappedDataKey(), current.createdAt());
+            if (!parts.numbers().update(updated)) throw ApiError.notFound("number " + number);
+            parts.engine().update(updated);
+            LOG.info("project {}: number {} updated (tps {}, delivery reports {})", project.id(), number,
+                    updated.tps(), updated.deliveryReports() ? "on" : "off");
+            requests.send(ctx, 200, numberJson(updated));
+        } finally {
+            numberUpdates.unlock();
+        }
+    }
+
+    private void listNumbers(Context ctx) {
+        Project project = tenants.project(ctx.header("Authorization"));
+        ArrayNode list = json.createArrayNode();
+        for (LineSnapshot line : parts.engine().snapshot()) {
+            NumberLine open = parts.engine().line(line.number()).orElseThrow();
+            if (!open.project().id().equals(project.id())) continue;
+            ObjectNode item = numberJson(open.number());
+            item.put("connected_shards", line.connectedShards());
+            ObjectNode used = item.putObject("budget_used");
+            for (Kind kind : Kind.values()) used.put(kind.label(), line.used()[kind.ordinal()]);
+            ObjectNode queue = item.putObject("queue");
+            for (Priority priority : Priority.values()) queue.put(priority.label(), line.depths()[priority.rank()]);
+            list.add(item);
+        }
+        ObjectNode answer = json.createObjectNode();
+        answer.set("numbers", list);
+        requests.send(ctx, 200, answer);
+    }
+
+    private ObjectNode numberJson(BusinessNumber number) {
+        ObjectNode node = json.createObjectNode();
+        node.put("number", number.number());
+        node.put("tps", number.tps());
+        node.put("shards", number.shards());
+        node.put("delivery_reports", number.deliveryReports());
+        return node;
+    }
+}

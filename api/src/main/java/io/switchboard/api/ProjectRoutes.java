@@ -1,0 +1,119 @@
+package io.switchboard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.switchboard.dispatcher.PayloadFormat;
+import io.switchboard.dispatcher.signing.SigningSecrets;
+import io.switchboard.dispatcher.urls.OutboundUrls;
+import io.switchboard.store.Ids;
+import io.switchboard.store.Project;
+import io.switchboard.store.crypto.Tokens;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static io.switchboard.api.Requests.bool;
+import static io.switchboard.api.Requests.intField;
+import static io.switchboard.api.Requests.requiredText;
+
+/** Projects: made by the admin; each project reads and changes its own settings. */
+final class ProjectRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(ProjectRoutes.class);
+    private static final int MAX_CONCURRENCY = 1_000;
+    private static final int MAX_WEBHOOK_RATE = 1_000_000;
+
+    private final Api.Parts parts;
+    private final Tenants tenants;
+    private final Requests requests;
+    private final ObjectMapper json;
+
+    ProjectRoutes(Api.Parts parts, Tenants tenants, Requests requests) {
+        this.parts = parts;
+        this.tenants = tenants;
+        this.requests = requests;
+        this.json = parts.json();
+    }
+
+    void addTo(Javalin server) {
+        server.post("/v1/projects", this::createProject);
+        server.get("/v1/project", ctx -> requests.send(ctx, 200, projectJson(tenants.project(ctx.header("Authorization")))));
+        server.patch("/v1/project", this::updateProject);
+    }
+
+    private void createProject(Context ctx) {
+        tenants.requireAdmin(ctx.header("Authorization"));
+        JsonNode body = requests.body(ctx);
+        Project project = new Project(Ids.format(Ids.next()), requiredText(body, "name", 200), url(body, "webhook_url"),
+                url(body, "event_webhook_url"), !body.has("events_enabled") || bool(body, "events_enabled"),
+                format(body, Project.NATIVE_FORMAT), intField(body, "webhook_concurrency", 0, 0, MAX_CONCURRENCY),
+                intField(body, "webhook_rate", 0, 0, MAX_WEBHOOK_RATE), parts.clock().millis());
+        String token = Tokens.newToken("sb_");
+        SigningSecrets.NewSecret secret = parts.webhooks().secrets().newSecret(project.id());
+        parts.projects().create(project, Tokens.hash(token), secret.sealed());
+        ObjectNode answer = projectJson(project);
+        answer.put("token", token);
+        answer.put("webhook_secret", secret.secret());
+        LOG.info("project {} ({}) created", project.id(), project.name());
+        requests.send(ctx, 201, answer);
+    }
+
+    /** Changes the caller's own project: name, Webhook and Event Webhook URLs, Event Webhook on or off. */
+    private void updateProject(Context ctx) {
+        Project project = tenants.project(ctx.header("Authorization"));
+        JsonNode body = requests.body(ctx);
+        Project updated = new Project(project.id(),
+                body.has("name") ? requiredText(body, "name", 200) : project.name(),
+                body.has("webhook_url") ? url(body, "webhook_url") : project.webhookUrl(),
+                body.has("event_webhook_url") ? url(body, "event_webhook_url") : project.eventWebhookUrl(),
+                body.has("events_enabled") ? bool(body, "events_enabled") : project.eventsEnabled(),
+                format(body, project.webhookFormat()),
+                intField(body, "webhook_concurrency", project.webhookConcurrency(), 0, MAX_CONCURRENCY),
+                intField(body, "webhook_rate", project.webhookRate(), 0, MAX_WEBHOOK_RATE), project.createdAt());
+        parts.projects().update(updated);
+        tenants.update(updated);
+        parts.engine().update(updated);
+        LOG.info("project {} updated (events {})", project.id(), updated.eventsEnabled() ? "on" : "off");
+        requests.send(ctx, 200, projectJson(updated));
+    }
+
+    private ObjectNode projectJson(Project project) {
+        ObjectNode node = json.createObjectNode();
+        node.put("id", project.id());
+        node.put("name", project.name());
+        node.put("webhook_url", project.webhookUrl());
+        node.put("event_webhook_url", project.eventWebhookUrl());
+        node.put("events_enabled", project.eventsEnabled());
+        node.put("webhook_format", project.webhookFormat());
+        node.put("webhook_concurrency", project.webhookConcurrency()); // 0: the node's default
+        node.put("webhook_rate", project.webhookRate()); // 0: no cap
+        return node;
+    }
+
+    /**
+     * An optional webhook URL: http or https, to a public address unless the operator allows private ones (the
+     * dispatcher checks the address again when it connects).
+     */
+    private String url(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull() || value.asText().isBlank()) return null;
+        String text = value.asText().trim();
+        try {
+            parts.webhooks().urls().check(text);
+            return text;
+        } catch (OutboundUrls.Refused refused) {
+            throw ApiError.badRequest(refused.code(), field + ": " + refused.getMessage(), field);
+        }
+    }
+
+    private static String format(JsonNode body, String fallback) {
+        if (!body.has("webhook_format")) return fallback;
+        String format = body.get("webhook_format").asText();
+        if (!PayloadFormat.NAMES.contains(format)) {
+            throw ApiError.badRequest("invalid_format", "webhook_format must be native or cloud", "webhook_format");
+        }
+        return format;
+    }
+}
