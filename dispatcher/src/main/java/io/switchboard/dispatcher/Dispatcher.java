@@ -44,11 +44,18 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
 
     /**
      * What the dispatcher works with: the store's writer, the engine's instant replies, each project's current
-     * settings and signer by id, the opener of stored message bodies, and the resolver that checks where calls go.
+     * settings and signer by id, the opener of stored message bodies, the resolver that checks where calls go, and
+     * what hears each call's delivery time.
      */
     public record Parts(WriteBatcher writer, InstantReplies replies, Function<String, Project> projects,
                         Function<MessageRecord, String> openPayload, Function<String, Signer> signers,
-                        SocketAddressResolver resolver, ObjectMapper json) {}
+                        SocketAddressResolver resolver, ObjectMapper json, DeliveryTimes times) {
+        public Parts(WriteBatcher writer, InstantReplies replies, Function<String, Project> projects,
+                     Function<MessageRecord, String> openPayload, Function<String, Signer> signers,
+                     SocketAddressResolver resolver, ObjectMapper json) {
+            this(writer, replies, projects, openPayload, signers, resolver, json, DeliveryTimes.NONE);
+        }
+    }
 
     /** How one endpoint is doing, for the API and the dashboard. */
     public record EndpointStatus(String kind, String circuit, int waiting, int mostUnderWay, long recoveries) {}
@@ -63,6 +70,8 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
     private final Map<String, EventStream> eventStreams = new ConcurrentHashMap<>();
     private final DispatchCounters counters = new DispatchCounters();
     private final LongAdder owed = new LongAdder();
+    /** The same, by project id. */
+    private final Map<String, LongAdder> owedByProject = new ConcurrentHashMap<>();
     private volatile boolean running = true;
 
     public Dispatcher(DispatcherSettings settings, Parts parts) {
@@ -81,6 +90,17 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
     /** Incoming messages and events still owed to the customer's server: waiting, under way or due for a retry. */
     public long backlog() {
         return owed.sum();
+    }
+
+    /** The project's incoming messages and events still owed to its server. */
+    public long backlog(String projectId) {
+        LongAdder owedHere = owedByProject.get(projectId);
+        return owedHere == null ? 0 : owedHere.sum();
+    }
+
+    private void owe(String projectId, long calls) {
+        owed.add(calls);
+        owedByProject.computeIfAbsent(projectId, id -> new LongAdder()).add(calls);
     }
 
     /** The project's endpoints as they are now: the Webhook's, then the Event Webhook's, those that exist. */
@@ -123,7 +143,7 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
     }
 
     private void incoming(Project project, MessageRecord message, String payload, long since) {
-        owed.increment();
+        owe(project.id(), 1);
         webhooks.computeIfAbsent(project.id(), id -> new Endpoint("webhook-" + id, new Target(id, false), settings,
                 client, counters, formats::get, timers))
                 .add(message.peer(), new IncomingCall(project.id(), message, payload, since));
@@ -135,12 +155,16 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
     }
 
     private void event(Project project, EventRecord event, long since) {
-        owed.increment();
-        eventStreams.computeIfAbsent(project.id(), EventStream::new).events.add(new QueuedEvent(event, since));
+        owe(project.id(), 1);
+        eventStreams.computeIfAbsent(project.id(), EventStream::new).events.add(
+                new QueuedEvent(event, since, System.currentTimeMillis()));
     }
 
-    /** An event waiting for its batch, and when its retry window started. */
-    private record QueuedEvent(EventRecord event, long since) {}
+    /**
+     * An event waiting for its batch, when its retry window started, and when it was handed over (just after it
+     * was stored; after a restart or replay, when it was read back).
+     */
+    private record QueuedEvent(EventRecord event, long since, long storedAt) {}
 
     /** The project's endpoint, read again for every call: a changed URL or setting applies at once. */
     private final class Target implements Endpoint.Target {
@@ -178,6 +202,8 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
         private final MessageRecord message;
         private final String payload;
         private final long since;
+        /** When the message was handed over, just after it was stored (or read back after a restart or replay). */
+        private final long storedAt = System.currentTimeMillis();
 
         IncomingCall(String projectId, MessageRecord message, String payload, long since) {
             this.projectId = projectId;
@@ -204,7 +230,8 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
         @Override
         public void taken(Answer answer) {
             counters.webhookCalls.increment();
-            owed.decrement();
+            owe(projectId, -1);
+            parts.times().delivered(projectId, DeliveryTimes.Kind.WEBHOOK, storedAt, System.currentTimeMillis());
             Write done = new Write.HookDone(message.id());
             Project project = parts.projects().apply(projectId);
             Replies replies = project == null ? Replies.NONE : replies(project, message, answer.body());
@@ -219,7 +246,7 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
 
         @Override
         public void givenUp(String reason) {
-            owed.decrement();
+            owe(projectId, -1);
             counters.deadLetters.increment();
             LOG.debug("project {}: the Webhook call for message {} is a dead letter: {}", projectId,
                     Ids.format(message.id()), reason);
@@ -287,16 +314,19 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
                     QueuedEvent first = events.poll(500, TimeUnit.MILLISECONDS);
                     if (first == null) continue;
                     List<EventRecord> batch = new ArrayList<>();
+                    List<Long> storedAt = new ArrayList<>();
                     batch.add(first.event());
+                    storedAt.add(first.storedAt());
                     long since = first.since();
                     long deadline = System.nanoTime() + settings.eventBatchDelay().toNanos();
                     while (batch.size() < settings.eventBatchSize()) {
                         QueuedEvent next = events.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                         if (next == null) break;
                         batch.add(next.event());
+                        storedAt.add(next.storedAt());
                         since = Math.max(since, next.since()); // a replayed event's new window counts for its batch
                     }
-                    EventBatch call = new EventBatch(List.copyOf(batch), since);
+                    EventBatch call = new EventBatch(List.copyOf(batch), List.copyOf(storedAt), since);
                     endpoint.add(EVENT_LANE, call);
                     call.finished.join(); // the next batch waits: events stay in order
                 } catch (InterruptedException e) {
@@ -311,11 +341,13 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
     /** One Event Webhook call: a batch of events. */
     private final class EventBatch implements Call {
         private final List<EventRecord> batch;
+        private final List<Long> storedAt;
         private final long since;
         final CompletableFuture<Void> finished = new CompletableFuture<>();
 
-        EventBatch(List<EventRecord> batch, long since) {
+        EventBatch(List<EventRecord> batch, List<Long> storedAt, long since) {
             this.batch = batch;
+            this.storedAt = storedAt;
             this.since = since;
         }
 
@@ -339,6 +371,9 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
             if (answer.status() != 204 || answer.body() != null) { // 204 with no body: the endpoint was switched off
                 counters.eventCalls.increment();
                 counters.eventsDelivered.add(batch.size());
+                long now = System.currentTimeMillis();
+                String projectId = batch.getFirst().projectId();
+                for (long stored : storedAt) parts.times().delivered(projectId, DeliveryTimes.Kind.EVENT_WEBHOOK, stored, now);
             }
             finish(batch.stream().<Write>map(e -> new Write.EventDone(e.id())).toList());
         }
@@ -352,7 +387,7 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
 
         private void finish(List<Write> writes) {
             parts.writer().submit(writes);
-            owed.add(-batch.size());
+            owe(batch.getFirst().projectId(), -batch.size());
             finished.complete(null);
         }
     }

@@ -47,6 +47,8 @@ public final class Engine implements AutoCloseable {
     private final Clock clock;
     private final BiFunction<LinkTarget, ShardLinkListener, ShardLink> links;
     private final Counters counters = new Counters();
+    /** Each open number's own tallies (children of {@code counters}). */
+    private final Map<String, Counters> countersByNumber = new ConcurrentHashMap<>();
     private final Map<String, NumberLine> lines = new ConcurrentHashMap<>();
     /** The projects of the open numbers, by id, as they are now. */
     private final Map<String, Project> projects = new ConcurrentHashMap<>();
@@ -72,11 +74,12 @@ public final class Engine implements AutoCloseable {
                     .filter(m -> m.status() == MessageStatus.QUEUED && m.direction() == Direction.OUT)
                     .map(m -> new OutboxEntry(m.id(), m.peer(), m.priority(), m.type(), key.open(m.id(), m.sealedBody())))
                     .toList();
+            Counters numberCounters = countersByNumber.computeIfAbsent(n, any -> counters.child());
             List<ShardWorker> workers = new ArrayList<>();
             for (int shard = 0; shard < number.shards(); shard++) {
                 TpsBudget budget = new TpsBudget(shareOf(number));
                 workers.add(new ShardWorker(new ShardWorker.Settings(number.number(), shard, project, key, budget, loader),
-                        writer, deliveries, counters, clock));
+                        writer, deliveries, numberCounters, clock));
             }
             NumberLine line = new NumberLine(number, project, key, List.copyOf(workers));
             messages.forEachQueued(number.number(), ref -> workers.get(ref.shard()).enqueueStored(ref.id(), ref.priority()));
@@ -144,6 +147,12 @@ public final class Engine implements AutoCloseable {
         return counters;
     }
 
+    /** One open number's tallies since the node started; none (all zero) for a number not open here. */
+    public Counters counters(String number) {
+        Counters found = countersByNumber.get(number);
+        return found != null ? found : new Counters();
+    }
+
     /** An accepted message: its id, and the line it will leave on. */
     public record Accepted(long id, OutgoingMessage message) {}
 
@@ -160,8 +169,10 @@ public final class Engine implements AutoCloseable {
             writes.add(new Write.InsertMessage(record(project, id, message)));
         }
         return writer.submit(writes).thenApply(counts -> {
-            counters.accepted(accepted.size());
-            for (Accepted a : accepted) lineOf(a.message()).shardFor(a.message().to()).enqueue(entry(a));
+            for (Accepted a : accepted) {
+                countersByNumber.get(a.message().from()).accepted(1);
+                lineOf(a.message()).shardFor(a.message().to()).enqueue(entry(a));
+            }
             return accepted;
         });
     }
@@ -188,8 +199,11 @@ public final class Engine implements AutoCloseable {
         }
         writes.add(alsoCommit);
         return writer.submit(writes).thenApply(counts -> {
-            counters.accepted(accepted.size());
-            for (Accepted a : accepted) lineOf(a.message()).shardFor(a.message().to()).enqueueInstant(entry(a));
+            for (Accepted a : accepted) {
+                countersByNumber.get(a.message().from()).accepted(1);
+                lineOf(a.message()).shardFor(a.message().to()).enqueueInstant(entry(a));
+            }
+            for (RejectedReply reply : rejected) countersByNumber.get(reply.from()).failedAtOnce(1);
             for (EventRecord event : failures) deliveries.event(project, event);
             return accepted;
         });

@@ -70,6 +70,20 @@ public final class DeadLetters {
                 projectId, projectId)).orElse(0L);
     }
 
+    /** Every project's dead letters, by project id (projects with none are absent); two indexed counts. */
+    public java.util.Map<String, Long> countByProject() {
+        return database.withConnection(c -> {
+            java.util.Map<String, Long> counts = new java.util.HashMap<>();
+            for (String sql : List.of("SELECT project_id, COUNT(*) FROM messages WHERE hook_state = 2 GROUP BY project_id",
+                    "SELECT project_id, COUNT(*) FROM events WHERE state = 2 GROUP BY project_id")) {
+                for (var row : Sql.query(c, sql, r -> java.util.Map.entry(r.getString(1), r.getLong(2)))) {
+                    counts.merge(row.getKey(), row.getValue(), Long::sum);
+                }
+            }
+            return counts;
+        });
+    }
+
     /** Puts the selected dead letters back to pending in one transaction and answers them. */
     public Revived revive(String projectId, Selection selection) {
         return database.withConnection(c -> {

@@ -80,6 +80,37 @@ public final class Messages {
                 row -> row.getLong(1), projectId)).orElse(0L);
     }
 
+    /**
+     * How many of one number's messages, one way, reached each status (each counted once, as its time column
+     * says): {@code queued} counts the outgoing messages that were ever queued (not those of {@code neverQueuedType},
+     * stored as failed at once), {@code received} the incoming ones.
+     */
+    public record Reached(String projectId, String number, Direction direction, long queued, long received, long sent,
+                          long delivered, long read, long failed) {
+        public long of(MessageStatus status) {
+            return switch (status) {
+                case QUEUED -> queued;
+                case SENT -> sent;
+                case DELIVERED -> delivered;
+                case READ -> read;
+                case FAILED -> failed;
+            };
+        }
+    }
+
+    /** Every number's {@link Reached} counts, both ways: one pass over the table. */
+    public List<Reached> reached(String neverQueuedType) {
+        return database.withConnection(c -> Sql.query(c, "SELECT project_id, number, direction, "
+                + "SUM(CASE WHEN type = ? THEN 0 ELSE 1 END), COUNT(sent_at), COUNT(delivered_at), COUNT(read_at), "
+                + "COUNT(failed_at) FROM messages GROUP BY project_id, number, direction", row -> {
+                    Direction direction = Direction.of(row.getString(3));
+                    long stored = row.getLong(4);
+                    return new Reached(row.getString(1), row.getString(2), direction,
+                            direction == Direction.OUT ? stored : 0, direction == Direction.IN ? stored : 0,
+                            row.getLong(5), row.getLong(6), row.getLong(7), row.getLong(8));
+                }, neverQueuedType));
+    }
+
     static EventRecord mapEvent(ResultSet row) throws SQLException {
         return new EventRecord(row.getLong("id"), row.getString("project_id"), row.getLong("message_id"),
                 row.getString("number"), row.getString("peer"),

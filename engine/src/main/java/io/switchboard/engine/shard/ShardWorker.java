@@ -191,6 +191,15 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         }
     }
 
+    /** Whether the pump still spends the budget: started, not closed (nor fenced), and its thread alive. */
+    public boolean running() {
+        return running && pump.isAlive();
+    }
+
+    public int shard() {
+        return shard;
+    }
+
     public boolean connected() {
         lock.lock();
         try {

@@ -1,0 +1,208 @@
+package io.switchboard.metrics;
+
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.Unit;
+import io.switchboard.dispatcher.DeliveryTimes;
+import io.switchboard.dispatcher.DispatchCounters;
+import io.switchboard.dispatcher.Dispatcher;
+import io.switchboard.engine.Engine;
+import io.switchboard.engine.NumberLine;
+import io.switchboard.engine.budget.Kind;
+import io.switchboard.metrics.census.MessageCensus;
+import io.switchboard.metrics.shards.ShardMap;
+import io.switchboard.metrics.shards.ShardPlacement;
+import io.switchboard.store.MessageStatus;
+import io.switchboard.store.Priority;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+
+/**
+ * The node's Prometheus metrics, in a registry of its own (several nodes may share a JVM in tests). Everything but
+ * the latency histogram is read when scraped, from the engine, the dispatcher, the message census, the shard map
+ * and the store's dead letters; nothing on the hot path but {@link #delivered}, one histogram observation.
+ *
+ * <p>Names follow Prometheus' conventions: a {@code switchboard_} prefix, base units ({@code _seconds}),
+ * {@code _total} on counters, and labels for what varies ({@code number}, {@code kind}, {@code priority},
+ * {@code direction}, {@code status}, {@code project}).
+ */
+public final class NodeMetrics implements DeliveryTimes {
+    /** Upper bounds of the latency histogram, in seconds: 1 ms to an hour (a retried call may take that long). */
+    static final double[] LATENCY_BOUNDS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+            30, 60, 300, 1800, 3600};
+
+    /** Where the figures come from; {@code deadLetters} reads the store's counts by project. */
+    public record Sources(Engine engine, Dispatcher dispatcher, MessageCensus census, ShardMap shards,
+                          Supplier<Map<String, Long>> deadLetters) {}
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final PrometheusTextFormatWriter writer = new PrometheusTextFormatWriter(false);
+    private final Histogram latency;
+    private final Sources sources;
+    private final Cached<Map<String, Long>> deadLetters;
+
+    public NodeMetrics(Sources sources) {
+        this.sources = sources;
+        this.deadLetters = new Cached<>(sources.deadLetters(), 1_000);
+        Engine engine = sources.engine();
+        GaugeWithCallback.builder().name("switchboard_budget_tps").help("The number's TPS budget, over all its shards")
+                .labelNames("number")
+                .callback(cb -> engine.lines().forEach(line -> cb.call(line.number().tps(), line.number().number())))
+                .register(registry);
+        CounterWithCallback.builder().name("switchboard_budget_used").help(
+                        "Budget tokens spent, by kind: send, receive, delivery_report, read_report (each is one interaction)")
+                .labelNames("number", "kind")
+                .callback(cb -> engine.snapshot().forEach(line -> {
+                    for (Kind kind : Kind.values()) cb.call(line.used()[kind.ordinal()], line.number(), kind.label());
+                }))
+                .register(registry);
+        GaugeWithCallback.builder().name("switchboard_queue_depth")
+                .help("Outgoing messages waiting for the budget, by priority (instant replies count as urgent)")
+                .labelNames("number", "priority")
+                .callback(cb -> engine.snapshot().forEach(line -> {
+                    for (Priority priority : Priority.values()) {
+                        cb.call(line.depths()[priority.rank()], line.number(), priority.label());
+                    }
+                }))
+                .register(registry);
+        GaugeWithCallback.builder().name("switchboard_incoming_waiting")
+                .help("Incoming messages and reports taken from the network, waiting for a budget token")
+                .labelNames("number")
+                .callback(cb -> engine.snapshot().forEach(line -> cb.call(line.incomingWaiting(), line.number())))
+                .register(registry);
+        GaugeWithCallback.builder().name("switchboard_shard_connected")
+                .help("1 when the shard's connection to the network is up on the node that carries it, else 0")
+                .labelNames("number", "shard", "node")
+                .callback(cb -> {
+                    for (ShardPlacement p : sources.shards().placements()) {
+                        cb.call(p.connected() ? 1 : 0, p.number(), String.valueOf(p.shard()), p.node());
+                    }
+                })
+                .register(registry);
+        CounterWithCallback.builder().name("switchboard_messages")
+                .help("Messages that reached each status (each counted once): outgoing queued, sent, delivered, read, "
+                        + "failed; incoming received. The store's counts at start plus what happened since.")
+                .labelNames("number", "direction", "status")
+                .callback(cb -> engine.lines().forEach(line -> {
+                    String number = line.number().number();
+                    MessageCensus.Counts counts = sources.census().of(number);
+                    for (MessageStatus status : MessageStatus.values()) cb.call(counts.of(status), number, "out", status.label());
+                    cb.call(counts.received(), number, "in", "received");
+                }))
+                .register(registry);
+        GaugeWithCallback.builder().name("switchboard_webhook_backlog")
+                .help("Incoming messages and status events stored but not yet taken by the project's Webhook or Event Webhook")
+                .labelNames("project")
+                .callback(cb -> projectIds().forEach(id -> cb.call(sources.dispatcher().backlog(id), id)))
+                .register(registry);
+        GaugeWithCallback.builder().name("switchboard_dead_letters")
+                .help("Webhook and Event Webhook calls given up after their retry window, kept for a replay")
+                .labelNames("project")
+                .callback(cb -> {
+                    Map<String, Long> counts = deadLetters.get();
+                    Set<String> ids = new TreeSet<>(projectIds());
+                    ids.addAll(counts.keySet());
+                    ids.forEach(id -> cb.call(counts.getOrDefault(id, 0L), id));
+                })
+                .register(registry);
+        DispatchCounters calls = sources.dispatcher().counters();
+        CounterWithCallback.builder().name("switchboard_webhook_calls")
+                .help("Calls the customers' servers answered 2xx, by kind: webhook (one incoming message), event_webhook (a batch)")
+                .labelNames("kind")
+                .callback(cb -> {
+                    cb.call(calls.webhookCalls(), DeliveryTimes.Kind.WEBHOOK.label());
+                    cb.call(calls.eventCalls(), DeliveryTimes.Kind.EVENT_WEBHOOK.label());
+                })
+                .register(registry);
+        CounterWithCallback.builder().name("switchboard_webhook_failed_calls")
+                .help("Calls that failed (no answer, or not 2xx) and were scheduled again")
+                .callback(cb -> cb.call(calls.failedCalls()))
+                .register(registry);
+        this.latency = Histogram.builder().name("switchboard_webhook_latency_seconds").unit(Unit.SECONDS)
+                .help("From an incoming message or status event stored to the 2xx of the call that carried it, by kind")
+                .labelNames("project", "kind")
+                .classicOnly().classicUpperBounds(LATENCY_BOUNDS)
+                .register(registry);
+    }
+
+    @Override
+    public void delivered(String projectId, DeliveryTimes.Kind kind, long storedAtMillis, long deliveredAtMillis) {
+        latency.labelValues(projectId, kind.label()).observe(Math.max(0, deliveredAtMillis - storedAtMillis) / 1000.0);
+    }
+
+    /** Writes every metric in the Prometheus text format (version 0.0.4). */
+    public void scrape(OutputStream out) throws IOException {
+        writer.write(out, registry.scrape());
+    }
+
+    public String contentType() {
+        return writer.getContentType();
+    }
+
+    /** The store's dead letters by project, read at most once a second. */
+    public Map<String, Long> deadLetters() {
+        return deadLetters.get();
+    }
+
+    /** The latency histogram's buckets now (counts per bucket, not cumulative), by project and kind. */
+    public Map<LatencyKey, long[]> latencyBuckets() {
+        Map<LatencyKey, long[]> buckets = new HashMap<>();
+        for (HistogramSnapshot.HistogramDataPointSnapshot point : latency.collect().getDataPoints()) {
+            ClassicHistogramBuckets classic = point.getClassicBuckets();
+            long[] counts = new long[classic.size()];
+            for (int i = 0; i < counts.length; i++) counts[i] = classic.getCount(i);
+            buckets.put(new LatencyKey(point.getLabels().get("project"), point.getLabels().get("kind")), counts);
+        }
+        return buckets;
+    }
+
+    /** The buckets' upper bounds in seconds, the last one +Inf. */
+    public static double[] latencyBounds() {
+        double[] bounds = java.util.Arrays.copyOf(LATENCY_BOUNDS, LATENCY_BOUNDS.length + 1);
+        bounds[LATENCY_BOUNDS.length] = Double.POSITIVE_INFINITY;
+        return bounds;
+    }
+
+    public record LatencyKey(String project, String kind) {}
+
+    private List<String> projectIds() {
+        return sources.engine().lines().stream().map(NumberLine::project).map(p -> p.id()).distinct().sorted().toList();
+    }
+
+    /** A value read again at most every {@code maxAgeMillis}; a failed read keeps the last value. */
+    static final class Cached<T> {
+        private final Supplier<T> read;
+        private final long maxAgeMillis;
+        private T value;
+        private long readAt = Long.MIN_VALUE;
+
+        Cached(Supplier<T> read, long maxAgeMillis) {
+            this.read = read;
+            this.maxAgeMillis = maxAgeMillis;
+        }
+
+        synchronized T get() {
+            long now = System.currentTimeMillis();
+            if (value == null || now - readAt >= maxAgeMillis) {
+                try {
+                    value = read.get();
+                } catch (RuntimeException e) {
+                    if (value == null) throw e;
+                }
+                readAt = now;
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.switchboard.metrics.shards;
+
+import io.switchboard.engine.Engine;
+import io.switchboard.engine.NumberLine;
+import io.switchboard.engine.shard.ShardWorker;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** The shards this node runs: every shard of every number open here, connected or not. */
+public final class LocalShardMap implements ShardMap {
+    private final Engine engine;
+    private final String node;
+
+    /** {@code node}: how this node is named on the map (its host and API port, say). */
+    public LocalShardMap(Engine engine, String node) {
+        this.engine = engine;
+        this.node = node;
+    }
+
+    @Override
+    public List<ShardPlacement> placements() {
+        List<ShardPlacement> placements = new ArrayList<>();
+        for (NumberLine line : engine.lines()) {
+            int shards = line.shards().size();
+            for (ShardWorker worker : line.shards()) {
+                placements.add(new ShardPlacement(line.number().number(), line.project().id(), worker.shard(), shards,
+                        node, worker.connected()));
+            }
+        }
+        placements.sort(Comparator.comparing(ShardPlacement::number).thenComparingInt(ShardPlacement::shard));
+        return placements;
+    }
+}
