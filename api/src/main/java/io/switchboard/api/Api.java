@@ -4,11 +4,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.switchboard.api.dashboard.DashboardSessions;
 import io.switchboard.dispatcher.Dispatcher;
 import io.switchboard.dispatcher.signing.SigningSecrets;
 import io.switchboard.dispatcher.urls.OutboundUrls;
 import io.switchboard.engine.Engine;
 import io.switchboard.engine.validation.InvalidInput;
+import io.switchboard.metrics.NodeMetrics;
+import io.switchboard.metrics.health.Readiness;
+import io.switchboard.metrics.live.LiveHistory;
 import io.switchboard.store.DeadLetters;
 import io.switchboard.store.Messages;
 import io.switchboard.store.Numbers;
@@ -29,7 +33,15 @@ public final class Api implements AutoCloseable {
 
     /** What the API works on; {@code adminTokenHash} is the SHA-256 of the admin token. */
     public record Parts(Engine engine, Projects projects, Numbers numbers, Messages messages, Vault vault,
-                        ObjectMapper json, Clock clock, String adminTokenHash, Webhooks webhooks) {}
+                        ObjectMapper json, Clock clock, String adminTokenHash, Webhooks webhooks,
+                        Observability observability) {}
+
+    /**
+     * The node's own figures: its metrics, the dashboard's live history and logins, its readiness, and whether
+     * {@code /metrics} is open to anyone (else it takes the admin token).
+     */
+    public record Observability(NodeMetrics metrics, LiveHistory history, DashboardSessions sessions,
+                                Readiness readiness, boolean metricsOpen) {}
 
     /** The webhook side: the dispatcher, the dead letters, the signing secrets and the check of outbound URLs. */
     public record Webhooks(Dispatcher dispatcher, DeadLetters deadLetters, SigningSecrets secrets, OutboundUrls urls) {}
@@ -53,6 +65,7 @@ public final class Api implements AutoCloseable {
         new NumberRoutes(parts, tenants, requests).addTo(server);
         new MessageRoutes(parts, tenants, requests).addTo(server);
         new WebhookRoutes(parts.webhooks(), tenants, requests, parts.clock()).addTo(server);
+        new ObservabilityRoutes(parts.observability(), tenants, requests).addTo(server);
         server.exception(ApiError.class, (e, ctx) -> answerError(ctx, e));
         server.exception(InvalidInput.class, (e, ctx) -> answerError(ctx, ApiError.badRequest(e.code(), e.getMessage(), e.field())));
         server.exception(StoreException.class, (e, ctx) -> answerError(ctx,

@@ -13,6 +13,10 @@ final class Requests {
         this.json = json;
     }
 
+    ObjectMapper json() {
+        return json;
+    }
+
     JsonNode body(Context ctx) {
         try {
             JsonNode node = json.readTree(ctx.bodyAsBytes());

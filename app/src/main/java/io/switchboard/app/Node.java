@@ -22,7 +22,16 @@ import io.switchboard.store.crypto.Tokens;
 import io.switchboard.store.crypto.Vault;
 import io.switchboard.store.db.Database;
 import io.switchboard.store.write.WriteBatcher;
+import io.switchboard.api.dashboard.DashboardSessions;
+import io.switchboard.metrics.NodeMetrics;
+import io.switchboard.metrics.WebhookLatency;
+import io.switchboard.metrics.census.MessageCensus;
+import io.switchboard.metrics.health.Readiness;
+import io.switchboard.metrics.live.LiveHistory;
+import io.switchboard.metrics.shards.LocalShardMap;
+import io.switchboard.metrics.shards.ShardMap;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -38,6 +47,9 @@ import org.slf4j.LoggerFactory;
 public final class Node implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
     private static final int WRITES_PER_COMMIT = 2_000;
+    /** How far back the dashboard's charts reach. */
+    private static final Duration HISTORY = Duration.ofMinutes(5);
+    private static final Duration READY_STORE_TIMEOUT = Duration.ofSeconds(2);
 
     private final Database database;
     private final WriteBatcher writer;
@@ -45,6 +57,8 @@ public final class Node implements AutoCloseable {
     private final Dispatcher dispatcher;
     private final Api api;
     private final Messages messages;
+    private final LiveHistory liveHistory;
+    private volatile String name = "starting";
 
     private Node(NodeConfig config, PrintStream out) {
         Clock clock = Clock.systemUTC();
@@ -66,11 +80,12 @@ public final class Node implements AutoCloseable {
                     hooks.eventBatchDelay(), hooks.firstRetry(), hooks.maxRetryDelay(), hooks.retryWindow(),
                     hooks.timeout(), hooks.circuitFailures(), hooks.maxProbeInterval());
             OutboundUrls urls = new OutboundUrls(hooks.allowPrivateUrls());
+            WebhookLatency latency = new WebhookLatency();
             SigningSecrets secrets = new SigningSecrets(projects, vault, clock::millis);
             this.dispatcher = new Dispatcher(dispatch, new Dispatcher.Parts(writer,
                     (project, replies, rejected, alsoCommit) -> engine().instantReplies(project, replies, rejected, alsoCommit),
                     id -> engine().project(id).orElse(null), this::openPayload, secrets::signer,
-                    urls.resolver(Executors.newVirtualThreadPerTaskExecutor()), json));
+                    urls.resolver(Executors.newVirtualThreadPerTaskExecutor()), json, latency));
             this.engine = new Engine(EngineSettings.of(config.network().host(), config.network().port()),
                     new Engine.Parts(vault, messages, writer, dispatcher, clock));
 
@@ -78,15 +93,28 @@ public final class Node implements AutoCloseable {
             // Read what is owed before the shards connect, so nothing they store from now on is handed over twice.
             var pendingHooks = messages.pendingHooks();
             var pendingEvents = messages.pendingEvents();
+            // The store's message counts, likewise before anything changes them; the census adds what comes after.
+            MessageCensus census = new MessageCensus(engine, messages.reached(Engine.REJECTED_TYPE));
             for (BusinessNumber number : numbers.all()) {
                 Project project = byId.get(number.projectId());
                 if (project != null) engine.open(number, project);
             }
             dispatcher.redeliver(pendingHooks, pendingEvents, false);
 
+            DeadLetters deadLetters = new DeadLetters(database);
+            ShardMap shardMap = new LocalShardMap(engine, () -> name);
+            NodeMetrics metrics = new NodeMetrics(new NodeMetrics.Sources(engine, dispatcher, census, shardMap, latency,
+                    deadLetters::countByProject));
+            this.liveHistory = new LiveHistory(new LiveHistory.Parts(engine, metrics, latency, census, shardMap,
+                    dispatcher::backlog), HISTORY).start();
+            NodeConfig.Observability shown = config.observability();
+            Api.Observability observability = new Api.Observability(metrics, liveHistory,
+                    new DashboardSessions(clock, shown.dashboardSession()),
+                    new Readiness(database, engine, READY_STORE_TIMEOUT), shown.metricsOpen());
             this.api = new Api(new Api.Parts(engine, projects, numbers, messages, vault, json, clock, adminTokenHash,
-                    new Api.Webhooks(dispatcher, new DeadLetters(database), secrets, urls)))
+                    new Api.Webhooks(dispatcher, deadLetters, secrets, urls), observability))
                     .start(config.http().host(), config.http().port());
+            this.name = hostName() + ":" + api.port();
             LOG.info("node up: API on port {}, network {}:{}, store {}", api.port(), config.network().host(),
                     config.network().port(), store.embedded() ? store.data().toAbsolutePath() : database.dialect());
         } catch (RuntimeException e) {
@@ -114,6 +142,19 @@ public final class Node implements AutoCloseable {
 
     public int httpPort() {
         return api.port();
+    }
+
+    /** How this node is named on the shard map: its host name and API port. */
+    public String name() {
+        return name;
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
     }
 
     private String openPayload(MessageRecord message) {
@@ -157,6 +198,7 @@ public final class Node implements AutoCloseable {
     @Override
     public void close() {
         closeQuietly(api);
+        closeQuietly(liveHistory);
         closeQuietly(engine);
         closeQuietly(dispatcher);
         closeQuietly(writer);

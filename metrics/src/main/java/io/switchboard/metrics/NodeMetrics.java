@@ -2,12 +2,8 @@ package io.switchboard.metrics;
 
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
-import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
-import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
-import io.prometheus.metrics.model.snapshots.Unit;
 import io.switchboard.dispatcher.DeliveryTimes;
 import io.switchboard.dispatcher.DispatchCounters;
 import io.switchboard.dispatcher.Dispatcher;
@@ -21,7 +17,6 @@ import io.switchboard.store.MessageStatus;
 import io.switchboard.store.Priority;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,25 +25,20 @@ import java.util.function.Supplier;
 
 /**
  * The node's Prometheus metrics, in a registry of its own (several nodes may share a JVM in tests). Everything but
- * the latency histogram is read when scraped, from the engine, the dispatcher, the message census, the shard map
- * and the store's dead letters; nothing on the hot path but {@link #delivered}, one histogram observation.
+ * the latency histogram ({@link WebhookLatency}) is read when scraped, from the engine, the dispatcher, the message
+ * census, the shard map and the store's dead letters: the hot path pays only for the histogram's observations.
  *
  * <p>Names follow Prometheus' conventions: a {@code switchboard_} prefix, base units ({@code _seconds}),
  * {@code _total} on counters, and labels for what varies ({@code number}, {@code kind}, {@code priority},
  * {@code direction}, {@code status}, {@code project}).
  */
-public final class NodeMetrics implements DeliveryTimes {
-    /** Upper bounds of the latency histogram, in seconds: 1 ms to an hour (a retried call may take that long). */
-    static final double[] LATENCY_BOUNDS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
-            30, 60, 300, 1800, 3600};
-
+public final class NodeMetrics {
     /** Where the figures come from; {@code deadLetters} reads the store's counts by project. */
     public record Sources(Engine engine, Dispatcher dispatcher, MessageCensus census, ShardMap shards,
-                          Supplier<Map<String, Long>> deadLetters) {}
+                          WebhookLatency latency, Supplier<Map<String, Long>> deadLetters) {}
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = new PrometheusTextFormatWriter(false);
-    private final Histogram latency;
     private final Sources sources;
     private final Cached<Map<String, Long>> deadLetters;
 
@@ -129,16 +119,7 @@ public final class NodeMetrics implements DeliveryTimes {
                 .help("Calls that failed (no answer, or not 2xx) and were scheduled again")
                 .callback(cb -> cb.call(calls.failedCalls()))
                 .register(registry);
-        this.latency = Histogram.builder().name("switchboard_webhook_latency_seconds").unit(Unit.SECONDS)
-                .help("From an incoming message or status event stored to the 2xx of the call that carried it, by kind")
-                .labelNames("project", "kind")
-                .classicOnly().classicUpperBounds(LATENCY_BOUNDS)
-                .register(registry);
-    }
-
-    @Override
-    public void delivered(String projectId, DeliveryTimes.Kind kind, long storedAtMillis, long deliveredAtMillis) {
-        latency.labelValues(projectId, kind.label()).observe(Math.max(0, deliveredAtMillis - storedAtMillis) / 1000.0);
+        registry.register(sources.latency().histogram());
     }
 
     /** Writes every metric in the Prometheus text format (version 0.0.4). */
@@ -154,27 +135,6 @@ public final class NodeMetrics implements DeliveryTimes {
     public Map<String, Long> deadLetters() {
         return deadLetters.get();
     }
-
-    /** The latency histogram's buckets now (counts per bucket, not cumulative), by project and kind. */
-    public Map<LatencyKey, long[]> latencyBuckets() {
-        Map<LatencyKey, long[]> buckets = new HashMap<>();
-        for (HistogramSnapshot.HistogramDataPointSnapshot point : latency.collect().getDataPoints()) {
-            ClassicHistogramBuckets classic = point.getClassicBuckets();
-            long[] counts = new long[classic.size()];
-            for (int i = 0; i < counts.length; i++) counts[i] = classic.getCount(i);
-            buckets.put(new LatencyKey(point.getLabels().get("project"), point.getLabels().get("kind")), counts);
-        }
-        return buckets;
-    }
-
-    /** The buckets' upper bounds in seconds, the last one +Inf. */
-    public static double[] latencyBounds() {
-        double[] bounds = java.util.Arrays.copyOf(LATENCY_BOUNDS, LATENCY_BOUNDS.length + 1);
-        bounds[LATENCY_BOUNDS.length] = Double.POSITIVE_INFINITY;
-        return bounds;
-    }
-
-    public record LatencyKey(String project, String kind) {}
 
     private List<String> projectIds() {
         return sources.engine().lines().stream().map(NumberLine::project).map(p -> p.id()).distinct().sorted().toList();

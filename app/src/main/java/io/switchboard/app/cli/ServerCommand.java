@@ -3,6 +3,7 @@ package io.switchboard.app.cli;
 import io.switchboard.app.Node;
 import io.switchboard.app.config.ConfigLoader;
 import io.switchboard.app.config.NodeConfig;
+import io.switchboard.app.logging.LogFormats;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -26,13 +27,15 @@ public final class ServerCommand implements Callable<Integer> {
         NodeConfig config = new ConfigLoader().file(this.config).environment(System.getenv())
                 .set("http.port", httpPort).set("network", network).set("data", data).set("db.url", dbUrl)
                 .set("db.user", dbUser).load();
+        LogFormats.apply(config.observability().logFormat());
         Node node = Node.start(config, System.out);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();
             stopped.countDown();
         }, "shutdown"));
-        System.out.println("Switchboard node listening on port " + node.httpPort() + " (Ctrl-C stops it)");
+        System.out.println("Switchboard node listening on port " + node.httpPort() + " (Ctrl-C stops it); dashboard at "
+                + "http://127.0.0.1:" + node.httpPort() + "/dashboard (log in with the admin or a project token)");
         stopped.await();
         return 0;
     }

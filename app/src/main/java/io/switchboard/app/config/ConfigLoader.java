@@ -32,7 +32,10 @@ public final class ConfigLoader {
             Map.entry("webhooks.timeout-ms", "10000"),
             Map.entry("webhooks.circuit-failures", "20"),
             Map.entry("webhooks.probe-max-ms", "10000"),
-            Map.entry("allow-private-urls", "false"));
+            Map.entry("allow-private-urls", "false"),
+            Map.entry("metrics.open", "false"),
+            Map.entry("log.format", "text"),
+            Map.entry("dashboard.session-hours", "12"));
 
     private final Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
 
@@ -67,7 +70,7 @@ public final class ConfigLoader {
                 "admin-token", "master-key", "webhooks.concurrency", "webhooks.event-batch-size",
                 "webhooks.event-batch-delay-ms", "webhooks.retry-first-ms", "webhooks.retry-max-ms",
                 "webhooks.retry-window-s", "webhooks.timeout-ms", "webhooks.circuit-failures", "webhooks.probe-max-ms",
-                "allow-private-urls");
+                "allow-private-urls", "metrics.open", "log.format", "dashboard.session-hours");
     }
 
     private void flatten(String prefix, JsonNode node) {
@@ -100,7 +103,17 @@ public final class ConfigLoader {
                         Duration.ofMillis(number("webhooks.timeout-ms", 100, 300_000)),
                         number("webhooks.circuit-failures", 1, 1_000_000),
                         Duration.ofMillis(number("webhooks.probe-max-ms", 1, 3_600_000)),
-                        bool("allow-private-urls")));
+                        bool("allow-private-urls")),
+                new NodeConfig.Observability(bool("metrics.open"), logFormat(),
+                        Duration.ofHours(number("dashboard.session-hours", 1, 24 * 30))));
+    }
+
+    private NodeConfig.LogFormat logFormat() {
+        String text = values.get("log.format").trim().toUpperCase(Locale.ROOT);
+        for (NodeConfig.LogFormat format : NodeConfig.LogFormat.values()) {
+            if (format.name().equals(text)) return format;
+        }
+        throw new IllegalArgumentException("log.format: must be text or json, got '" + values.get("log.format") + "'");
     }
 
     private static int port(String key, String text) {

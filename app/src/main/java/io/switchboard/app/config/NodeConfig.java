@@ -7,7 +7,8 @@ import java.time.Duration;
  * A node's whole configuration, loaded by {@link ConfigLoader} from defaults, a file, environment variables and
  * the command line, in that order of precedence (the last wins).
  */
-public record NodeConfig(Http http, Network network, Store store, Secrets secrets, Webhooks webhooks) {
+public record NodeConfig(Http http, Network network, Store store, Secrets secrets, Webhooks webhooks,
+                         Observability observability) {
 
     /** Where the API listens. */
     public record Http(String host, int port) {}
@@ -38,4 +39,13 @@ public record NodeConfig(Http http, Network network, Store store, Secrets secret
     public record Webhooks(int concurrencyPerEndpoint, int eventBatchSize, Duration eventBatchDelay,
                            Duration firstRetry, Duration maxRetryDelay, Duration retryWindow, Duration timeout,
                            int circuitFailures, Duration maxProbeInterval, boolean allowPrivateUrls) {}
+
+    /**
+     * How the node shows itself: whether {@code /metrics} is open to anyone (else it takes the admin token), log
+     * lines as text or JSON, and how long a dashboard login lasts.
+     */
+    public record Observability(boolean metricsOpen, LogFormat logFormat, Duration dashboardSession) {}
+
+    /** One line per event: plain text, or a JSON object (logstash's layout). */
+    public enum LogFormat { TEXT, JSON }
 }

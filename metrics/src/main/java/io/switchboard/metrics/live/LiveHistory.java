@@ -5,6 +5,7 @@ import io.switchboard.engine.LineSnapshot;
 import io.switchboard.engine.NumberLine;
 import io.switchboard.engine.budget.Kind;
 import io.switchboard.metrics.NodeMetrics;
+import io.switchboard.metrics.WebhookLatency;
 import io.switchboard.metrics.census.MessageCensus;
 import io.switchboard.metrics.shards.ShardMap;
 import io.switchboard.store.MessageStatus;
@@ -40,6 +41,7 @@ public final class LiveHistory implements AutoCloseable {
 
     private final Engine engine;
     private final NodeMetrics metrics;
+    private final WebhookLatency latency;
     private final MessageCensus census;
     private final ShardMap shards;
     private final java.util.function.ToLongFunction<String> backlog;
@@ -58,15 +60,16 @@ public final class LiveHistory implements AutoCloseable {
     private final Deque<LatencyAt> latencies = new ArrayDeque<>();
     private long seq;
 
-    private record LatencyAt(long at, Map<NodeMetrics.LatencyKey, long[]> buckets) {}
+    private record LatencyAt(long at, Map<WebhookLatency.Key, long[]> buckets) {}
 
     /** The figures' sources; {@code backlog} answers a project's calls still owed. */
-    public record Parts(Engine engine, NodeMetrics metrics, MessageCensus census, ShardMap shards,
-                        java.util.function.ToLongFunction<String> backlog) {}
+    public record Parts(Engine engine, NodeMetrics metrics, WebhookLatency latency, MessageCensus census,
+                        ShardMap shards, java.util.function.ToLongFunction<String> backlog) {}
 
     public LiveHistory(Parts parts, Duration window) {
         this.engine = parts.engine();
         this.metrics = parts.metrics();
+        this.latency = parts.latency();
         this.census = parts.census();
         this.shards = parts.shards();
         this.backlog = parts.backlog();
@@ -165,11 +168,11 @@ public final class LiveHistory implements AutoCloseable {
         }
         before = now;
         Map<String, Long> dead = deadLetters();
-        Map<NodeMetrics.LatencyKey, Sample.Latency> latency = latency(now);
+        Map<WebhookLatency.Key, Sample.Latency> quantiles = latency(now);
         List<Sample.ProjectFigures> projects = projectOf.values().stream().distinct().sorted().map(id -> {
             Map<String, Sample.Latency> byKind = new LinkedHashMap<>();
             for (var kind : io.switchboard.dispatcher.DeliveryTimes.Kind.values()) {
-                byKind.put(kind.label(), latency.getOrDefault(new NodeMetrics.LatencyKey(id, kind.label()),
+                byKind.put(kind.label(), quantiles.getOrDefault(new WebhookLatency.Key(id, kind.label()),
                         Sample.Latency.NONE));
             }
             return new Sample.ProjectFigures(id, backlog.applyAsLong(id), dead.getOrDefault(id, 0L), byKind);
@@ -198,13 +201,13 @@ public final class LiveHistory implements AutoCloseable {
     }
 
     /** p50 and p99 over the last minute: the histogram now less the histogram a minute ago, as Prometheus would. */
-    private Map<NodeMetrics.LatencyKey, Sample.Latency> latency(long now) {
-        Map<NodeMetrics.LatencyKey, long[]> current = metrics.latencyBuckets();
+    private Map<WebhookLatency.Key, Sample.Latency> latency(long now) {
+        Map<WebhookLatency.Key, long[]> current = latency.buckets();
         latencies.addLast(new LatencyAt(now, current));
         while (latencies.size() > 1 && latencies.getFirst().at() < now - LATENCY_WINDOW_MILLIS) latencies.removeFirst();
-        Map<NodeMetrics.LatencyKey, long[]> then = latencies.getFirst().at() < now ? latencies.getFirst().buckets() : Map.of();
-        double[] bounds = NodeMetrics.latencyBounds();
-        Map<NodeMetrics.LatencyKey, Sample.Latency> result = new HashMap<>();
+        Map<WebhookLatency.Key, long[]> then = latencies.getFirst().at() < now ? latencies.getFirst().buckets() : Map.of();
+        double[] bounds = WebhookLatency.bounds();
+        Map<WebhookLatency.Key, Sample.Latency> result = new HashMap<>();
         current.forEach((key, counts) -> {
             long[] earlier = then.get(key);
             long[] window = new long[counts.length];

@@ -6,14 +6,15 @@ import io.switchboard.engine.shard.ShardWorker;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** The shards this node runs: every shard of every number open here, connected or not. */
 public final class LocalShardMap implements ShardMap {
     private final Engine engine;
-    private final String node;
+    private final Supplier<String> node;
 
-    /** {@code node}: how this node is named on the map (its host and API port, say). */
-    public LocalShardMap(Engine engine, String node) {
+    /** {@code node}: how this node is named on the map (its host and API port, known once the API listens). */
+    public LocalShardMap(Engine engine, Supplier<String> node) {
         this.engine = engine;
         this.node = node;
     }
@@ -21,6 +22,7 @@ public final class LocalShardMap implements ShardMap {
     @Override
     public List<ShardPlacement> placements() {
         List<ShardPlacement> placements = new ArrayList<>();
+        String node = this.node.get();
         for (NumberLine line : engine.lines()) {
             int shards = line.shards().size();
             for (ShardWorker worker : line.shards()) {

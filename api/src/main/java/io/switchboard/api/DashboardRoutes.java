@@ -1,0 +1,224 @@
+package io.switchboard.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.sse.SseClient;
+import io.switchboard.api.dashboard.DashboardSessions;
+import io.switchboard.api.dashboard.Viewer;
+import io.switchboard.engine.budget.Kind;
+import io.switchboard.metrics.live.LiveHistory;
+import io.switchboard.metrics.live.Sample;
+import io.switchboard.store.Project;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live dashboard: a page, its script and charts (Chart.js, from its WebJar on the classpath: no CDN), and a
+ * server-sent event stream of a {@link Sample} a second. Who may look: the admin (everything) or a project (its
+ * own numbers), by a session cookie made at login ({@code ?token=} once, or the form), or a bearer token.
+ *
+ * <p>The token never stays in the address bar (a login redirects to the bare page), never goes in the cookie (a
+ * random session id does, HttpOnly and SameSite=Strict), and is never logged.
+ */
+final class DashboardRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(DashboardRoutes.class);
+    private static final String COOKIE = "sb_dashboard";
+    private static final String VIEWER = "dashboard.viewer";
+    private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+    private static final String PAGE_HEADERS_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            + "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+    private static final String CHART_JS = chartJsPath();
+    private static final Map<String, String> ASSETS = Map.of(
+            "dashboard.js", "/io/switchboard/api/dashboard/dashboard.js",
+            "dashboard.css", "/io/switchboard/api/dashboard/dashboard.css",
+            "chart.umd.js", CHART_JS);
+
+    private final Api.Observability observability;
+    private final LiveHistory history;
+    private final DashboardSessions sessions;
+    private final Tenants tenants;
+    private final Requests requests;
+
+    DashboardRoutes(Api.Observability observability, Tenants tenants, Requests requests) {
+        this.observability = observability;
+        this.history = observability.history();
+        this.sessions = observability.sessions();
+        this.tenants = tenants;
+        this.requests = requests;
+    }
+
+    void addTo(Javalin server) {
+        server.get("/dashboard", this::page);
+        server.post("/dashboard/login", this::login);
+        server.post("/dashboard/logout", this::logout);
+        server.get("/dashboard/assets/{name}", this::asset);
+        server.get("/dashboard/data", ctx -> requests.send(ctx, 200, hello(viewer(ctx))));
+        server.before("/dashboard/stream", ctx -> ctx.attribute(VIEWER, viewer(ctx)));
+        server.sse("/dashboard/stream", this::stream);
+    }
+
+    /** The page for a logged-in viewer; a login by {@code ?token=}; else the login form. */
+    private void page(Context ctx) {
+        securityHeaders(ctx);
+        String token = ctx.queryParam("token");
+        if (token != null) {
+            loginWith(ctx, token);
+            return;
+        }
+        if (current(ctx).isEmpty()) {
+            loginForm(ctx, 401, "");
+            return;
+        }
+        ctx.status(200).contentType("text/html; charset=utf-8").result(resource("/io/switchboard/api/dashboard/index.html"));
+    }
+
+    private void login(Context ctx) {
+        securityHeaders(ctx);
+        String token = ctx.formParam("token");
+        loginWith(ctx, token == null ? "" : token.trim());
+    }
+
+    private void loginWith(Context ctx, String token) {
+        Optional<Viewer> viewer = viewerOf("Bearer " + token);
+        if (viewer.isEmpty()) {
+            loginForm(ctx, 401, "That token is not valid on this node.");
+            return;
+        }
+        String session = sessions.open(viewer.get());
+        ctx.header("Set-Cookie", COOKIE + "=" + session + "; Path=/dashboard; Max-Age=" + sessions.lifetime().toSeconds()
+                + "; HttpOnly; SameSite=Strict" + ("https".equals(ctx.scheme()) ? "; Secure" : ""));
+        ctx.redirect("/dashboard", HttpStatus.SEE_OTHER); // the token leaves the address bar and the history
+    }
+
+    private void logout(Context ctx) {
+        sessions.close(ctx.cookie(COOKIE));
+        ctx.header("Set-Cookie", COOKIE + "=; Path=/dashboard; Max-Age=0; HttpOnly; SameSite=Strict");
+        ctx.redirect("/dashboard", HttpStatus.SEE_OTHER);
+    }
+
+    private void loginForm(Context ctx, int status, String message) {
+        String page = new String(resource("/io/switchboard/api/dashboard/login.html"), StandardCharsets.UTF_8)
+                .replace("<!--message-->", message); // a fixed sentence of ours, never the caller's input
+        ctx.status(status).contentType("text/html; charset=utf-8").result(page);
+    }
+
+    private void asset(Context ctx) {
+        String path = ASSETS.get(ctx.pathParam("name"));
+        if (path == null) throw ApiError.notFound("asset " + ctx.pathParam("name"));
+        String name = ctx.pathParam("name");
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Cache-Control", name.equals("chart.umd.js") ? "public, max-age=86400" : "no-cache");
+        ctx.status(200).contentType(name.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8")
+                .result(resource(path));
+    }
+
+    /**
+     * The live stream: a {@code hello} event (the viewer, the recent history and the latest sample), then a
+     * {@code sample} event every second, each on the stream's own virtual thread so a slow browser delays nobody.
+     */
+    private void stream(SseClient client) {
+        Viewer viewer = client.ctx().attribute(VIEWER);
+        String session = client.ctx().cookie(COOKIE);
+        client.keepAlive();
+        Thread.ofVirtual().name("dashboard-stream").start(() -> {
+            try {
+                ObjectNode hello = hello(viewer);
+                long seq = hello.path("sample").path("seq").asLong();
+                client.sendEvent("hello", requests.json().writeValueAsString(hello));
+                while (!client.terminated() && (session == null || sessions.viewer(session).isPresent())) {
+                    Optional<Sample> next = history.next(seq, KEEP_ALIVE, viewer.sees());
+                    if (next.isPresent()) {
+                        seq = next.get().seq();
+                        client.sendEvent("sample", requests.json().writeValueAsString(next.get()));
+                    } else {
+                        client.sendComment("keep-alive");
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (JsonProcessingException | RuntimeException e) {
+                LOG.debug("dashboard stream ended: {}", e.toString());
+            } finally {
+                client.close();
+            }
+        });
+    }
+
+    /** What a page needs to start: who looks, the kinds and priorities in order, the history and the latest sample. */
+    private ObjectNode hello(Viewer viewer) {
+        ObjectNode hello = requests.json().createObjectNode();
+        hello.putObject("viewer").put("scope", viewer.scope()).put("name", viewer.name());
+        var kinds = hello.putArray("kinds");
+        for (Kind kind : Kind.values()) kinds.add(kind.label());
+        hello.put("metrics_open", observability.metricsOpen());
+        hello.set("history", requests.json().valueToTree(history.history(viewer.sees())));
+        hello.set("sample", requests.json().valueToTree(history.latest(viewer.sees())));
+        return hello;
+    }
+
+    /** The viewer by session cookie or bearer token; 401 otherwise. */
+    private Viewer viewer(Context ctx) {
+        Optional<Viewer> viewer = current(ctx);
+        if (viewer.isPresent()) return viewer.get();
+        return viewerOf(ctx.header("Authorization")).orElseThrow(ApiError::unauthorized);
+    }
+
+    private Optional<Viewer> current(Context ctx) {
+        Optional<Viewer> bySession = sessions.viewer(ctx.cookie(COOKIE));
+        return bySession.isPresent() ? bySession : viewerOf(ctx.header("Authorization"));
+    }
+
+    private Optional<Viewer> viewerOf(String authorization) {
+        if (authorization == null) return Optional.empty();
+        try {
+            tenants.requireAdmin(authorization);
+            return Optional.of(Viewer.admin());
+        } catch (ApiError notAdmin) {
+            try {
+                Project project = tenants.project(authorization);
+                return Optional.of(Viewer.project(project.id(), project.name()));
+            } catch (ApiError notProject) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    private static void securityHeaders(Context ctx) {
+        ctx.header("Content-Security-Policy", PAGE_HEADERS_CSP);
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Referrer-Policy", "no-referrer");
+        ctx.header("Cache-Control", "no-store");
+    }
+
+    private static byte[] resource(String path) {
+        try (InputStream in = DashboardRoutes.class.getResourceAsStream(path)) {
+            if (in == null) throw new IllegalStateException("missing resource " + path);
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Where the Chart.js WebJar keeps its UMD build, by the version its Maven metadata names. */
+    private static String chartJsPath() {
+        Properties pom = new Properties();
+        try (InputStream in = DashboardRoutes.class.getResourceAsStream("/META-INF/maven/org.webjars.npm/chart.js/pom.properties")) {
+            if (in == null) throw new IllegalStateException("the Chart.js WebJar is not on the classpath");
+            pom.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return "/META-INF/resources/webjars/chart.js/" + pom.getProperty("version") + "/dist/chart.umd.js";
+    }
+}
