@@ -23,6 +23,7 @@ public final class Harness implements AutoCloseable {
     public final ApiClient api;
     public final String adminToken = Tokens.newToken("sba_");
     private final TestStores.TestStore store;
+    private final Path dataDir;
 
     public Harness(TestStores.Kind kind, Path tempDir, SimConfig network) throws Exception {
         this(kind, tempDir, network, Map.of());
@@ -31,6 +32,7 @@ public final class Harness implements AutoCloseable {
     /** {@code settings}: configuration keys ({@code webhooks.retry-window-s}, ...) set over the test defaults. */
     public Harness(TestStores.Kind kind, Path tempDir, SimConfig network, Map<String, Object> settings) throws Exception {
         this.store = TestStores.open(kind, tempDir);
+        this.dataDir = tempDir.resolve("data");
         this.network = SimNetwork.start(network.withPort(0).withStatsPort(0));
         this.receiver = new Receiver();
         ConfigLoader config = new ConfigLoader().set("http.host", "127.0.0.1").set("http.port", 0)
@@ -62,6 +64,13 @@ public final class Harness implements AutoCloseable {
 
     public static Map<String, Object> text(String from, String to, String body) {
         return Map.of("from", from, "to", to, "type", "text", "text", Map.of("body", body));
+    }
+
+    /** A JDBC connection of its own to the node's store, for a test that checks what the node says against it. */
+    public java.sql.Connection storeConnection() throws java.sql.SQLException {
+        return store.kind() == TestStores.Kind.EMBEDDED
+                ? java.sql.DriverManager.getConnection(io.switchboard.store.db.Database.embeddedUrl(dataDir))
+                : java.sql.DriverManager.getConnection(store.url(), store.user(), store.password());
     }
 
     @Override
