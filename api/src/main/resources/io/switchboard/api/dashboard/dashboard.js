@@ -98,7 +98,7 @@ function addPoint(state, point) {
   }
 }
 
-function projectCard(id) {
+function projectCard(id, name) {
   const figures = {};
   const box = el('div', { class: 'figures' });
   for (const [key, label] of [['backlog', 'webhook backlog'], ['dead_letters', 'dead letters'],
@@ -108,7 +108,7 @@ function projectCard(id) {
     figures[key] = f.value;
     box.append(f.box);
   }
-  const card = el('article', { class: 'card', 'data-project': id }, el('h3', {}, 'Project ' + id), box,
+  const card = el('article', { class: 'card', 'data-project': id }, el('h3', {}, name), el('span', { class: 'muted' }, 'project ' + id), box,
     el('p', { class: 'caption' }, 'Latency: from stored to the 2xx of the call, over the last minute.'));
   document.getElementById('projects').append(card);
   projects.set(id, figures);
@@ -142,7 +142,7 @@ function show(sample, history) {
     }
   }
   for (const p of sample.projects) {
-    const f = projects.get(p.projectId) || projectCard(p.projectId);
+    const f = projects.get(p.projectId) || projectCard(p.projectId, p.name);
     setFigure(f.backlog, p.webhookBacklog);
     setFigure(f.dead_letters, p.deadLetters);
     for (const kind of ['webhook', 'event_webhook']) {

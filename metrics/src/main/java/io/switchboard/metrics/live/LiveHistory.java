@@ -141,10 +141,12 @@ public final class LiveHistory implements AutoCloseable {
     private Sample sample(long now) {
         double seconds = before == 0 ? 1 : Math.max(0.001, (now - before) / 1000.0);
         List<Sample.NumberFigures> numbers = new ArrayList<>();
-        Map<String, String> projectOf = new LinkedHashMap<>();
+        Map<String, io.switchboard.store.Project> projectOf = new LinkedHashMap<>();
         for (LineSnapshot line : engine.snapshot()) {
-            String projectId = engine.line(line.number()).map(NumberLine::project).map(p -> p.id()).orElse("");
-            projectOf.put(line.number(), projectId);
+            Optional<io.switchboard.store.Project> project = engine.line(line.number()).map(NumberLine::project);
+            if (project.isEmpty()) continue; // closed since the snapshot
+            String projectId = project.get().id();
+            projectOf.put(projectId, project.get());
             long[] used = line.used();
             long[] previous = usedBefore.getOrDefault(line.number(), used);
             double[] rates = new double[used.length];
@@ -169,13 +171,14 @@ public final class LiveHistory implements AutoCloseable {
         before = now;
         Map<String, Long> dead = deadLetters();
         Map<WebhookLatency.Key, Sample.Latency> quantiles = latency(now);
-        List<Sample.ProjectFigures> projects = projectOf.values().stream().distinct().sorted().map(id -> {
+        List<Sample.ProjectFigures> projects = projectOf.values().stream().map(project -> {
+            String id = project.id();
             Map<String, Sample.Latency> byKind = new LinkedHashMap<>();
             for (var kind : io.switchboard.dispatcher.DeliveryTimes.Kind.values()) {
                 byKind.put(kind.label(), quantiles.getOrDefault(new WebhookLatency.Key(id, kind.label()),
                         Sample.Latency.NONE));
             }
-            return new Sample.ProjectFigures(id, backlog.applyAsLong(id), dead.getOrDefault(id, 0L), byKind);
+            return new Sample.ProjectFigures(id, project.name(), backlog.applyAsLong(id), dead.getOrDefault(id, 0L), byKind);
         }).toList();
         return new Sample(++seq, now, List.copyOf(numbers), projects, shards.placements());
     }

@@ -22,7 +22,7 @@ public record Sample(long seq, long at, List<NumberFigures> numbers, List<Projec
                                 Map<String, Long> outgoing, long received, int shards, int connectedShards) {}
 
     /** One project: its calls still owed, its dead letters, and delivery latency over the last minute by kind. */
-    public record ProjectFigures(String projectId, long webhookBacklog, long deadLetters, Map<String, Latency> latency) {}
+    public record ProjectFigures(String projectId, String name, long webhookBacklog, long deadLetters, Map<String, Latency> latency) {}
 
     /** Quantiles in seconds over {@code count} deliveries; null when there were none. */
     public record Latency(Double p50, Double p99, long count) {
