@@ -93,7 +93,7 @@ public final class CapacityCommand implements Callable<Integer> {
         out.printf("  read reports off:     %.2f TPS (%s of the TPS needed); group read reports stay%n",
                 savings.readReportsOffTps(), percent(share(savings.readReportsOffTps(), needs.total())));
         out.printf("  Event Webhook off:    no TPS (the network still sends the reports, and they count); %.2f fewer "
-                        + "calls a second to your server, %s of its webhook load%n", savings.webhookEventsPerSecond(),
+                        + "events a second to your server, %s of what its webhooks hear%n", savings.webhookEventsPerSecond(),
                 percent(savings.eventWebhookOffShare()));
     }
 

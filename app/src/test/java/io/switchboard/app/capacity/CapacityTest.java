@@ -128,7 +128,7 @@ class CapacityTest {
                 .contains("15.00 TPS short")
                 .contains("delivery reports off: 10.00 TPS (28.6% of the TPS needed)")
                 .contains("Event Webhook off:    no TPS")
-                .contains("80.0% of its webhook load");
+                .contains("20.00 fewer events a second").contains("80.0% of what its webhooks hear");
     }
 
     @Test
