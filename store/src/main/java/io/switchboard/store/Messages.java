@@ -86,17 +86,7 @@ public final class Messages {
      * stored as failed at once), {@code received} the incoming ones.
      */
     public record Reached(String projectId, String number, Direction direction, long queued, long received, long sent,
-                          long delivered, long read, long failed) {
-        public long of(MessageStatus status) {
-            return switch (status) {
-                case QUEUED -> queued;
-                case SENT -> sent;
-                case DELIVERED -> delivered;
-                case READ -> read;
-                case FAILED -> failed;
-            };
-        }
-    }
+                          long delivered, long read, long failed) {}
 
     /** Every number's {@link Reached} counts, both ways: one pass over the table. */
     public List<Reached> reached(String neverQueuedType) {
