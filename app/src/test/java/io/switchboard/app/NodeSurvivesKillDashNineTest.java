@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.app.demo.ApiClient;
-import io.switchboard.app.testing.NodeProcess;
+import io.switchboard.app.bench.NodeProcess;
 import io.switchboard.app.testing.Receiver;
 import io.switchboard.network.sim.Counter;
 import io.switchboard.network.sim.SimConfig;

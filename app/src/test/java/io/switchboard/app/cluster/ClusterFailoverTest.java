@@ -5,13 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.app.demo.ApiClient;
-import io.switchboard.app.testing.NodeProcess;
+import io.switchboard.app.bench.ClusterLoad;
+import io.switchboard.app.bench.NodeProcess;
 import io.switchboard.network.sim.Counter;
 import io.switchboard.network.sim.SimConfig;
 import io.switchboard.network.sim.SimNetwork;
-import io.switchboard.network.sim.UserMessage;
-import io.switchboard.network.Shards;
-import io.switchboard.store.Ids;
 import io.switchboard.store.crypto.Tokens;
 import io.switchboard.store.testing.TestStores;
 import java.nio.file.Path;
@@ -21,9 +19,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -63,8 +58,7 @@ class ClusterFailoverTest {
                 assertThat(owners(api).values().stream().collect(Collectors.groupingBy(o -> o, Collectors.counting())).values())
                         .containsExactlyInAnyOrder(2L, 1L, 1L);
 
-                Load load = new Load(nodes, token, network);
-                load.start();
+                ClusterLoad load = new ClusterLoad(nodes, token, NUMBER, network).start();
                 Thread.sleep(1_000);
 
                 // kill -9 the owner of shard 0: another node serves it within the lease (plus a round and slack).
@@ -88,7 +82,7 @@ class ClusterFailoverTest {
                 String frozenId = owners(survivor.api).get(1);
                 NodeProcess frozen = byId(nodes, survivor.api, frozenId);
                 NodeProcess other = nodes.stream().filter(n -> n != frozen && n.alive()).findFirst().orElseThrow();
-                long staleBefore = network.stats().get(Counter.STALE_FRAMES);
+                long staleBefore = network.stats().get(Counter.STALE_SENDS);
                 frozen.pause();
                 await().atMost(Duration.ofSeconds(15)).until(() -> {
                     String now = owners(other.api).get(1);
@@ -97,13 +91,13 @@ class ClusterFailoverTest {
                 frozen.resume();
                 await().atMost(Duration.ofSeconds(10)).until(() -> frozen.log().contains("its lease was lost"));
                 Thread.sleep(2 * HEARTBEAT_MS);
-                assertThat(network.stats().get(Counter.STALE_FRAMES) - staleBefore)
-                        .as("frames from a fenced shard link").isZero();
+                assertThat(network.stats().get(Counter.STALE_SENDS) - staleBefore)
+                        .as("messages sent on a fenced shard link").isZero();
 
                 load.stop();
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
                         assertThat(load.missing()).as("acknowledged messages that never reached the network").isEmpty());
-                assertThat(load.acknowledged()).hasSizeGreaterThan(100);
+                assertThat(load.acknowledged()).isGreaterThan(100);
 
                 // A fourth node joins: one shard each. One leaves cleanly: the rest take its shard at once.
                 nodes.add(node(store, network, 3).start());
@@ -130,88 +124,17 @@ class ClusterFailoverTest {
                 "--network", "127.0.0.1:" + network.port(), "--data", temp.resolve("data-" + index).toString());
     }
 
-    /** Each shard's live owner (null when none), as a node's /v1/cluster shows it. */
     private Map<Integer, String> owners(ApiClient api) throws Exception {
-        Map<Integer, String> owners = new HashMap<>();
-        for (JsonNode shard : api.get("/v1/cluster", adminToken).body().path("shards")) {
-            owners.put(shard.path("shard").asInt(), shard.path("owner").isNull() ? null : shard.path("owner").asText());
-        }
-        return owners;
+        return ClusterLoad.owners(api, adminToken);
     }
 
-    /** The process whose node id is {@code id}, found by the address each node reports. */
     private NodeProcess byId(List<NodeProcess> nodes, ApiClient api, String id) throws Exception {
-        for (JsonNode node : api.get("/v1/cluster", adminToken).body().path("nodes")) {
-            if (!node.path("id").asText().equals(id)) continue;
-            String port = node.path("address").asText().replaceAll(".*:", "");
-            return nodes.stream().filter(n -> Integer.toString(n.httpPort).equals(port)).findFirst().orElseThrow();
-        }
-        throw new AssertionError("no node " + id);
+        return ClusterLoad.process(nodes, api, adminToken, id);
     }
 
     private String nodeId(ApiClient api, NodeProcess process) throws Exception {
         return java.util.stream.StreamSupport.stream(api.get("/v1/cluster", adminToken).body().path("nodes").spliterator(), false)
                 .filter(n -> n.path("address").asText().endsWith(":" + process.httpPort))
                 .filter(n -> n.path("healthy").asBoolean()).map(n -> n.path("id").asText()).findFirst().orElseThrow();
-    }
-
-    /** Sends small batches through every live node's API in turn and remembers each acknowledged id. */
-    private static final class Load {
-        private final List<NodeProcess> nodes;
-        private final String token;
-        private final SimNetwork network;
-        private final Map<Long, String> acknowledged = new ConcurrentHashMap<>();
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private Thread thread;
-
-        Load(List<NodeProcess> nodes, String token, SimNetwork network) {
-            this.nodes = nodes;
-            this.token = token;
-            this.network = network;
-        }
-
-        void start() {
-            thread = Thread.ofPlatform().name("load").start(() -> {
-                int round = 0;
-                while (running.get()) {
-                    NodeProcess node = nodes.get(round++ % nodes.size());
-                    if (!node.alive()) continue;
-                    List<Map<String, Object>> batch = new ArrayList<>();
-                    List<String> users = new ArrayList<>();
-                    for (int i = 0; i < 20; i++) {
-                        String user = network.users().get((round * 20 + i) % network.users().size());
-                        users.add(user);
-                        batch.add(Map.of("from", NUMBER, "to", user, "type", "text", "text", Map.of("body", "m" + round + "-" + i)));
-                    }
-                    try {
-                        var answer = node.api.post("/v1/messages", token, Map.of("messages", batch));
-                        if (answer.status() == 202) {
-                            JsonNode ids = answer.body().path("messages");
-                            for (int i = 0; i < ids.size(); i++) acknowledged.put(Ids.parse(ids.get(i).path("id").asText()), users.get(i));
-                        }
-                        Thread.sleep(20);
-                    } catch (Exception nodeDownOrPaused) {
-                        // a killed or frozen node: the next one takes the next batch
-                    }
-                }
-            });
-        }
-
-        void stop() throws InterruptedException {
-            running.set(false);
-            thread.join(30_000);
-        }
-
-        Map<Long, String> acknowledged() {
-            return acknowledged;
-        }
-
-        /** Acknowledged ids their user never received. */
-        Set<Long> missing() {
-            Map<String, Set<Long>> received = new HashMap<>();
-            return acknowledged.entrySet().stream().filter(e -> !received.computeIfAbsent(e.getValue(),
-                    user -> network.received(user).stream().map(UserMessage::messageId).collect(Collectors.toSet()))
-                    .contains(e.getKey())).map(Map.Entry::getKey).collect(Collectors.toSet());
-        }
     }
 }

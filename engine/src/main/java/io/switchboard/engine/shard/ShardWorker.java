@@ -281,6 +281,10 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
     }
 
     private void send(OutboxEntry entry) {
+        if (!leaseValid.getAsBoolean()) { // the node froze between the pump's check and here: not ours to send now
+            addAndSignal(() -> outbox.returnToFront(List.of(entry)));
+            return;
+        }
         // Around a takeover a message can reach the outbox twice (read from the store, and handed off): send it once.
         if (inFlight.putIfAbsent(entry.id(), entry) != null) return;
         budget.record(Kind.SEND);

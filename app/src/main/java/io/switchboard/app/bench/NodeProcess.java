@@ -1,6 +1,4 @@
-package io.switchboard.app.testing;
-
-import static org.assertj.core.api.Assertions.assertThat;
+package io.switchboard.app.bench;
 
 import io.switchboard.app.demo.ApiClient;
 import java.io.IOException;
@@ -16,8 +14,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real node in a process of its own ({@code switchboard server}), for tests that kill it with SIGKILL, pause it
- * with SIGSTOP, or run several side by side. Its output goes to a log file the test can show when it fails.
+ * A real node in a process of its own ({@code switchboard server}, from this process's own classpath), for the
+ * benchmarks and tests that kill it with SIGKILL, pause it with SIGSTOP, or run several side by side. Its output
+ * goes to a log file, shown when it fails to start.
  */
 public final class NodeProcess implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
@@ -56,14 +55,15 @@ public final class NodeProcess implements AutoCloseable {
         process = builder.start();
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (true) {
-            assertThat(process.isAlive()).as("the node exited before it was healthy; log:%n%s", log()).isTrue();
+            if (!process.isAlive()) throw new IllegalStateException("the node exited before it was healthy; log:\n" + log());
             try {
                 if (api.get("/health", "").status() == 200) return this;
             } catch (IOException notYet) {
                 // not listening yet
             }
-            assertThat(System.nanoTime()).as("the node was not healthy within %s; log:%n%s", START_TIMEOUT, log())
-                    .isLessThan(deadline);
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the node was not healthy within " + START_TIMEOUT + "; log:\n" + log());
+            }
             Thread.sleep(100);
         }
     }
@@ -79,14 +79,16 @@ public final class NodeProcess implements AutoCloseable {
     /** SIGKILL: no shutdown hook, no flush. Answers the exit code (137). */
     public int kill9() throws InterruptedException {
         process.destroyForcibly(); // SIGKILL on Linux
-        assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("the node died of SIGKILL").isTrue();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) throw new IllegalStateException("the node outlived SIGKILL");
         return process.exitValue();
     }
 
     /** SIGTERM: the node stops cleanly (its shutdown hook runs). */
     public void stop() throws InterruptedException {
         process.destroy();
-        assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("the node stopped on SIGTERM; log:%n%s", log()).isTrue();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the node did not stop on SIGTERM; log:\n" + log());
+        }
     }
 
     /** SIGSTOP: every thread of the node freezes, as in a long GC pause or a stalled VM. */
@@ -101,7 +103,7 @@ public final class NodeProcess implements AutoCloseable {
 
     private void signal(String name) throws IOException, InterruptedException {
         Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
-        assertThat(kill.waitFor()).as("kill -%s %d", name, process.pid()).isZero();
+        if (kill.waitFor() != 0) throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
     }
 
     public String log() {
@@ -125,7 +127,7 @@ public final class NodeProcess implements AutoCloseable {
         if (process.isAlive()) {
             try {
                 signal("CONT"); // a paused node cannot die
-            } catch (IOException | AssertionError ignored) {
+            } catch (IOException | IllegalStateException ignored) {
                 // going anyway
             }
         }
