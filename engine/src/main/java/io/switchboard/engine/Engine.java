@@ -47,6 +47,8 @@ public final class Engine implements AutoCloseable {
     private final BiFunction<LinkTarget, ShardLinkListener, ShardLink> links;
     private final Counters counters = new Counters();
     private final Map<String, NumberLine> lines = new ConcurrentHashMap<>();
+    /** Handed-off messages taken into an outbox whose removal from the handoffs is not committed yet. */
+    private final java.util.Set<Long> handoffsBeingTaken = ConcurrentHashMap.newKeySet();
     /** The projects of the open numbers, by id, as they are now. */
     private final Map<String, Project> projects = new ConcurrentHashMap<>();
 
@@ -123,12 +125,17 @@ public final class Engine implements AutoCloseable {
             List<Messages.QueuedRef> refs = messages.handoffs(line.number().number(), running, limit);
             if (refs.isEmpty()) continue;
             List<Write> done = new ArrayList<>(refs.size());
+            List<Long> ids = new ArrayList<>(refs.size());
             for (Messages.QueuedRef ref : refs) {
+                if (handoffsBeingTaken.contains(ref.id())) continue; // read again before its removal committed
                 ShardWorker worker = line.shards().get(ref.shard());
                 if (worker == null || !worker.enqueueStored(ref.id(), ref.priority())) continue; // its next owner reads it
+                handoffsBeingTaken.add(ref.id());
+                ids.add(ref.id());
                 done.add(new Write.HandoffTaken(ref.id()));
             }
-            writer.submit(done);
+            if (done.isEmpty()) continue;
+            writer.submit(done).whenComplete((counts, failure) -> ids.forEach(handoffsBeingTaken::remove));
             taken += done.size();
         }
         return taken;
