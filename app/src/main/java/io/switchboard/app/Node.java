@@ -10,7 +10,9 @@ import io.switchboard.dispatcher.urls.OutboundUrls;
 import io.switchboard.engine.Engine;
 import io.switchboard.engine.EngineSettings;
 import io.switchboard.engine.NumberLine;
+import io.switchboard.app.cluster.ClusterMember;
 import io.switchboard.store.BusinessNumber;
+import io.switchboard.store.cluster.Leases;
 import io.switchboard.store.DeadLetters;
 import io.switchboard.store.MessageRecord;
 import io.switchboard.store.Messages;
@@ -28,12 +30,15 @@ import io.switchboard.metrics.WebhookLatency;
 import io.switchboard.metrics.census.MessageCensus;
 import io.switchboard.metrics.health.Readiness;
 import io.switchboard.metrics.live.LiveHistory;
+import io.switchboard.metrics.shards.LeaseShardMap;
 import io.switchboard.metrics.shards.LocalShardMap;
 import io.switchboard.metrics.shards.ShardMap;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -59,6 +64,9 @@ public final class Node implements AutoCloseable {
     private final Messages messages;
     private final LiveHistory liveHistory;
     private volatile String name = "starting";
+    private final ClusterMember cluster;
+    /** The numbers whose shard leases this node made sure exist. */
+    private final Set<String> leased = ConcurrentHashMap.newKeySet();
 
     private Node(NodeConfig config, PrintStream out) {
         Clock clock = Clock.systemUTC();
@@ -86,23 +94,33 @@ public final class Node implements AutoCloseable {
                     (project, replies, rejected, alsoCommit) -> engine().instantReplies(project, replies, rejected, alsoCommit),
                     id -> engine().project(id).orElse(null), this::openPayload, secrets::signer,
                     urls.resolver(Executors.newVirtualThreadPerTaskExecutor()), json, latency));
-            this.engine = new Engine(EngineSettings.of(config.network().host(), config.network().port()),
-                    new Engine.Parts(vault, messages, writer, dispatcher, clock));
+            NodeConfig.Cluster clustering = config.cluster();
+            this.engine = new Engine(EngineSettings.of(config.network().host(), config.network().port())
+                    .clustered(clustering.enabled()), new Engine.Parts(vault, messages, writer, dispatcher, clock));
 
-            Map<String, Project> byId = projects.all().stream().collect(Collectors.toMap(Project::id, Function.identity()));
-            // Read what is owed before the shards connect, so nothing they store from now on is handed over twice.
-            var pendingHooks = messages.pendingHooks();
-            var pendingEvents = messages.pendingEvents();
-            // The store's message counts, likewise before anything changes them; the census adds what comes after.
+            Leases leases = clustering.enabled() ? new Leases(database) : null;
+            // The store's message counts before this node changes them; the census adds what it does from now on.
             MessageCensus census = new MessageCensus(engine, messages.reached(Engine.REJECTED_TYPE));
-            for (BusinessNumber number : numbers.all()) {
-                Project project = byId.get(number.projectId());
-                if (project != null) engine.open(number, project);
+            if (leases == null) {
+                // Read what is owed before the shards connect, so nothing they store from now on is handed over twice.
+                var pendingHooks = messages.pendingHooks();
+                var pendingEvents = messages.pendingEvents();
+                openNumbers(projects, numbers, null);
+                dispatcher.redeliver(pendingHooks, pendingEvents, false);
+                this.cluster = null;
+            } else {
+                // In a cluster, what is owed for a shard is handed over by the node that takes the shard.
+                openNumbers(projects, numbers, leases);
+                this.cluster = new ClusterMember(new ClusterMember.Settings(clustering.nodeId(), clustering.address(),
+                        clustering.heartbeat(), clustering.lease(), clustering.handoffPoll()), leases, engine,
+                        () -> openNumbers(projects, numbers, leases),
+                        (number, shard) -> dispatcher.redeliver(messages.pendingHooks(number, shard),
+                                messages.pendingEvents(number, shard), false)).start();
             }
-            dispatcher.redeliver(pendingHooks, pendingEvents, false);
 
             DeadLetters deadLetters = new DeadLetters(database);
-            ShardMap shardMap = new LocalShardMap(engine, () -> name);
+            ShardMap shardMap = leases == null ? new LocalShardMap(engine, () -> name)
+                    : new LeaseShardMap(leases, engine, clustering.nodeId());
             NodeMetrics metrics = new NodeMetrics(new NodeMetrics.Sources(engine, dispatcher, census, shardMap, latency,
                     deadLetters::countByProject));
             this.liveHistory = new LiveHistory(new LiveHistory.Parts(engine, metrics, latency, census, shardMap,
@@ -112,14 +130,31 @@ public final class Node implements AutoCloseable {
                     new DashboardSessions(clock, shown.dashboardSession()),
                     new Readiness(database, engine, READY_STORE_TIMEOUT), shown.metricsOpen());
             this.api = new Api(new Api.Parts(engine, projects, numbers, messages, vault, json, clock, adminTokenHash,
-                    new Api.Webhooks(dispatcher, deadLetters, secrets, urls), observability))
+                    new Api.Webhooks(dispatcher, deadLetters, secrets, urls),
+                    new Api.Cluster(clustering.nodeId(), clustering.address(), leases, clustering.lease().toMillis()),
+                    observability))
                     .start(config.http().host(), config.http().port());
-            this.name = hostName() + ":" + api.port();
+            this.name = leases != null ? clustering.nodeId() : hostName() + ":" + api.port();
             LOG.info("node up: API on port {}, network {}:{}, store {}", api.port(), config.network().host(),
                     config.network().port(), store.embedded() ? store.data().toAbsolutePath() : database.dialect());
         } catch (RuntimeException e) {
             close();
             throw e;
+        }
+    }
+
+    /**
+     * Opens every number in the store that is not open here yet (in a cluster, numbers another node added too) and
+     * makes sure each has its shard leases.
+     */
+    private void openNumbers(Projects projects, Numbers numbers, Leases leases) {
+        Map<String, Project> byId = null;
+        for (BusinessNumber number : numbers.all()) {
+            if (leases != null && leased.add(number.number())) leases.ensure(number.number(), number.shards());
+            if (engine.line(number.number()).isPresent()) continue;
+            if (byId == null) byId = projects.all().stream().collect(Collectors.toMap(Project::id, Function.identity()));
+            Project project = byId.get(number.projectId());
+            if (project != null) engine.open(number, project);
         }
     }
 
@@ -144,7 +179,7 @@ public final class Node implements AutoCloseable {
         return api.port();
     }
 
-    /** How this node is named on the shard map: its host name and API port. */
+    /** How this node is named on the shard map: its cluster node id, or its host name and API port. */
     public String name() {
         return name;
     }
@@ -199,6 +234,7 @@ public final class Node implements AutoCloseable {
     public void close() {
         closeQuietly(api);
         closeQuietly(liveHistory);
+        closeQuietly(cluster);
         closeQuietly(engine);
         closeQuietly(dispatcher);
         closeQuietly(writer);

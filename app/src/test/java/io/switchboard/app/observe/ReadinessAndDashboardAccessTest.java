@@ -44,7 +44,7 @@ class ReadinessAndDashboardAccessTest {
             assertThat(json.readTree(ready.body()).path("status").asText()).isEqualTo("ready");
             assertThat(get(harness, "/health", null).statusCode()).isEqualTo(200);
 
-            harness.node.engine().line(NUMBER).orElseThrow().shards().getFirst().close();
+            harness.node.engine().line(NUMBER).orElseThrow().shards().get(0).close();
 
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 HttpResponse<String> notReady = get(harness, "/ready", null);

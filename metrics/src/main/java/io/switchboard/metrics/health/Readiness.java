@@ -14,8 +14,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Whether the node can do its work: the store answers a query within {@code storeTimeout}, and every shard worker
- * of every open number is running. A shard that is disconnected from the network is still ready (it queues, and
- * reconnects by itself); one whose worker stopped (closed, or fenced by a newer login) is not.
+ * this node runs is running. A shard that is disconnected from the network is still ready (it queues, and
+ * reconnects by itself); one whose worker stopped (closed, or fenced by a newer login) is not. In a cluster a node
+ * runs only the shards it holds a lease for; one it handed on is not counted.
  */
 public final class Readiness {
     /** The outcome: ready, or the list of what is not, in words an operator can act on. */
@@ -37,7 +38,7 @@ public final class Readiness {
         int workers = 0;
         int stopped = 0;
         for (NumberLine line : engine.lines()) {
-            for (ShardWorker worker : line.shards()) {
+            for (ShardWorker worker : line.shards().running()) {
                 workers++;
                 if (!worker.running()) stopped++;
             }

@@ -8,7 +8,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** The shards this node runs: every shard of every number open here, connected or not. */
+/** The shards of a node on its own: every shard of every number open here, connected or not. */
 public final class LocalShardMap implements ShardMap {
     private final Engine engine;
     private final Supplier<String> node;
@@ -24,8 +24,8 @@ public final class LocalShardMap implements ShardMap {
         List<ShardPlacement> placements = new ArrayList<>();
         String node = this.node.get();
         for (NumberLine line : engine.lines()) {
-            int shards = line.shards().size();
-            for (ShardWorker worker : line.shards()) {
+            int shards = line.shards().count();
+            for (ShardWorker worker : line.shards().running()) {
                 placements.add(new ShardPlacement(line.number().number(), line.project().id(), worker.shard(), shards,
                         node, worker.connected()));
             }

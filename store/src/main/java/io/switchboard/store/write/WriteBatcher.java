@@ -134,6 +134,8 @@ public final class WriteBatcher implements AutoCloseable {
         private final List<Write.EventDone> eventsDone = new ArrayList<>();
         private final List<Write.HookDead> hooksDead = new ArrayList<>();
         private final List<Write.EventDead> eventsDead = new ArrayList<>();
+        private final List<Write.Handoff> handoffs = new ArrayList<>();
+        private final List<Write.HandoffTaken> handoffsTaken = new ArrayList<>();
 
         void add(Write write) {
             switch (write) {
@@ -143,6 +145,8 @@ public final class WriteBatcher implements AutoCloseable {
                 case Write.EventDone done -> eventsDone.add(done);
                 case Write.HookDead dead -> hooksDead.add(dead);
                 case Write.EventDead dead -> eventsDead.add(dead);
+                case Write.Handoff handoff -> handoffs.add(handoff);
+                case Write.HandoffTaken taken -> handoffsTaken.add(taken);
             }
         }
 
@@ -185,6 +189,15 @@ public final class WriteBatcher implements AutoCloseable {
                 record(results, hooksDead, batch(c, "UPDATE messages SET hook_state = 2, hook_error = ?, hook_failed_at = ? "
                         + "WHERE id = ? AND hook_state = 1", hooksDead, dead -> new Object[] {clip(dead.reason()), dead.at(),
                         dead.messageId()}));
+            }
+            if (!handoffs.isEmpty()) {
+                record(results, handoffs, batch(c, database.dialect().insertIgnore(
+                        "handoffs (message_id, number, shard, priority)", "(?, ?, ?, ?)"), handoffs,
+                        h -> new Object[] {h.messageId(), h.number(), h.shard(), h.priority()}));
+            }
+            if (!handoffsTaken.isEmpty()) {
+                record(results, handoffsTaken, batch(c, "DELETE FROM handoffs WHERE message_id = ?", handoffsTaken,
+                        taken -> new Object[] {taken.messageId()}));
             }
             if (!eventsDead.isEmpty()) {
                 record(results, eventsDead, batch(c, "UPDATE events SET state = 2, failure = ?, failed_at = ? WHERE id = ?",
