@@ -140,29 +140,45 @@ public final class NodeMetrics {
         return sources.engine().lines().stream().map(NumberLine::project).map(p -> p.id()).distinct().sorted().toList();
     }
 
-    /** A value read again at most every {@code maxAgeMillis}; a failed read keeps the last value. */
+    /**
+     * A value read again at most every {@code maxAgeMillis}. Only the first read waits; later ones run on a virtual
+     * thread of their own while callers get the last value, so a store that hangs (its pool waits long for a
+     * connection) never stalls a scrape or the dashboard's ticks. A failed read keeps the last value.
+     */
     static final class Cached<T> {
         private final Supplier<T> read;
         private final long maxAgeMillis;
-        private T value;
-        private long readAt = Long.MIN_VALUE;
+        private volatile T value;
+        private volatile long readAt;
+        private final java.util.concurrent.atomic.AtomicBoolean reading = new java.util.concurrent.atomic.AtomicBoolean();
 
         Cached(Supplier<T> read, long maxAgeMillis) {
             this.read = read;
             this.maxAgeMillis = maxAgeMillis;
         }
 
-        synchronized T get() {
-            long now = System.currentTimeMillis();
-            if (value == null || now - readAt >= maxAgeMillis) {
-                try {
-                    value = read.get();
-                } catch (RuntimeException e) {
-                    if (value == null) throw e;
+        T get() {
+            if (value == null) {
+                synchronized (this) {
+                    if (value == null) refresh();
                 }
-                readAt = now;
+            } else if (System.currentTimeMillis() - readAt >= maxAgeMillis && reading.compareAndSet(false, true)) {
+                Thread.ofVirtual().name("metrics-refresh").start(() -> {
+                    try {
+                        refresh();
+                    } catch (RuntimeException e) {
+                        readAt = System.currentTimeMillis(); // try again after another interval
+                    } finally {
+                        reading.set(false);
+                    }
+                });
             }
             return value;
+        }
+
+        private void refresh() {
+            value = read.get();
+            readAt = System.currentTimeMillis();
         }
     }
 }
