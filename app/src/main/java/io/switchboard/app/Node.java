@@ -113,14 +113,19 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Opens every number in the store that is not open here yet (in a cluster, numbers another node added too) and
-     * makes sure each has its shard leases.
+     * Opens every number in the store that is not open here yet (in a cluster, numbers another node added too),
+     * follows a shard count another node changed, and makes sure each number has its shard leases.
      */
     private void openNumbers(Projects projects, Numbers numbers, Leases leases) {
         Map<String, Project> byId = null;
         for (BusinessNumber number : numbers.all()) {
             if (leases != null && leased.add(number.number())) leases.ensure(number.number(), number.shards());
-            if (engine.line(number.number()).isPresent()) continue;
+            var open = engine.line(number.number());
+            if (open.isPresent()) {
+                // Re-sharded by another node: its leases were taken away, so none of the old shards runs here now.
+                if (open.get().number().shards() != number.shards()) engine.reopen(number);
+                continue;
+            }
             if (byId == null) byId = projects.all().stream().collect(Collectors.toMap(Project::id, Function.identity()));
             Project project = byId.get(number.projectId());
             if (project != null) engine.open(number, project);

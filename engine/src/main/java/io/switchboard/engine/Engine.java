@@ -114,6 +114,32 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
+     * Stops every shard of the number that runs here, each once the network acknowledged what it had sent (or
+     * {@code drain} passed): the first step of a re-shard.
+     */
+    public void stopNumber(String number, java.time.Duration drain) throws InterruptedException {
+        NumberLine line = lines.get(number);
+        if (line == null) return;
+        for (ShardWorker worker : line.shards().running()) worker.drain(drain);
+        for (int shard = 0; shard < line.shards().count(); shard++) stopShard(number, shard);
+    }
+
+    /**
+     * Opens the number again with a new shard count (its shards stopped, its queued messages re-routed in the
+     * store): a single node starts every new shard; in a cluster the leases decide.
+     */
+    public void reopen(BusinessNumber number) {
+        NumberLine line = lines.get(number.number());
+        if (line == null) return;
+        for (int shard = 0; shard < line.shards().count(); shard++) stopShard(number.number(), shard);
+        lines.put(number.number(), new NumberLine(number, line.project(), line.key(), line.loader(),
+                new ShardSlots(number.shards())));
+        if (!settings.clustered()) {
+            for (int shard = 0; shard < number.shards(); shard++) startShard(number.number(), shard, 0, () -> true);
+        }
+    }
+
+    /**
      * Takes into the outboxes the messages other nodes accepted for the shards this node runs (a clustered node's
      * only way in for them), and marks them taken. Answers how many it took.
      */
