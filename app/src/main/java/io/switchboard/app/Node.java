@@ -93,6 +93,11 @@ public final class Node implements AutoCloseable {
             } else {
                 // In a cluster, what is owed for a shard is handed over by the node that takes the shard.
                 openNumbers(projects, numbers, leases);
+                engine.openFromStore(number -> numbers.find(number).map(found -> {
+                    if (leased.add(found.number())) leases.ensure(found.number(), found.shards());
+                    projects.byId(found.projectId()).ifPresent(project -> engine.open(found, project));
+                    return true;
+                }).orElse(false));
                 this.cluster = new ClusterMember(new ClusterMember.Settings(clustering.nodeId(), clustering.address(),
                         clustering.heartbeat(), clustering.lease(), clustering.handoffPoll()), leases, engine,
                         () -> openNumbers(projects, numbers, leases),
@@ -122,8 +127,13 @@ public final class Node implements AutoCloseable {
             if (leases != null && leased.add(number.number())) leases.ensure(number.number(), number.shards());
             var open = engine.line(number.number());
             if (open.isPresent()) {
+                BusinessNumber running = open.get().number();
                 // Re-sharded by another node: its leases were taken away, so none of the old shards runs here now.
-                if (open.get().number().shards() != number.shards()) engine.reopen(number);
+                if (running.shards() != number.shards()) engine.reopen(number);
+                // Its budget or delivery reports changed through another node's API: apply them to the shards here.
+                else if (running.tps() != number.tps() || running.deliveryReports() != number.deliveryReports()) {
+                    engine.update(number);
+                }
                 continue;
             }
             if (byId == null) byId = projects.all().stream().collect(Collectors.toMap(Project::id, Function.identity()));

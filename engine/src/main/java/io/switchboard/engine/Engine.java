@@ -49,6 +49,7 @@ public final class Engine implements AutoCloseable {
     private final Map<String, NumberLine> lines = new ConcurrentHashMap<>();
     /** Handed-off messages taken into an outbox whose removal from the handoffs is not committed yet. */
     private final java.util.Set<Long> handoffsBeingTaken = ConcurrentHashMap.newKeySet();
+    private volatile java.util.function.Predicate<String> openFromStore;
     /** The projects of the open numbers, by id, as they are now. */
     private final Map<String, Project> projects = new ConcurrentHashMap<>();
 
@@ -205,8 +206,21 @@ public final class Engine implements AutoCloseable {
         return Optional.ofNullable(projects.get(projectId));
     }
 
+    /**
+     * The number as open here. In a cluster a number another node just added is opened from the store on first use,
+     * so any node's API serves it at once rather than after its next heartbeat.
+     */
     public Optional<NumberLine> line(String number) {
-        return Optional.ofNullable(lines.get(number));
+        NumberLine line = lines.get(number);
+        if (line == null && settings.clustered() && openFromStore != null && openFromStore.test(number)) {
+            line = lines.get(number);
+        }
+        return Optional.ofNullable(line);
+    }
+
+    /** In a cluster: how to open a number this node has not opened yet, if the store has it (true when opened). */
+    public void openFromStore(java.util.function.Predicate<String> opener) {
+        this.openFromStore = opener;
     }
 
     public Collection<NumberLine> lines() {

@@ -83,13 +83,14 @@ public final class ClusterLoad {
     }
 
     /**
-     * Each shard's live owner (null when none), as a node's {@code GET /v1/cluster} shows it; empty when the node
-     * does not answer.
+     * Each shard of the number with its live owner (null when none), as a node's {@code GET /v1/cluster} shows it;
+     * empty when the node does not answer.
      */
-    public static Map<Integer, String> owners(ApiClient api, String adminToken) {
+    public static Map<Integer, String> owners(ApiClient api, String adminToken, String number) {
         Map<Integer, String> owners = new HashMap<>();
         try {
             for (JsonNode shard : api.get("/v1/cluster", adminToken).body().path("shards")) {
+                if (!shard.path("number").asText().equals(number)) continue;
                 owners.put(shard.path("shard").asInt(), shard.path("owner").isNull() ? null : shard.path("owner").asText());
             }
         } catch (java.io.IOException e) {

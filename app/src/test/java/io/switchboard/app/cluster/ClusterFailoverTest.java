@@ -131,7 +131,7 @@ class ClusterFailoverTest {
     }
 
     private Map<Integer, String> owners(ApiClient api) throws Exception {
-        return ClusterLoad.owners(api, adminToken);
+        return ClusterLoad.owners(api, adminToken, NUMBER);
     }
 
     private NodeProcess byId(List<NodeProcess> nodes, ApiClient api, String id) throws Exception {
