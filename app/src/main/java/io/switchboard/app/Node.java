@@ -10,6 +10,7 @@ import io.switchboard.dispatcher.urls.OutboundUrls;
 import io.switchboard.engine.Engine;
 import io.switchboard.engine.EngineSettings;
 import io.switchboard.engine.NumberLine;
+import io.switchboard.store.ApiTokens;
 import io.switchboard.store.BusinessNumber;
 import io.switchboard.store.DeadLetters;
 import io.switchboard.store.MessageRecord;
@@ -18,6 +19,7 @@ import io.switchboard.store.Numbers;
 import io.switchboard.store.Project;
 import io.switchboard.store.Projects;
 import io.switchboard.store.Settings;
+import io.switchboard.store.Usage;
 import io.switchboard.store.crypto.Tokens;
 import io.switchboard.store.crypto.Vault;
 import io.switchboard.store.db.Database;
@@ -84,8 +86,11 @@ public final class Node implements AutoCloseable {
             }
             dispatcher.redeliver(pendingHooks, pendingEvents, false);
 
+            NodeConfig.Api limits = config.api();
             this.api = new Api(new Api.Parts(engine, projects, numbers, messages, vault, json, clock, adminTokenHash,
-                    new Api.Webhooks(dispatcher, new DeadLetters(database), secrets, urls)))
+                    new Api.Webhooks(dispatcher, new DeadLetters(database), secrets, urls),
+                    new Api.Management(new ApiTokens(database), new Usage(database),
+                            new Api.Limits(limits.ratePerToken(), limits.burstPerToken(), limits.maxBodyBytes()))))
                     .start(config.http().host(), config.http().port());
             LOG.info("node up: API on port {}, network {}:{}, store {}", api.port(), config.network().host(),
                     config.network().port(), store.embedded() ? store.data().toAbsolutePath() : database.dialect());

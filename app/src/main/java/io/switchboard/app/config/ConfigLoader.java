@@ -32,7 +32,10 @@ public final class ConfigLoader {
             Map.entry("webhooks.timeout-ms", "10000"),
             Map.entry("webhooks.circuit-failures", "20"),
             Map.entry("webhooks.probe-max-ms", "10000"),
-            Map.entry("allow-private-urls", "false"));
+            Map.entry("allow-private-urls", "false"),
+            Map.entry("api.rate-per-token", "200"),
+            Map.entry("api.burst-per-token", "400"),
+            Map.entry("api.max-body-bytes", String.valueOf(4 * 1024 * 1024)));
 
     private final Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
 
@@ -67,7 +70,7 @@ public final class ConfigLoader {
                 "admin-token", "master-key", "webhooks.concurrency", "webhooks.event-batch-size",
                 "webhooks.event-batch-delay-ms", "webhooks.retry-first-ms", "webhooks.retry-max-ms",
                 "webhooks.retry-window-s", "webhooks.timeout-ms", "webhooks.circuit-failures", "webhooks.probe-max-ms",
-                "allow-private-urls");
+                "allow-private-urls", "api.rate-per-token", "api.burst-per-token", "api.max-body-bytes");
     }
 
     private void flatten(String prefix, JsonNode node) {
@@ -100,7 +103,9 @@ public final class ConfigLoader {
                         Duration.ofMillis(number("webhooks.timeout-ms", 100, 300_000)),
                         number("webhooks.circuit-failures", 1, 1_000_000),
                         Duration.ofMillis(number("webhooks.probe-max-ms", 1, 3_600_000)),
-                        bool("allow-private-urls")));
+                        bool("allow-private-urls")),
+                new NodeConfig.Api(number("api.rate-per-token", 0, 1_000_000), number("api.burst-per-token", 1, 10_000_000),
+                        number("api.max-body-bytes", 1_024, 1_073_741_824)));
     }
 
     private static int port(String key, String text) {
