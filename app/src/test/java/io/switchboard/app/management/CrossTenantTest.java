@@ -30,12 +30,8 @@ class CrossTenantTest {
 
     @TempDir Path tempDir;
 
-    static java.util.stream.Stream<TestStores.Kind> kinds() {
-        return TestStores.kinds();
-    }
-
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("io.switchboard.store.testing.TestStores#kinds")
     void projectAsTokenNeitherSeesNorChangesAnythingOfProjectB(TestStores.Kind kind) throws Exception {
         Map<String, Object> quickDeadLetters = Map.of("webhooks.retry-first-ms", 100, "webhooks.retry-max-ms", 200,
                 "webhooks.retry-window-s", 1);

@@ -19,13 +19,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PaginationTest {
     @TempDir Path tempDir;
 
-    static java.util.stream.Stream<TestStores.Kind> kinds() {
-        return TestStores.kinds();
-    }
-
     @ParameterizedTest
-    @MethodSource("kinds")
-    void numbersAndTokensAreWalkedPageByPageWithoutLossOrRepeat(TestStores.Kind kind) throws Exception {
+    @MethodSource("io.switchboard.store.testing.TestStores#kinds")
+    void numbersAndTokensAreWalkedPageByPageWithoutLossOrRepeatAndABadLimitOrCursorIs400(TestStores.Kind kind) throws Exception {
         try (Harness harness = new Harness(kind, tempDir, SimConfig.defaults())) {
             Http http = new Http(harness.node.httpPort());
             String token = harness.project("Shop");
@@ -62,24 +58,13 @@ class PaginationTest {
                 }
             });
             assertThat(walkedWhileAdding).containsExactlyInAnyOrderElementsOf(concat(numbers, added)).doesNotHaveDuplicates();
-        }
-    }
 
-    @ParameterizedTest
-    @MethodSource("kinds")
-    void aBadLimitOrCursorIs400(TestStores.Kind kind) throws Exception {
-        try (Harness harness = new Harness(kind, tempDir, SimConfig.defaults())) {
-            Http http = new Http(harness.node.httpPort());
-            String token = harness.project("Shop");
             for (String path : List.of("/v1/numbers", "/v1/tokens", "/v1/webhooks/failed")) {
-                for (String query : List.of("limit=0", "limit=1001", "limit=ten", "limit=-5")) {
+                for (String query : List.of("limit=0", "limit=1001", "limit=ten", "limit=-5", "after=" + "x".repeat(65))) {
                     Http.Answer answer = http.call("GET", path + "?" + query, token, null);
                     assertThat(answer.status()).as(path + "?" + query).isEqualTo(400);
-                    assertThat(answer.body().path("error").path("field").asText()).isEqualTo("limit");
+                    assertThat(answer.body().path("error").path("field").asText()).isEqualTo(query.split("=")[0]);
                 }
-                Http.Answer longCursor = http.call("GET", path + "?after=" + "x".repeat(65), token, null);
-                assertThat(longCursor.status()).isEqualTo(400);
-                assertThat(longCursor.body().path("error").path("field").asText()).isEqualTo("after");
             }
         }
     }

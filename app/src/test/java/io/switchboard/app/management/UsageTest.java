@@ -30,12 +30,8 @@ class UsageTest {
 
     @TempDir Path tempDir;
 
-    static java.util.stream.Stream<TestStores.Kind> kinds() {
-        return TestStores.kinds();
-    }
-
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("io.switchboard.store.testing.TestStores#kinds")
     void usageCountsEqualWhatTheNetworkAndTheStoreSaw(TestStores.Kind kind) throws Exception {
         SimConfig users = SimConfig.defaults().withReadProbability(0.5).withReplyProbability(0.3).withReadMillis(50)
                 .withReplyMillis(50);
