@@ -23,14 +23,17 @@ UPDATE projects SET token_hash = id;
 
 -- Daily usage per number, by UTC day (days since 1970-01-01): messages that reached the network (sent), incoming
 -- messages stored (received), and delivered and read reports that moved a message forward. Added to in the same
--- group commit as the change it counts, so a crash can lose neither without the other. A number belongs to one
--- project for good; if numbers are ever released, their rows here must go with them.
+-- group commit as the change it counts, so a crash can lose neither without the other. Each writer adds to a slot
+-- of its own (0-63, picked at random when it starts), so the nodes of a cluster do not wait for each other's commit
+-- on one hot row; a day's count is the sum of its slots. A number belongs to one project for good; if numbers are
+-- ever released, their rows here must go with them.
 CREATE TABLE usage_daily (
     number          VARCHAR(20) NOT NULL,
     utc_day         INT         NOT NULL,
+    slot            INT         NOT NULL,
     sent_count      BIGINT      NOT NULL,
     received_count  BIGINT      NOT NULL,
     delivered_count BIGINT      NOT NULL,
     read_count      BIGINT      NOT NULL,
-    PRIMARY KEY (number, utc_day)
+    PRIMARY KEY (number, utc_day, slot)
 );

@@ -15,6 +15,7 @@ import io.switchboard.store.Messages;
 import io.switchboard.store.Numbers;
 import io.switchboard.store.Projects;
 import io.switchboard.store.Usage;
+import io.switchboard.store.cluster.Leases;
 import io.switchboard.store.crypto.Vault;
 import io.switchboard.store.db.StoreException;
 import jakarta.servlet.DispatcherType;
@@ -34,8 +35,11 @@ public final class Api implements AutoCloseable {
 
     /** What the API works on; {@code adminTokenHash} is the SHA-256 of the admin token. */
     public record Parts(Engine engine, Projects projects, Numbers numbers, Messages messages, Vault vault,
-                        ObjectMapper json, Clock clock, String adminTokenHash, Webhooks webhooks,
+                        ObjectMapper json, Clock clock, String adminTokenHash, Webhooks webhooks, Cluster cluster,
                         Management management) {}
+
+    /** This node in its cluster: its id, its address, and the shared leases (null on a single node). */
+    public record Cluster(String nodeId, String address, Leases leases, long leaseMillis) {}
 
     /** Project tokens, the usage counters, and the abuse limits. */
     public record Management(ApiTokens tokens, Usage usage, Limits limits) {}
@@ -73,6 +77,7 @@ public final class Api implements AutoCloseable {
         new NumberRoutes(parts, tenants, requests).addTo(server);
         new MessageRoutes(parts, tenants, requests).addTo(server);
         new WebhookRoutes(parts.webhooks(), tenants, requests, parts.clock()).addTo(server);
+        new ClusterRoutes(parts.cluster(), parts.engine(), tenants, requests).addTo(server);
         new TokenRoutes(management.tokens(), tenants, rates, requests, parts.clock()).addTo(server);
         new UsageRoutes(parts.numbers(), management.usage(), tenants, requests, parts.clock()).addTo(server);
         server.exception(ApiError.class, (e, ctx) -> answerError(ctx, e));

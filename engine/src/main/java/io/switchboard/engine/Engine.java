@@ -8,7 +8,6 @@ import io.switchboard.engine.shard.ShardWorker;
 import io.switchboard.network.LinkTarget;
 import io.switchboard.network.ShardLink;
 import io.switchboard.network.ShardLinkListener;
-import io.switchboard.network.Shards;
 import io.switchboard.network.SimLink;
 import io.switchboard.store.BusinessNumber;
 import io.switchboard.store.Direction;
@@ -48,6 +47,8 @@ public final class Engine implements AutoCloseable {
     private final BiFunction<LinkTarget, ShardLinkListener, ShardLink> links;
     private final Counters counters = new Counters();
     private final Map<String, NumberLine> lines = new ConcurrentHashMap<>();
+    /** Handed-off messages taken into an outbox whose removal from the handoffs is not committed yet. */
+    private final java.util.Set<Long> handoffsBeingTaken = ConcurrentHashMap.newKeySet();
     /** The projects of the open numbers, by id, as they are now. */
     private final Map<String, Project> projects = new ConcurrentHashMap<>();
 
@@ -63,29 +64,81 @@ public final class Engine implements AutoCloseable {
         this.links = (target, listener) -> SimLink.open(target, listener, settings.heartbeat());
     }
 
-    /** Starts the number's shard workers and puts back in their outboxes the messages the store still has queued. */
+    /**
+     * Opens the number on this node. A single node starts every shard at once, putting back in their outboxes the
+     * messages the store still has queued; a clustered node starts a shard only when it holds its lease
+     * ({@link #startShard}).
+     */
     public NumberLine open(BusinessNumber number, Project project) {
         projects.putIfAbsent(project.id(), project);
-        return lines.computeIfAbsent(number.number(), n -> {
+        NumberLine opened = lines.computeIfAbsent(number.number(), n -> {
             var key = vault.unwrap(number.number(), number.wrappedDataKey());
             Outbox.Loader loader = ids -> messages.byIds(ids).stream()
                     .filter(m -> m.status() == MessageStatus.QUEUED && m.direction() == Direction.OUT)
                     .map(m -> new OutboxEntry(m.id(), m.peer(), m.priority(), m.type(), key.open(m.id(), m.sealedBody())))
                     .toList();
-            List<ShardWorker> workers = new ArrayList<>();
-            for (int shard = 0; shard < number.shards(); shard++) {
-                TpsBudget budget = new TpsBudget(shareOf(number));
-                workers.add(new ShardWorker(new ShardWorker.Settings(number.number(), shard, project, key, budget, loader),
-                        writer, deliveries, counters, clock));
-            }
-            NumberLine line = new NumberLine(number, project, key, List.copyOf(workers));
-            messages.forEachQueued(number.number(), ref -> workers.get(ref.shard()).enqueueStored(ref.id(), ref.priority()));
-            for (int shard = 0; shard < workers.size(); shard++) {
-                workers.get(shard).start(links, new LinkTarget(settings.networkHost(), settings.networkPort(),
-                        number.number(), shard, number.shards(), 0, settings.window(), number.deliveryReports()));
-            }
-            return line;
+            return new NumberLine(number, project, key, loader, new ShardSlots(number.shards()));
         });
+        if (!settings.clustered()) {
+            for (int shard = 0; shard < number.shards(); shard++) startShard(number.number(), shard, 0, () -> true);
+        }
+        return opened;
+    }
+
+    /**
+     * Runs a shard of an open number on this node: a worker that logs in with {@code epoch} (the network refuses
+     * any older one), acts only while {@code leaseValid}, and starts from what the store has queued for the shard.
+     * False when the number is not open here or the shard already runs.
+     */
+    public boolean startShard(String number, int shard, long epoch, java.util.function.BooleanSupplier leaseValid) {
+        NumberLine line = lines.get(number);
+        if (line == null) return false;
+        BusinessNumber settings = line.number();
+        ShardWorker worker = new ShardWorker(new ShardWorker.Settings(number, shard, line.project(), line.key(),
+                new TpsBudget(shareOf(settings)), line.loader(), leaseValid), writer, deliveries, counters, clock);
+        if (!line.shards().start(shard, worker)) return false;
+        // Handed-off ids are all among the queued ones read next; dropping them first keeps each in one outbox once.
+        if (this.settings.clustered()) messages.dropHandoffs(number, shard);
+        messages.forEachQueued(number, shard, ref -> worker.enqueueStored(ref.id(), ref.priority()));
+        worker.start(links, new LinkTarget(this.settings.networkHost(), this.settings.networkPort(), number, shard,
+                settings.shards(), epoch, this.settings.window(), settings.deliveryReports()));
+        return true;
+    }
+
+    /** Stops the shard's worker here (its lease is gone or handed on); what it had queued stays in the store. */
+    public void stopShard(String number, int shard) {
+        NumberLine line = lines.get(number);
+        if (line == null) return;
+        ShardWorker worker = line.shards().stop(shard);
+        if (worker != null) worker.close();
+    }
+
+    /**
+     * Takes into the outboxes the messages other nodes accepted for the shards this node runs (a clustered node's
+     * only way in for them), and marks them taken. Answers how many it took.
+     */
+    public int takeHandoffs(int limit) {
+        int taken = 0;
+        for (NumberLine line : lines.values()) {
+            List<Integer> running = new ArrayList<>();
+            for (int shard = 0; shard < line.shards().count(); shard++) if (line.shards().get(shard) != null) running.add(shard);
+            List<Messages.QueuedRef> refs = messages.handoffs(line.number().number(), running, limit);
+            if (refs.isEmpty()) continue;
+            List<Write> done = new ArrayList<>(refs.size());
+            List<Long> ids = new ArrayList<>(refs.size());
+            for (Messages.QueuedRef ref : refs) {
+                if (handoffsBeingTaken.contains(ref.id())) continue; // read again before its removal committed
+                ShardWorker worker = line.shards().get(ref.shard());
+                if (worker == null || !worker.enqueueStored(ref.id(), ref.priority())) continue; // its next owner reads it
+                handoffsBeingTaken.add(ref.id());
+                ids.add(ref.id());
+                done.add(new Write.HandoffTaken(ref.id()));
+            }
+            if (done.isEmpty()) continue;
+            writer.submit(done).whenComplete((counts, failure) -> ids.forEach(handoffsBeingTaken::remove));
+            taken += done.size();
+        }
+        return taken;
     }
 
     /** Applies a project's new settings (its webhooks) to its running numbers. */
@@ -93,8 +146,8 @@ public final class Engine implements AutoCloseable {
         projects.put(project.id(), project);
         lines.replaceAll((number, line) -> {
             if (!line.project().id().equals(project.id())) return line;
-            line.shards().forEach(worker -> worker.project(project));
-            return new NumberLine(line.number(), project, line.key(), line.shards());
+            line.shards().running().forEach(worker -> worker.project(project));
+            return new NumberLine(line.number(), project, line.key(), line.loader(), line.shards());
         });
     }
 
@@ -104,15 +157,15 @@ public final class Engine implements AutoCloseable {
      */
     public void update(BusinessNumber number) {
         lines.computeIfPresent(number.number(), (n, line) -> {
-            if (number.shards() != line.shards().size()) {
-                throw new IllegalArgumentException("number " + n + " runs on " + line.shards().size()
+            if (number.shards() != line.shards().count()) {
+                throw new IllegalArgumentException("number " + n + " runs on " + line.shards().count()
                         + " shards; it cannot change to " + number.shards() + " while open");
             }
-            for (ShardWorker worker : line.shards()) {
+            for (ShardWorker worker : line.shards().running()) {
                 worker.budget().change(shareOf(number));
                 worker.deliveryReports(number.deliveryReports());
             }
-            return new NumberLine(number, line.project(), line.key(), line.shards());
+            return new NumberLine(number, line.project(), line.key(), line.loader(), line.shards());
         });
     }
 
@@ -149,21 +202,44 @@ public final class Engine implements AutoCloseable {
 
     /**
      * Stores the messages in one group commit and, once that is durable, queues them. The future fails when the
-     * store did not take them; then nothing was queued.
+     * store did not take them; then nothing was queued. In a cluster every message is handed off through the store
+     * in the same commit, and the node that runs its shard takes it from there.
      */
     public CompletableFuture<List<Accepted>> accept(Project project, List<OutgoingMessage> outgoing) {
         List<Accepted> accepted = new ArrayList<>(outgoing.size());
-        List<Write> writes = new ArrayList<>(outgoing.size());
+        List<Write> writes = new ArrayList<>(outgoing.size() * (settings.clustered() ? 2 : 1));
         for (OutgoingMessage message : outgoing) {
             long id = Ids.next();
             accepted.add(new Accepted(id, message));
-            writes.add(new Write.InsertMessage(record(project, id, message)));
+            MessageRecord record = record(project, id, message);
+            writes.add(new Write.InsertMessage(record));
+            if (settings.clustered()) writes.add(handoff(record));
         }
         return writer.submit(writes).thenApply(counts -> {
             counters.accepted(accepted.size());
-            for (Accepted a : accepted) lineOf(a.message()).shardFor(a.message().to()).enqueue(entry(a));
+            if (!settings.clustered()) {
+                for (Accepted a : accepted) queue(a, false);
+            }
             return accepted;
         });
+    }
+
+    /**
+     * Puts an accepted message in its shard's outbox here, or, when this node does not run the shard (any more),
+     * hands it off through the store to the node that does.
+     */
+    private void queue(Accepted a, boolean instant) {
+        NumberLine line = lineOf(a.message());
+        ShardWorker worker = line.shardFor(a.message().to());
+        boolean queued = worker != null && (instant ? worker.enqueueInstant(entry(a)) : worker.enqueue(entry(a)));
+        if (!queued && settings.clustered()) { // a single node reads every queued message back when it starts again
+            writer.submit(new Write.Handoff(a.id(), a.message().from(), line.shardOf(a.message().to()),
+                    a.message().priority().rank()));
+        }
+    }
+
+    private static Write.Handoff handoff(MessageRecord record) {
+        return new Write.Handoff(record.id(), record.number(), record.shard(), record.priority().rank());
     }
 
     /**
@@ -189,7 +265,7 @@ public final class Engine implements AutoCloseable {
         writes.add(alsoCommit);
         return writer.submit(writes).thenApply(counts -> {
             counters.accepted(accepted.size());
-            for (Accepted a : accepted) lineOf(a.message()).shardFor(a.message().to()).enqueueInstant(entry(a));
+            for (Accepted a : accepted) queue(a, true);
             for (EventRecord event : failures) deliveries.event(project, event);
             return accepted;
         });
@@ -200,7 +276,7 @@ public final class Engine implements AutoCloseable {
         NumberLine line = lines.get(reply.from());
         long id = Ids.next();
         long now = clock.millis();
-        int shard = Shards.of(reply.to(), line.shards().size());
+        int shard = line.shardOf(reply.to());
         MessageRecord record = new MessageRecord(id, project.id(), reply.from(), Direction.OUT, reply.to(), shard,
                 Priority.URGENT, REJECTED_TYPE, line.key().seal(id, reply.json()), MessageStatus.FAILED, null,
                 reply.reason(), false, new MessageRecord.Times(now, null, null, null, now));
@@ -211,7 +287,7 @@ public final class Engine implements AutoCloseable {
 
     private MessageRecord record(Project project, long id, OutgoingMessage message) {
         NumberLine line = lineOf(message);
-        int shard = Shards.of(message.to(), line.shards().size());
+        int shard = line.shardOf(message.to());
         return new MessageRecord(id, project.id(), message.from(), Direction.OUT, message.to(), shard,
                 message.priority(), message.type(), line.key().seal(id, message.payload()), MessageStatus.QUEUED, null,
                 null, false, MessageRecord.Times.createdAt(clock.millis()));
@@ -230,7 +306,7 @@ public final class Engine implements AutoCloseable {
 
     @Override
     public void close() {
-        for (NumberLine line : lines.values()) line.shards().forEach(ShardWorker::close);
+        for (NumberLine line : lines.values()) line.shards().running().forEach(ShardWorker::close);
         lines.clear();
     }
 }

@@ -78,8 +78,8 @@ public class UsageBenchmark {
                 insert.executeBatch();
             }
             // The counters hold what the group commit would have counted for these messages.
-            Sql.update(c, "INSERT INTO usage_daily (number, utc_day, sent_count, received_count, delivered_count, read_count) "
-                    + "SELECT number, created_at / " + DAY + ", SUM(CASE WHEN direction = 'o' THEN 1 ELSE 0 END), "
+            Sql.update(c, "INSERT INTO usage_daily (number, utc_day, slot, sent_count, received_count, delivered_count, "
+                    + "read_count) SELECT number, created_at / " + DAY + ", 0, SUM(CASE WHEN direction = 'o' THEN 1 ELSE 0 END), "
                     + "SUM(CASE WHEN direction = 'i' THEN 1 ELSE 0 END), "
                     + "SUM(CASE WHEN delivered_at IS NULL THEN 0 ELSE 1 END), "
                     + "SUM(CASE WHEN read_at IS NULL THEN 0 ELSE 1 END) FROM messages GROUP BY number, created_at / " + DAY);

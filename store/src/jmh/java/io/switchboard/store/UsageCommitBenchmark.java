@@ -83,7 +83,7 @@ public class UsageCommitBenchmark {
     public void counterRowsOfOneCommit() throws Exception {
         try (Connection c = database.dataSource().getConnection()) {
             c.setAutoCommit(false);
-            Usage.Tally tally = new Usage.Tally();
+            Usage.Tally tally = new Usage.Tally(0);
             for (int i = 0; i < 500; i++) tally.count(NUMBER, 1_000L + i, Usage.Kind.SENT);
             tally.writeTo(c, database);
             c.rollback();

@@ -31,6 +31,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,10 +97,17 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
 
     private ShardLink link;
     private final Thread pump;
+    private final BooleanSupplier leaseValid;
+    /** How long the pump waits before it looks at an uncertain lease again. */
+    private static final long LEASE_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
-    /** {@code loader} reads queued messages back from the store when the outbox keeps only their ids. */
+    /**
+     * {@code loader} reads queued messages back from the store when the outbox keeps only their ids;
+     * {@code leaseValid} says whether this node may act for the shard now (always, on a single node; in a cluster,
+     * while its lease is surely unexpired).
+     */
     public record Settings(String number, int shard, Project project, DataKey key, TpsBudget budget,
-                           Outbox.Loader loader) {}
+                           Outbox.Loader loader, BooleanSupplier leaseValid) {}
 
     /** Queued messages whose body the outbox keeps in memory; beyond this it keeps ids and reads bodies back. */
     private static final int BODIES_IN_MEMORY = 20_000;
@@ -115,6 +123,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         this.deliveries = deliveries;
         this.counters = counters;
         this.clock = clock;
+        this.leaseValid = settings.leaseValid();
         this.pump = Thread.ofVirtual().name("pump-" + number + "-" + shard).unstarted(this::pump);
     }
 
@@ -125,26 +134,29 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         pump.start();
     }
 
-    public void enqueue(OutboxEntry entry) {
-        addAndSignal(() -> outbox.add(entry));
+    /** Queues a message; false when the worker has stopped (then the message must go another way). */
+    public boolean enqueue(OutboxEntry entry) {
+        return addAndSignal(() -> outbox.add(entry));
     }
 
     /** A message already in the store, queued by id: its body is read back when its turn comes. */
-    public void enqueueStored(long id, Priority priority) {
-        addAndSignal(() -> outbox.addStored(id, priority));
+    public boolean enqueueStored(long id, Priority priority) {
+        return addAndSignal(() -> outbox.addStored(id, priority));
     }
 
     /** An instant reply: ahead of every queue, but still paid for from the budget. */
-    public void enqueueInstant(OutboxEntry entry) {
-        addAndSignal(() -> instant.addLast(entry));
+    public boolean enqueueInstant(OutboxEntry entry) {
+        return addAndSignal(() -> instant.addLast(entry));
     }
 
-    /** Adds work under the lock and wakes the pump. */
-    private void addAndSignal(Runnable add) {
+    /** Adds work under the lock and wakes the pump; false (nothing added) once the worker has stopped. */
+    private boolean addAndSignal(Runnable add) {
         lock.lock();
         try {
+            if (!running) return false;
             add.run();
             workOrConnection.signal();
+            return true;
         } finally {
             lock.unlock();
         }
@@ -205,6 +217,10 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
             try {
                 awaitWorkAndConnection();
                 if (!running) return;
+                if (!leaseValid.getAsBoolean()) { // not sure the shard is still ours: act on nothing until we are
+                    LockSupport.parkNanos(LEASE_RECHECK_NANOS);
+                    continue;
+                }
                 long wait;
                 while ((wait = budget.tryTake()) > 0) LockSupport.parkNanos(wait);
                 spend();
@@ -265,8 +281,13 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
     }
 
     private void send(OutboxEntry entry) {
+        if (!leaseValid.getAsBoolean()) { // the node froze between the pump's check and here: not ours to send now
+            addAndSignal(() -> outbox.returnToFront(List.of(entry)));
+            return;
+        }
+        // Around a takeover a message can reach the outbox twice (read from the store, and handed off): send it once.
+        if (inFlight.putIfAbsent(entry.id(), entry) != null) return;
         budget.record(Kind.SEND);
-        inFlight.put(entry.id(), entry);
         link.send(entry.id(), entry.to(), entry.type(), entry.payload());
     }
 

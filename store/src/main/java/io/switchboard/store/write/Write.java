@@ -40,4 +40,10 @@ public sealed interface Write {
 
     /** The Event Webhook call carrying the event was given up: a dead letter, kept for a replay. */
     record EventDead(long eventId, String reason, long at) implements Write {}
+
+    /** A queued message for a shard another node sends: that node takes it from the handoffs. */
+    record Handoff(long messageId, String number, int shard, int priority) implements Write {}
+
+    /** The shard's owner took the handed-off message into its outbox. */
+    record HandoffTaken(long messageId) implements Write {}
 }

@@ -40,6 +40,7 @@ public final class WriteBatcher implements AutoCloseable {
     private final Database database;
     private final int maxWritesPerCommit;
     private final BlockingQueue<Group> queue = new LinkedBlockingQueue<>();
+    private final int usageSlot = java.util.concurrent.ThreadLocalRandom.current().nextInt(Usage.SLOTS);
     private final Thread writer;
     private volatile boolean running = true;
 
@@ -136,6 +137,8 @@ public final class WriteBatcher implements AutoCloseable {
         private final List<Write.EventDone> eventsDone = new ArrayList<>();
         private final List<Write.HookDead> hooksDead = new ArrayList<>();
         private final List<Write.EventDead> eventsDead = new ArrayList<>();
+        private final List<Write.Handoff> handoffs = new ArrayList<>();
+        private final List<Write.HandoffTaken> handoffsTaken = new ArrayList<>();
 
         void add(Write write) {
             switch (write) {
@@ -145,13 +148,15 @@ public final class WriteBatcher implements AutoCloseable {
                 case Write.EventDone done -> eventsDone.add(done);
                 case Write.HookDead dead -> hooksDead.add(dead);
                 case Write.EventDead dead -> eventsDead.add(dead);
+                case Write.Handoff handoff -> handoffs.add(handoff);
+                case Write.HandoffTaken taken -> handoffsTaken.add(taken);
             }
         }
 
         Map<Write, Integer> execute(Connection c) throws SQLException {
             Map<Write, Integer> results = new java.util.IdentityHashMap<>();
             List<EventRecord> events = new ArrayList<>();
-            Usage.Tally usage = new Usage.Tally();
+            Usage.Tally usage = new Usage.Tally(usageSlot);
             if (!inserts.isEmpty()) {
                 String sql = database.dialect().insertIgnore(INSERT_COLUMNS, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
                 int[] counts = batch(c, sql, inserts, insert -> row(insert.message()));
@@ -178,7 +183,6 @@ public final class WriteBatcher implements AutoCloseable {
                     if (counted != null) usage.count(change.number(), change.at(), counted);
                 }
             }
-            usage.writeTo(c, database);
             if (!events.isEmpty()) {
                 batch(c, "INSERT INTO events (id, project_id, message_id, number, peer, status, error, occurred_at) "
                         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", events, e -> new Object[] {e.id(), e.projectId(),
@@ -197,10 +201,20 @@ public final class WriteBatcher implements AutoCloseable {
                         + "WHERE id = ? AND hook_state = 1", hooksDead, dead -> new Object[] {clip(dead.reason()), dead.at(),
                         dead.messageId()}));
             }
+            if (!handoffs.isEmpty()) {
+                record(results, handoffs, batch(c, database.dialect().insertIgnore(
+                        "handoffs (message_id, number, shard, priority)", "(?, ?, ?, ?)"), handoffs,
+                        h -> new Object[] {h.messageId(), h.number(), h.shard(), h.priority()}));
+            }
+            if (!handoffsTaken.isEmpty()) {
+                record(results, handoffsTaken, batch(c, "DELETE FROM handoffs WHERE message_id = ?", handoffsTaken,
+                        taken -> new Object[] {taken.messageId()}));
+            }
             if (!eventsDead.isEmpty()) {
                 record(results, eventsDead, batch(c, "UPDATE events SET state = 2, failure = ?, failed_at = ? WHERE id = ?",
                         eventsDead, dead -> new Object[] {clip(dead.reason()), dead.at(), dead.eventId()}));
             }
+            usage.writeTo(c, database); // last: its row locks are held only from here to the commit
             return results;
         }
     }
