@@ -82,6 +82,9 @@ class CrossTenantTest {
             assertThat(http.call("GET", "/v1/numbers", b, null).body().path("numbers").findValues("tps"))
                     .extracting(JsonNode::asInt).containsExactly(100);
 
+            JsonNode cluster = http.call("GET", "/v1/cluster", a, null).body();
+            assertThat(cluster.path("shards").findValuesAsText("number")).as(cluster.toString()).containsOnly(A_NUMBER);
+
             // B's tokens: not listed, not revoked (the first one's id is B's project id).
             for (String id : List.of(bToken.path("id").asText(), projectB.path("id").asText())) {
                 Http.Answer revoke = http.call("DELETE", "/v1/tokens/" + id, a, null);

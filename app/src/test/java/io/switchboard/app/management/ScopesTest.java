@@ -91,6 +91,7 @@ class ScopesTest {
                 new Route("GET", "/v1/messages/{id}", "read", () -> new Call("/v1/messages/" + messageId, null)),
                 route("POST", "/v1/tokens", "admin", Map.of("name", "made", "scopes", List.of("read"))),
                 route("GET", "/v1/tokens", "admin", null),
+                route("GET", "/v1/cluster", "read", null),
                 new Route("DELETE", "/v1/tokens/{id}", "admin", () -> new Call("/v1/tokens/" + http.call("POST",
                         "/v1/tokens", all, Map.of("name", "doomed", "scopes", List.of("read"))).body().path("id").asText(),
                         null)));
@@ -133,6 +134,7 @@ class ScopesTest {
     @Test
     void theNodeAdminTokenIsNoProjectToken() throws Exception {
         for (Route route : routes()) {
+            if (route.path().equals("/v1/cluster")) continue; // the admin's too: it sees every number there
             assertThat(route.call(route.target().next(), harness.adminToken).status()).as(route.toString()).isEqualTo(401);
         }
     }
