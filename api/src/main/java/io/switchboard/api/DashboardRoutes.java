@@ -11,7 +11,9 @@ import io.switchboard.api.dashboard.Viewer;
 import io.switchboard.engine.budget.Kind;
 import io.switchboard.metrics.live.LiveHistory;
 import io.switchboard.metrics.live.Sample;
+import io.switchboard.store.ApiTokens;
 import io.switchboard.store.Project;
+import io.switchboard.store.Scope;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -92,7 +94,7 @@ final class DashboardRoutes {
     private void loginWith(Context ctx, String token) {
         Optional<Viewer> viewer = viewerOf("Bearer " + token);
         if (viewer.isEmpty()) {
-            loginForm(ctx, 401, "That token is not valid on this node.");
+            loginForm(ctx, 401, "That token is not valid on this node, or lacks the read scope.");
             return;
         }
         String session = sessions.open(viewer.get());
@@ -179,18 +181,17 @@ final class DashboardRoutes {
         return bySession.isPresent() ? bySession : viewerOf(ctx.header("Authorization"));
     }
 
+    /** The admin, or a project whose token has the {@code read} scope (the dashboard shows what GETs show). */
     private Optional<Viewer> viewerOf(String authorization) {
         if (authorization == null) return Optional.empty();
+        if (tenants.isAdmin(authorization)) return Optional.of(Viewer.admin());
         try {
-            tenants.requireAdmin(authorization);
-            return Optional.of(Viewer.admin());
-        } catch (ApiError notAdmin) {
-            try {
-                Project project = tenants.project(authorization);
-                return Optional.of(Viewer.project(project.id(), project.name()));
-            } catch (ApiError notProject) {
-                return Optional.empty();
-            }
+            ApiTokens.Credential caller = tenants.caller(authorization);
+            if (!caller.token().allows(Scope.READ)) return Optional.empty();
+            Project project = caller.project();
+            return Optional.of(Viewer.project(project.id(), project.name()));
+        } catch (ApiError notProject) {
+            return Optional.empty();
         }
     }
 

@@ -2,17 +2,17 @@ package io.switchboard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.switchboard.engine.LineSnapshot;
-import io.switchboard.engine.NumberLine;
 import io.switchboard.engine.budget.Kind;
 import io.switchboard.engine.validation.MessageRules;
 import io.switchboard.store.BusinessNumber;
 import io.switchboard.store.Priority;
 import io.switchboard.store.Project;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -34,12 +34,14 @@ final class NumberRoutes {
     private final ObjectMapper json;
     /** Serializes number changes, each a read of the current settings and a write of new ones. */
     private final ReentrantLock numberUpdates = new ReentrantLock();
+    private final Resharder resharder;
 
     NumberRoutes(Api.Parts parts, Tenants tenants, Requests requests) {
         this.parts = parts;
         this.tenants = tenants;
         this.requests = requests;
         this.json = parts.json();
+        this.resharder = new Resharder(parts.engine(), parts.numbers(), parts.cluster());
     }
 
     void addTo(Javalin server) {
@@ -56,10 +58,7 @@ final class NumberRoutes {
             throw ApiError.badRequest("invalid_number", "number must be E.164, such as +919800000001", "number");
         }
         int tps = intField(body, "tps", 20, 1, MAX_TPS);
-        int shards = intField(body, "shards", 1, 1, 32);
-        if (!SHARD_COUNTS.contains(shards)) {
-            throw ApiError.badRequest("invalid_shards", "shards must be 1, 2, 4, 8, 16 or 32", "shards");
-        }
+        int shards = body.has("shards") ? shards(body) : 1;
         boolean deliveryReports = !body.has("delivery_reports") || bool(body, "delivery_reports");
         BusinessNumber created = parts.numbers().create(new BusinessNumber(number, project.id(), tps, shards,
                 deliveryReports, parts.vault().newWrappedDataKey(number), parts.clock().millis()))
@@ -69,11 +68,20 @@ final class NumberRoutes {
         requests.send(ctx, 201, numberJson(created));
     }
 
+    private static int shards(JsonNode body) {
+        int shards = intField(body, "shards", 1, 1, 32);
+        if (!SHARD_COUNTS.contains(shards)) {
+            throw ApiError.badRequest("invalid_shards", "shards must be 1, 2, 4, 8, 16 or 32", "shards");
+        }
+        return shards;
+    }
+
     /**
      * Changes one of the caller's numbers: its TPS budget and whether it wants delivery reports, both at once on the
-     * running shards. One change at a time, so two requests that each change one field cannot undo each other.
+     * running shards, and its shard count (a re-shard: see {@link Resharder}). Everything is checked before anything
+     * changes. One change at a time, so two requests that each change one field cannot undo each other.
      */
-    private void updateNumber(Context ctx) {
+    private void updateNumber(Context ctx) throws InterruptedException {
         Project project = tenants.project(ctx.header("Authorization"));
         String number = ctx.pathParam("number");
         if (parts.engine().line(number).filter(line -> line.project().id().equals(project.id())).isEmpty()) {
@@ -83,38 +91,40 @@ final class NumberRoutes {
         numberUpdates.lock();
         try {
             BusinessNumber current = parts.engine().line(number).orElseThrow().number();
-            BusinessNumber updated = new BusinessNumber(number, current.projectId(),
-                    body.has("tps") ? intField(body, "tps", current.tps(), 1, MAX_TPS) : current.tps(),
-                    current.shards(),
-                    body.has("delivery_reports") ? bool(body, "delivery_reports") : current.deliveryReports(),
-                    current.wrappedDataKey(), current.createdAt());
+            int tps = body.has("tps") ? intField(body, "tps", current.tps(), 1, MAX_TPS) : current.tps();
+            boolean deliveryReports = body.has("delivery_reports") ? bool(body, "delivery_reports") : current.deliveryReports();
+            int shards = body.has("shards") ? shards(body) : current.shards();
+            if (shards != current.shards()) current = resharder.reshard(current, shards);
+            BusinessNumber updated = new BusinessNumber(number, current.projectId(), tps, current.shards(),
+                    deliveryReports, current.wrappedDataKey(), current.createdAt());
             if (!parts.numbers().update(updated)) throw ApiError.notFound("number " + number);
             parts.engine().update(updated);
-            LOG.info("project {}: number {} updated (tps {}, delivery reports {})", project.id(), number,
-                    updated.tps(), updated.deliveryReports() ? "on" : "off");
+            LOG.info("project {}: number {} updated (tps {}, shards {}, delivery reports {})", project.id(), number,
+                    updated.tps(), updated.shards(), updated.deliveryReports() ? "on" : "off");
             requests.send(ctx, 200, numberJson(updated));
         } finally {
             numberUpdates.unlock();
         }
     }
 
+    /** The caller's numbers a page at a time, each with its budget used and its queues when it runs on this node. */
     private void listNumbers(Context ctx) {
         Project project = tenants.project(ctx.header("Authorization"));
-        ArrayNode list = json.createArrayNode();
-        for (LineSnapshot line : parts.engine().snapshot()) {
-            NumberLine open = parts.engine().line(line.number()).orElseThrow();
-            if (!open.project().id().equals(project.id())) continue;
-            ObjectNode item = numberJson(open.number());
-            item.put("connected_shards", line.connectedShards());
-            ObjectNode used = item.putObject("budget_used");
-            for (Kind kind : Kind.values()) used.put(kind.label(), line.used()[kind.ordinal()]);
-            ObjectNode queue = item.putObject("queue");
-            for (Priority priority : Priority.values()) queue.put(priority.label(), line.depths()[priority.rank()]);
-            list.add(item);
-        }
-        ObjectNode answer = json.createObjectNode();
-        answer.set("numbers", list);
-        requests.send(ctx, 200, answer);
+        Page page = Page.of(ctx);
+        Map<String, LineSnapshot> running = new HashMap<>();
+        for (LineSnapshot line : parts.engine().snapshot()) running.put(line.number(), line);
+        requests.send(ctx, 200, page.answer("numbers", parts.numbers().page(project.id(), page.after(), page.fetch()),
+                number -> withLine(numberJson(number), running.get(number.number())), BusinessNumber::number));
+    }
+
+    private static ObjectNode withLine(ObjectNode item, LineSnapshot line) {
+        if (line == null) return item;
+        item.put("connected_shards", line.connectedShards());
+        ObjectNode used = item.putObject("budget_used");
+        for (Kind kind : Kind.values()) used.put(kind.label(), line.used()[kind.ordinal()]);
+        ObjectNode queue = item.putObject("queue");
+        for (Priority priority : Priority.values()) queue.put(priority.label(), line.depths()[priority.rank()]);
+        return item;
     }
 
     private ObjectNode numberJson(BusinessNumber number) {

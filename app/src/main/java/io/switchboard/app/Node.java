@@ -11,6 +11,7 @@ import io.switchboard.engine.Engine;
 import io.switchboard.engine.EngineSettings;
 import io.switchboard.engine.NumberLine;
 import io.switchboard.app.cluster.ClusterMember;
+import io.switchboard.store.ApiTokens;
 import io.switchboard.store.BusinessNumber;
 import io.switchboard.store.cluster.Leases;
 import io.switchboard.store.DeadLetters;
@@ -20,6 +21,7 @@ import io.switchboard.store.Numbers;
 import io.switchboard.store.Project;
 import io.switchboard.store.Projects;
 import io.switchboard.store.Settings;
+import io.switchboard.store.Usage;
 import io.switchboard.store.crypto.Tokens;
 import io.switchboard.store.crypto.Vault;
 import io.switchboard.store.db.Database;
@@ -111,6 +113,11 @@ public final class Node implements AutoCloseable {
             } else {
                 // In a cluster, what is owed for a shard is handed over by the node that takes the shard.
                 openNumbers(projects, numbers, leases);
+                engine.openFromStore(number -> numbers.find(number).map(found -> {
+                    if (leased.add(found.number())) leases.ensure(found.number(), found.shards());
+                    projects.byId(found.projectId()).ifPresent(project -> engine.open(found, project));
+                    return true;
+                }).orElse(false));
                 this.cluster = new ClusterMember(new ClusterMember.Settings(clustering.nodeId(), clustering.address(),
                         clustering.heartbeat(), clustering.lease(), clustering.handoffPoll()), leases, engine,
                         () -> openNumbers(projects, numbers, leases),
@@ -129,9 +136,12 @@ public final class Node implements AutoCloseable {
             Api.Observability observability = new Api.Observability(metrics, liveHistory,
                     new DashboardSessions(clock, shown.dashboardSession()),
                     new Readiness(database, engine, READY_STORE_TIMEOUT), shown.metricsOpen());
+            NodeConfig.Api limits = config.api();
             this.api = new Api(new Api.Parts(engine, projects, numbers, messages, vault, json, clock, adminTokenHash,
                     new Api.Webhooks(dispatcher, deadLetters, secrets, urls),
                     new Api.Cluster(clustering.nodeId(), clustering.address(), leases, clustering.lease().toMillis()),
+                    new Api.Management(new ApiTokens(database), new Usage(database),
+                            new Api.Limits(limits.ratePerToken(), limits.burstPerToken(), limits.maxBodyBytes())),
                     observability))
                     .start(config.http().host(), config.http().port());
             this.name = leases != null ? clustering.nodeId() : hostName() + ":" + api.port();
@@ -144,14 +154,24 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Opens every number in the store that is not open here yet (in a cluster, numbers another node added too) and
-     * makes sure each has its shard leases.
+     * Opens every number in the store that is not open here yet (in a cluster, numbers another node added too),
+     * follows a shard count another node changed, and makes sure each number has its shard leases.
      */
     private void openNumbers(Projects projects, Numbers numbers, Leases leases) {
         Map<String, Project> byId = null;
         for (BusinessNumber number : numbers.all()) {
             if (leases != null && leased.add(number.number())) leases.ensure(number.number(), number.shards());
-            if (engine.line(number.number()).isPresent()) continue;
+            var open = engine.line(number.number());
+            if (open.isPresent()) {
+                BusinessNumber running = open.get().number();
+                // Re-sharded by another node: its leases were taken away, so none of the old shards runs here now.
+                if (running.shards() != number.shards()) engine.reopen(number);
+                // Its budget or delivery reports changed through another node's API: apply them to the shards here.
+                else if (running.tps() != number.tps() || running.deliveryReports() != number.deliveryReports()) {
+                    engine.update(number);
+                }
+                continue;
+            }
             if (byId == null) byId = projects.all().stream().collect(Collectors.toMap(Project::id, Function.identity()));
             Project project = byId.get(number.projectId());
             if (project != null) engine.open(number, project);

@@ -51,6 +51,7 @@ public final class Engine implements AutoCloseable {
     private final Map<String, NumberLine> lines = new ConcurrentHashMap<>();
     /** Handed-off messages taken into an outbox whose removal from the handoffs is not committed yet. */
     private final java.util.Set<Long> handoffsBeingTaken = ConcurrentHashMap.newKeySet();
+    private volatile java.util.function.Predicate<String> openFromStore;
     /** The projects of the open numbers, by id, as they are now. */
     private final Map<String, Project> projects = new ConcurrentHashMap<>();
 
@@ -114,6 +115,32 @@ public final class Engine implements AutoCloseable {
         if (line == null) return;
         ShardWorker worker = line.shards().stop(shard);
         if (worker != null) worker.close();
+    }
+
+    /**
+     * Stops every shard of the number that runs here, each once the network acknowledged what it had sent (or
+     * {@code drain} passed): the first step of a re-shard.
+     */
+    public void stopNumber(String number, java.time.Duration drain) throws InterruptedException {
+        NumberLine line = lines.get(number);
+        if (line == null) return;
+        for (ShardWorker worker : line.shards().running()) worker.drain(drain);
+        for (int shard = 0; shard < line.shards().count(); shard++) stopShard(number, shard);
+    }
+
+    /**
+     * Opens the number again with a new shard count (its shards stopped, its queued messages re-routed in the
+     * store): a single node starts every new shard; in a cluster the leases decide.
+     */
+    public void reopen(BusinessNumber number) {
+        NumberLine line = lines.get(number.number());
+        if (line == null) return;
+        for (int shard = 0; shard < line.shards().count(); shard++) stopShard(number.number(), shard);
+        lines.put(number.number(), new NumberLine(number, line.project(), line.key(), line.loader(),
+                new ShardSlots(number.shards())));
+        if (!settings.clustered()) {
+            for (int shard = 0; shard < number.shards(); shard++) startShard(number.number(), shard, 0, () -> true);
+        }
     }
 
     /**
@@ -182,8 +209,21 @@ public final class Engine implements AutoCloseable {
         return Optional.ofNullable(projects.get(projectId));
     }
 
+    /**
+     * The number as open here. In a cluster a number another node just added is opened from the store on first use,
+     * so any node's API serves it at once rather than after its next heartbeat.
+     */
     public Optional<NumberLine> line(String number) {
-        return Optional.ofNullable(lines.get(number));
+        NumberLine line = lines.get(number);
+        if (line == null && settings.clustered() && openFromStore != null && openFromStore.test(number)) {
+            line = lines.get(number);
+        }
+        return Optional.ofNullable(line);
+    }
+
+    /** In a cluster: how to open a number this node has not opened yet, if the store has it (true when opened). */
+    public void openFromStore(java.util.function.Predicate<String> opener) {
+        this.openFromStore = opener;
     }
 
     public Collection<NumberLine> lines() {

@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measures the gateway the way its users load it; prints one figure a line: name value unit.",
-                "Scenarios: send, receive, budget, chat, outage, backlog, failover."})
+                "Scenarios: send, receive, budget, chat, outage, backlog, failover, scale."})
 public final class BenchCommand implements Callable<Integer> {
     private static final Map<String, Scenario> SCENARIOS = Map.of(
             "send", new SendScenario(),
@@ -23,15 +23,16 @@ public final class BenchCommand implements Callable<Integer> {
             "chat", new ChatScenario(),
             "outage", new OutageScenario(),
             "backlog", new BacklogScenario(),
-            "failover", new FailoverScenario());
+            "failover", new FailoverScenario(),
+            "scale", new ScaleScenario());
 
-    @Parameters(index = "0", description = "send, receive, budget, chat, outage, backlog or failover") String scenario;
+    @Parameters(index = "0", description = "send, receive, budget, chat, outage, backlog, failover or scale") String scenario;
     @Option(names = "--db", description = "JDBC URL of PostgreSQL or MariaDB instead of the embedded store") String dbUrl;
     @Option(names = "--db-user", description = "database user") String dbUser;
     @Option(names = "--db-password", description = "database password") String dbPassword;
     @Option(names = "--duration", converter = io.switchboard.app.cli.DurationConverter.class,
             description = "how long the load runs (each scenario has its default)") Duration duration;
-    @Option(names = "--clients", defaultValue = "20", description = "concurrent API clients (send; default ${DEFAULT-VALUE})") int clients;
+    @Option(names = "--clients", defaultValue = "20", description = "concurrent API clients (send, scale; default ${DEFAULT-VALUE})") int clients;
     @Option(names = "--bulk", defaultValue = "100", description = "messages per request, 1 for single sends (send; default ${DEFAULT-VALUE})") int bulk;
     @Option(names = "--numbers", defaultValue = "4", description = "business numbers (default ${DEFAULT-VALUE})") int numbers;
     @Option(names = "--rate", defaultValue = "5000", description = "incoming messages a second in all (receive, chat, outage; default ${DEFAULT-VALUE})") double rate;

@@ -115,9 +115,14 @@ public final class ClusterMember implements AutoCloseable {
             leases.release(key.number(), key.shard(), settings.nodeId(), epoch);
         }
         long orphaned = 2 * settings.heartbeat().toMillis();
+        Map<String, Long> shardCounts = all.stream().collect(java.util.stream.Collectors.groupingBy(Leases.Lease::number,
+                java.util.stream.Collectors.counting()));
         for (Leases.Lease lease : all) {
             Key key = new Key(lease.number(), lease.shard());
             if (running.containsKey(key) || !(lease.owner() == null || lease.expiresIn() < 0)) continue;
+            // Re-sharded since this node last looked: it opens the number on the new count at its next round first.
+            int open = engine.line(lease.number()).map(line -> line.shards().count()).orElse(-1);
+            if (open != shardCounts.get(lease.number())) continue;
             // Over its share a node takes only a lease nobody took for a while: availability before balance.
             if (running.size() >= target && !(lease.owner() != null && lease.expiresIn() < -orphaned)) continue;
             leases.acquire(lease.number(), lease.shard(), settings.nodeId(), settings.lease().toMillis())

@@ -37,6 +37,9 @@ public final class ConfigLoader {
             Map.entry("cluster.heartbeat-ms", "500"),
             Map.entry("cluster.lease-ms", "2500"),
             Map.entry("cluster.handoff-poll-ms", "20"),
+            Map.entry("api.rate-per-token", "200"),
+            Map.entry("api.burst-per-token", "400"),
+            Map.entry("api.max-body-bytes", String.valueOf(4 * 1024 * 1024)),
             Map.entry("metrics.open", "false"),
             Map.entry("log.format", "text"),
             Map.entry("dashboard.session-hours", "12"));
@@ -75,7 +78,8 @@ public final class ConfigLoader {
                 "webhooks.event-batch-delay-ms", "webhooks.retry-first-ms", "webhooks.retry-max-ms",
                 "webhooks.retry-window-s", "webhooks.timeout-ms", "webhooks.circuit-failures", "webhooks.probe-max-ms",
                 "allow-private-urls", "cluster.enabled", "cluster.node-id", "cluster.address", "cluster.heartbeat-ms",
-                "cluster.lease-ms", "cluster.handoff-poll-ms", "metrics.open", "log.format", "dashboard.session-hours");
+                "cluster.lease-ms", "cluster.handoff-poll-ms", "api.rate-per-token", "api.burst-per-token",
+                "api.max-body-bytes", "metrics.open", "log.format", "dashboard.session-hours");
     }
 
     private void flatten(String prefix, JsonNode node) {
@@ -110,6 +114,8 @@ public final class ConfigLoader {
                         Duration.ofMillis(number("webhooks.probe-max-ms", 1, 3_600_000)),
                         bool("allow-private-urls")),
                 cluster(),
+                new NodeConfig.Api(number("api.rate-per-token", 0, 1_000_000), number("api.burst-per-token", 1, 10_000_000),
+                        number("api.max-body-bytes", 1_024, 1_073_741_824)),
                 new NodeConfig.Observability(bool("metrics.open"), logFormat(),
                         Duration.ofHours(number("dashboard.session-hours", 1, 24 * 30))));
     }

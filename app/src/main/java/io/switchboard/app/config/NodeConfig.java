@@ -8,7 +8,7 @@ import java.time.Duration;
  * the command line, in that order of precedence (the last wins).
  */
 public record NodeConfig(Http http, Network network, Store store, Secrets secrets, Webhooks webhooks, Cluster cluster,
-                         Observability observability) {
+                         Api api, Observability observability) {
 
     /** Where the API listens. */
     public record Http(String host, int port) {}
@@ -47,6 +47,12 @@ public record NodeConfig(Http http, Network network, Store store, Secrets secret
     public record Webhooks(int concurrencyPerEndpoint, int eventBatchSize, Duration eventBatchDelay,
                            Duration firstRetry, Duration maxRetryDelay, Duration retryWindow, Duration timeout,
                            int circuitFailures, Duration maxProbeInterval, boolean allowPrivateUrls) {}
+
+    /**
+     * Abuse limits of the API: requests a second per project token (0: none) with bursts of up to
+     * {@code burstPerToken}, and the largest request body in bytes.
+     */
+    public record Api(int ratePerToken, int burstPerToken, long maxBodyBytes) {}
 
     /**
      * How the node shows itself: whether {@code /metrics} is open to anyone (else it takes the admin token), log

@@ -90,6 +90,8 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
     private final ArrayDeque<Incoming> incoming = new ArrayDeque<>();
     private boolean connected;
     private volatile boolean running = true;
+    /** Set while the shard winds down for a re-shard: nothing more is sent or taken, sent messages get their acks. */
+    private volatile boolean draining;
     private int tokensSinceOutbox;
 
     /** Sent on the link, not yet acknowledged by the network: sent again, in order, after a reconnect. */
@@ -244,7 +246,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
     private void awaitWorkAndConnection() throws InterruptedException {
         lock.lock();
         try {
-            while (running && (!connected || (!outboxReady() && instant.isEmpty() && incoming.isEmpty()))) {
+            while (running && (draining || !connected || (!outboxReady() && instant.isEmpty() && incoming.isEmpty()))) {
                 // A full store queue signals nobody when it drains: look again soon.
                 workOrConnection.await(writer.backlog() >= WRITE_BACKLOG_LIMIT ? 10 : 1_000, TimeUnit.MILLISECONDS);
             }
@@ -346,7 +348,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         boolean wanted = status != MessageStatus.DELIVERED || deliveryReports;
         EventRecord event = project.wantsEvents() && wanted
                 ? new EventRecord(Ids.next(), project.id(), messageId, number, recipient, status, error, at) : null;
-        return writer.submit(new Write.ChangeStatus(messageId, status, at, networkId, error, event))
+        return writer.submit(new Write.ChangeStatus(messageId, number, status, at, networkId, error, event))
                 .thenApply(counts -> {
                     boolean applied = counts[0] == 1;
                     if (applied) {
@@ -435,6 +437,16 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
 
     private void addIncoming(Incoming item) {
         addAndSignal(() -> incoming.addLast(item));
+    }
+
+    /**
+     * Stops sending and waits, up to {@code max}, until the network has acknowledged every message already sent, so
+     * that what is still queued can move to another shard without a message being on two shards at once.
+     */
+    public void drain(java.time.Duration max) throws InterruptedException {
+        draining = true;
+        long end = System.nanoTime() + max.toNanos();
+        while (!inFlight.isEmpty() && System.nanoTime() < end) Thread.sleep(10);
     }
 
     @Override

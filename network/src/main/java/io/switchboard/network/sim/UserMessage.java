@@ -1,5 +1,8 @@
 package io.switchboard.network.sim;
 
-/** A message as the simulated user received it. */
+/**
+ * A message as the simulated user received it; {@code takenSeq} orders the network's takings of SENDs, so a user's
+ * messages can be listed in the order the gateway sent them, whatever order the delivery timers fired in.
+ */
 public record UserMessage(long messageId, String networkMessageId, String from, String type, String payload,
-                          long atMillis) {}
+                          long atMillis, long takenSeq) {}

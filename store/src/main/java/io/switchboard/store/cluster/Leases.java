@@ -112,6 +112,33 @@ public final class Leases {
                 + "WHERE number = ? AND shard = ? AND owner = ? AND epoch = ?", number, shard, nodeId, epoch));
     }
 
+    /** The owner a re-shard writes over a number's leases: no node renews or takes them meanwhile. */
+    private static final String RESHARDING = "~resharding";
+
+    /**
+     * Takes every lease of the number away from its owner for {@code millis}: each owner finds at its next renewal
+     * that it lost its shard and stops, and no node can take one until the re-shard ends (or, if the node doing it
+     * dies, until the time is up).
+     */
+    public void block(String number, long millis) {
+        database.withConnection(c -> Sql.update(c, "UPDATE shard_leases SET owner = ?, epoch = epoch + 1, expires_at = ? "
+                + "WHERE number = ?", RESHARDING, now(c) + millis, number));
+    }
+
+    /** After a re-shard: one free lease a shard of the new count, each at an epoch above any the number had. */
+    public void reset(String number, int shards) {
+        database.withConnection(c -> {
+            long epoch = Sql.queryOne(c, "SELECT MAX(epoch) FROM shard_leases WHERE number = ?", row -> row.getLong(1),
+                    number).orElse(0L);
+            Sql.update(c, "DELETE FROM shard_leases WHERE number = ?", number);
+            for (int shard = 0; shard < shards; shard++) {
+                Sql.update(c, "INSERT INTO shard_leases (number, shard, owner, epoch, expires_at) VALUES (?, ?, NULL, ?, 0)",
+                        number, shard, epoch);
+            }
+            return null;
+        });
+    }
+
     private long now(Connection c) throws SQLException {
         return Sql.queryOne(c, "SELECT " + database.dialect().nowMillis(), row -> row.getLong(1)).orElseThrow();
     }
