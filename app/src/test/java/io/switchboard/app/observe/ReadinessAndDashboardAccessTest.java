@@ -74,6 +74,10 @@ class ReadinessAndDashboardAccessTest {
             assertThat(get(harness, "/dashboard/stream", null).statusCode()).isEqualTo(401);
             assertThat(get(harness, "/dashboard/data", null).statusCode()).isEqualTo(401);
             assertThat(get(harness, "/dashboard?token=sbp_not-a-token", null).statusCode()).isEqualTo(401);
+            String sendOnly = harness.api.expect(201, "/v1/tokens", shop, java.util.Map.of("name", "sender",
+                    "scopes", List.of("send"))).get("token").asText();
+            assertThat(get(harness, "/dashboard?token=" + sendOnly, null).statusCode())
+                    .as("a token without the read scope").isEqualTo(401);
 
             HttpResponse<String> login = get(harness, "/dashboard?token=" + shop, null);
             assertThat(login.statusCode()).isEqualTo(303);
