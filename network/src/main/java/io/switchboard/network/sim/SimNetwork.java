@@ -229,7 +229,8 @@ public final class SimNetwork implements AutoCloseable {
         }
         ns.count(Counter.DELIVERED);
         long now = System.currentTimeMillis();
-        remember(to, new UserMessage(id, networkMessageId, ns.number, send.messageType(), send.payload(), now));
+        remember(to, new UserMessage(id, networkMessageId, ns.number, send.messageType(), send.payload(), now,
+                send.context()));
         if (deliveryReport) {
             ns.count(Counter.DELIVERY_REPORTS);
             offerStatus(ns, send, Frame.STATUS_DELIVERED, "");
