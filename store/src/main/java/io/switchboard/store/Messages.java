@@ -10,7 +10,8 @@ import java.util.Optional;
 /** Reads of messages and pending events; every write goes through the {@code WriteBatcher}. */
 public final class Messages {
     public static final String COLUMNS = "id, project_id, number, direction, peer, shard, priority, type, body, status_rank, "
-            + "network_id, error, hook_state, created_at, sent_at, delivered_at, read_at, failed_at";
+            + "network_id, error, hook_state, created_at, sent_at, delivered_at, read_at, failed_at, "
+            + "reply_to, not_before, expires_at, expired_at, cancelled_at";
     static final String EVENT_SELECT = "SELECT id, project_id, message_id, number, peer, status, error, occurred_at FROM events";
     private final Database database;
 
@@ -24,24 +25,28 @@ public final class Messages {
                 "SELECT " + COLUMNS + " FROM messages WHERE id = ? AND project_id = ?", Messages::map, id, projectId));
     }
 
-    /** A queued outgoing message as the outbox keeps it: its id, shard and priority, not its body. */
-    public record QueuedRef(long id, int shard, Priority priority) {}
+    /**
+     * A queued outgoing message as the outbox keeps it: its id, shard and priority, not its body; and when it may go
+     * and when it expires (epoch ms, 0 when not set).
+     */
+    public record QueuedRef(long id, int shard, Priority priority, long notBefore, long expiresAt) {}
 
     /**
-     * The number's outgoing messages not yet taken by the network, in the order they must go, streamed a row at a
-     * time so that millions of them need no list in memory.
+     * The number's outgoing messages not yet taken by the network (scheduled ones too), in the order they must go,
+     * streamed a row at a time so that millions of them need no list in memory.
      */
     public void forEachQueued(String number, java.util.function.Consumer<QueuedRef> consumer) {
         database.withConnection(c -> {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
-            try (var statement = c.prepareStatement("SELECT id, shard, priority FROM messages "
+            try (var statement = c.prepareStatement("SELECT id, shard, priority, not_before, expires_at FROM messages "
                     + "WHERE number = ? AND status_rank = 0 AND direction = 'o' ORDER BY priority, id")) {
                 statement.setFetchSize(10_000);
                 statement.setString(1, number);
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
-                        consumer.accept(new QueuedRef(rows.getLong(1), rows.getInt(2), Priority.ofRank(rows.getInt(3))));
+                        consumer.accept(new QueuedRef(rows.getLong(1), rows.getInt(2), Priority.ofRank(rows.getInt(3)),
+                                rows.getLong(4), rows.getLong(5))); // getLong answers 0 for NULL
                     }
                 }
                 c.commit();
@@ -71,6 +76,17 @@ public final class Messages {
         return database.withConnection(c -> Sql.query(c, EVENT_SELECT + " WHERE state = 1 ORDER BY id", Messages::mapEvent));
     }
 
+    /**
+     * The project's idempotency key, if it was used after {@code after} (epoch ms): an older one is forgotten and
+     * reads as absent.
+     */
+    public Optional<IdempotencyKey> idempotencyKey(String projectId, String key, long after) {
+        return database.withConnection(c -> Sql.queryOne(c, "SELECT project_id, idem_key, request_hash, status, answer, "
+                + "created_at FROM idempotency_keys WHERE project_id = ? AND idem_key = ? AND created_at > ?",
+                row -> new IdempotencyKey(row.getString(1), row.getString(2), row.getString(3), row.getInt(4),
+                        row.getBytes(5), row.getLong(6)), projectId, key, after));
+    }
+
     public long count() {
         return database.withConnection(c -> Sql.queryOne(c, "SELECT COUNT(*) FROM messages", row -> row.getLong(1))).orElse(0L);
     }
@@ -95,6 +111,8 @@ public final class Messages {
                 row.getInt("hook_state") == 1,
                 new MessageRecord.Times(row.getLong("created_at"), Sql.nullableLong(row, "sent_at"),
                         Sql.nullableLong(row, "delivered_at"), Sql.nullableLong(row, "read_at"),
-                        Sql.nullableLong(row, "failed_at")));
+                        Sql.nullableLong(row, "failed_at"), Sql.nullableLong(row, "expired_at"),
+                        Sql.nullableLong(row, "cancelled_at")),
+                new SendOptions(row.getString("reply_to"), row.getLong("not_before"), row.getLong("expires_at")));
     }
 }

@@ -1,8 +1,10 @@
 package io.switchboard.store.write;
 
 import io.switchboard.store.EventRecord;
+import io.switchboard.store.IdempotencyKey;
 import io.switchboard.store.MessageRecord;
 import io.switchboard.store.MessageStatus;
+import java.util.List;
 
 /** One change to the store, applied by the {@link WriteBatcher} in a group commit with many others. */
 public sealed interface Write {
@@ -18,7 +20,22 @@ public sealed interface Write {
     }
 
     /**
-     * Moves a message to a higher status (result 1) or does nothing when it already is at or past it (result 0).
+     * Stores the messages only if the project has not used the key yet (result 1); when it has (result 0), nothing is
+     * stored. A key older than {@code forgetBefore} (epoch ms) is forgotten first, so it may be used again. Two sends
+     * with one key, on one node or on several, store the messages of one of them only.
+     */
+    record InsertOnce(IdempotencyKey key, long forgetBefore, List<MessageRecord> messages) implements Write {
+        public InsertOnce {
+            messages = List.copyOf(messages);
+        }
+    }
+
+    /** Forgets every idempotency key made before {@code before} (epoch ms). */
+    record ForgetKeys(long before) implements Write {}
+
+    /**
+     * Moves a message to a higher status (result 1) or does nothing when it already is at or past it (result 0);
+     * an expiry or a cancellation applies only to a message still queued.
      * The event, if any, is stored for the Event Webhook only when the change applied.
      */
     record ChangeStatus(long messageId, MessageStatus status, long at, String networkId, String error,

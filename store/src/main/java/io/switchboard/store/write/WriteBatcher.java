@@ -1,6 +1,7 @@
 package io.switchboard.store.write;
 
 import io.switchboard.store.EventRecord;
+import io.switchboard.store.IdempotencyKey;
 import io.switchboard.store.MessageRecord;
 import io.switchboard.store.MessageStatus;
 import io.switchboard.store.Messages;
@@ -32,6 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class WriteBatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WriteBatcher.class);
     private static final String INSERT_COLUMNS = "messages (" + Messages.COLUMNS + ")";
+    private static final String INSERT_MARKS = "(" + String.join(", ",
+            java.util.Collections.nCopies(Messages.COLUMNS.split(",").length, "?")) + ")";
 
     private record Group(List<Write> writes, CompletableFuture<int[]> done) {}
 
@@ -129,6 +132,8 @@ public final class WriteBatcher implements AutoCloseable {
     /** The writes of one commit sorted by kind, applied kind by kind in an order that respects dependencies. */
     private final class Statements {
         private final List<Write.InsertMessage> inserts = new ArrayList<>();
+        private final List<Write.InsertOnce> insertsOnce = new ArrayList<>();
+        private final List<Write.ForgetKeys> forgets = new ArrayList<>();
         private final Map<MessageStatus, List<Write.ChangeStatus>> changes = new EnumMap<>(MessageStatus.class);
         private final List<Write.HookDone> hooksDone = new ArrayList<>();
         private final List<Write.EventDone> eventsDone = new ArrayList<>();
@@ -138,6 +143,8 @@ public final class WriteBatcher implements AutoCloseable {
         void add(Write write) {
             switch (write) {
                 case Write.InsertMessage insert -> inserts.add(insert);
+                case Write.InsertOnce once -> insertsOnce.add(once);
+                case Write.ForgetKeys forget -> forgets.add(forget);
                 case Write.ChangeStatus change -> changes.computeIfAbsent(change.status(), s -> new ArrayList<>()).add(change);
                 case Write.HookDone done -> hooksDone.add(done);
                 case Write.EventDone done -> eventsDone.add(done);
@@ -149,8 +156,13 @@ public final class WriteBatcher implements AutoCloseable {
         Map<Write, Integer> execute(Connection c) throws SQLException {
             Map<Write, Integer> results = new java.util.IdentityHashMap<>();
             List<EventRecord> events = new ArrayList<>();
+            for (Write.ForgetKeys forget : forgets) {
+                results.put(forget, Sql.update(c, "DELETE FROM idempotency_keys WHERE created_at < ?", forget.before()));
+            }
+            List<Write.InsertMessage> inserts = new ArrayList<>(this.inserts);
+            if (!insertsOnce.isEmpty()) claimKeys(c, results, inserts);
             if (!inserts.isEmpty()) {
-                String sql = database.dialect().insertIgnore(INSERT_COLUMNS, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                String sql = database.dialect().insertIgnore(INSERT_COLUMNS, INSERT_MARKS);
                 int[] counts = batch(c, sql, inserts, insert -> row(insert.message()));
                 record(results, inserts, counts);
                 for (int i = 0; i < counts.length; i++) {
@@ -158,8 +170,10 @@ public final class WriteBatcher implements AutoCloseable {
                 }
             }
             for (var entry : changes.entrySet()) {
+                // Expired and cancelled replace queued only: never a status the network already reported.
+                String over = entry.getKey().onlyFromQueued() ? "status_rank = 0 AND status_rank < ?" : "status_rank < ?";
                 String sql = "UPDATE messages SET status_rank = ?, " + entry.getKey().timeColumn() + " = ?, network_id = COALESCE(?, network_id), "
-                        + "error = COALESCE(?, error) WHERE id = ? AND status_rank < ?";
+                        + "error = COALESCE(?, error) WHERE id = ? AND " + over;
                 List<Write.ChangeStatus> list = entry.getValue();
                 int[] counts = batch(c, sql, list, change -> new Object[] {change.status().rank(), change.at(),
                         change.networkId(), change.error(), change.messageId(), change.status().rank()});
@@ -192,6 +206,28 @@ public final class WriteBatcher implements AutoCloseable {
             }
             return results;
         }
+
+        /**
+         * Claims each key (a row that an older one is first cleared from) and adds the messages of the claims that
+         * won to {@code inserts}. Within this transaction; a claim made by another node's commit makes ours a no-op
+         * (PostgreSQL and MariaDB wait for that commit before they decide), and so does an earlier claim of the
+         * same key in this batch.
+         */
+        private void claimKeys(Connection c, Map<Write, Integer> results, List<Write.InsertMessage> inserts)
+                throws SQLException {
+            batch(c, "DELETE FROM idempotency_keys WHERE project_id = ? AND idem_key = ? AND created_at < ?", insertsOnce,
+                    once -> new Object[] {once.key().projectId(), once.key().key(), once.forgetBefore()});
+            String sql = database.dialect().insertIgnore(
+                    "idempotency_keys (project_id, idem_key, request_hash, status, answer, created_at)", "(?, ?, ?, ?, ?, ?)");
+            int[] counts = batch(c, sql, insertsOnce, once -> {
+                IdempotencyKey k = once.key();
+                return new Object[] {k.projectId(), k.key(), k.requestHash(), k.status(), k.answer(), k.createdAt()};
+            });
+            record(results, insertsOnce, counts);
+            for (int i = 0; i < counts.length; i++) {
+                if (counts[i] != 0) insertsOnce.get(i).messages().forEach(m -> inserts.add(new Write.InsertMessage(m)));
+            }
+        }
     }
 
     /** Reasons come from remote servers: kept to what the column holds. */
@@ -203,7 +239,13 @@ public final class WriteBatcher implements AutoCloseable {
         MessageRecord.Times t = m.times();
         return new Object[] {m.id(), m.projectId(), m.number(), m.direction().code(), m.peer(), m.shard(),
                 m.priority().rank(), m.type(), m.sealedBody(), m.status().rank(), m.networkId(), m.error(),
-                m.hookPending() ? 1 : 0, t.created(), t.sent(), t.delivered(), t.read(), t.failed()};
+                m.hookPending() ? 1 : 0, t.created(), t.sent(), t.delivered(), t.read(), t.failed(),
+                m.options().replyTo(), orNull(m.options().notBefore()), orNull(m.options().expiresAt()), t.expired(),
+                t.cancelled()};
+    }
+
+    private static Long orNull(long time) {
+        return time == 0 ? null : time;
     }
 
     private interface Binder<T> {
