@@ -13,16 +13,19 @@ import io.switchboard.network.SimLink;
 import io.switchboard.store.BusinessNumber;
 import io.switchboard.store.Direction;
 import io.switchboard.store.EventRecord;
+import io.switchboard.store.IdempotencyKey;
 import io.switchboard.store.Ids;
 import io.switchboard.store.MessageRecord;
 import io.switchboard.store.MessageStatus;
 import io.switchboard.store.Messages;
 import io.switchboard.store.Priority;
 import io.switchboard.store.Project;
+import io.switchboard.store.SendOptions;
 import io.switchboard.store.crypto.Vault;
 import io.switchboard.store.write.Write;
 import io.switchboard.store.write.WriteBatcher;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -30,7 +33,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * The node's message engine: takes outgoing messages (durably, then into the outbox of the recipient's shard),
@@ -39,6 +44,10 @@ import java.util.function.BiFunction;
 public final class Engine implements AutoCloseable {
     /** The type of a failed message that was an invalid reply: its content is the JSON as the Webhook wrote it. */
     public static final String REJECTED_TYPE = "invalid";
+    /** How long an idempotency key holds: a retry within it gets the first answer. */
+    public static final Duration KEY_LIFETIME = Duration.ofHours(24);
+    /** How often keys past their lifetime are swept from the store (each one is also cleared when reused). */
+    private static final Duration KEY_SWEEP = Duration.ofHours(1);
     private final EngineSettings settings;
     private final Vault vault;
     private final Messages messages;
@@ -50,6 +59,7 @@ public final class Engine implements AutoCloseable {
     private final Map<String, NumberLine> lines = new ConcurrentHashMap<>();
     /** The projects of the open numbers, by id, as they are now. */
     private final Map<String, Project> projects = new ConcurrentHashMap<>();
+    private final AtomicLong keysForgottenAt = new AtomicLong();
 
     public record Parts(Vault vault, Messages messages, WriteBatcher writer, Deliveries deliveries, Clock clock) {}
 
@@ -70,7 +80,8 @@ public final class Engine implements AutoCloseable {
             var key = vault.unwrap(number.number(), number.wrappedDataKey());
             Outbox.Loader loader = ids -> messages.byIds(ids).stream()
                     .filter(m -> m.status() == MessageStatus.QUEUED && m.direction() == Direction.OUT)
-                    .map(m -> new OutboxEntry(m.id(), m.peer(), m.priority(), m.type(), key.open(m.id(), m.sealedBody())))
+                    .map(m -> new OutboxEntry(m.id(), m.peer(), m.priority(), m.type(), key.open(m.id(), m.sealedBody()),
+                            m.options().replyTo(), m.options().expiresAt()))
                     .toList();
             List<ShardWorker> workers = new ArrayList<>();
             for (int shard = 0; shard < number.shards(); shard++) {
@@ -79,7 +90,7 @@ public final class Engine implements AutoCloseable {
                         writer, deliveries, counters, clock));
             }
             NumberLine line = new NumberLine(number, project, key, List.copyOf(workers));
-            messages.forEachQueued(number.number(), ref -> workers.get(ref.shard()).enqueueStored(ref.id(), ref.priority()));
+            messages.forEachQueued(number.number(), ref -> workers.get(ref.shard()).enqueueStored(ref));
             for (int shard = 0; shard < workers.size(); shard++) {
                 workers.get(shard).start(links, new LinkTarget(settings.networkHost(), settings.networkPort(),
                         number.number(), shard, number.shards(), 0, settings.window(), number.deliveryReports()));
@@ -152,17 +163,94 @@ public final class Engine implements AutoCloseable {
      * store did not take them; then nothing was queued.
      */
     public CompletableFuture<List<Accepted>> accept(Project project, List<OutgoingMessage> outgoing) {
-        List<Accepted> accepted = new ArrayList<>(outgoing.size());
+        List<Accepted> accepted = ids(outgoing);
         List<Write> writes = new ArrayList<>(outgoing.size());
-        for (OutgoingMessage message : outgoing) {
-            long id = Ids.next();
-            accepted.add(new Accepted(id, message));
-            writes.add(new Write.InsertMessage(record(project, id, message)));
+        for (Accepted a : accepted) writes.add(new Write.InsertMessage(record(project, a.id(), a.message())));
+        return writer.submit(writes).thenApply(counts -> {
+            queue(accepted);
+            return accepted;
+        });
+    }
+
+    /**
+     * Like {@link #accept}, under an idempotency key: the key ({@code keyOf} makes it, with the answer to keep, from
+     * the ids given) and the messages are stored in one commit, and only if the project has not used the key within
+     * {@link #KEY_LIFETIME}. Answers empty when it has: then nothing was stored or queued, and the key's stored
+     * answer is the one to give.
+     */
+    public CompletableFuture<Optional<List<Accepted>>> acceptOnce(Project project, List<OutgoingMessage> outgoing,
+                                                                  Function<List<Accepted>, IdempotencyKey> keyOf) {
+        List<Accepted> accepted = ids(outgoing);
+        List<MessageRecord> records = new ArrayList<>(accepted.size());
+        for (Accepted a : accepted) records.add(record(project, a.id(), a.message()));
+        long now = clock.millis();
+        long forgetBefore = now - KEY_LIFETIME.toMillis();
+        List<Write> writes = new ArrayList<>(2);
+        writes.add(new Write.InsertOnce(keyOf.apply(accepted), forgetBefore, records));
+        long last = keysForgottenAt.get();
+        if (now - last > KEY_SWEEP.toMillis() && keysForgottenAt.compareAndSet(last, now)) {
+            writes.add(new Write.ForgetKeys(forgetBefore));
         }
         return writer.submit(writes).thenApply(counts -> {
-            counters.accepted(accepted.size());
-            for (Accepted a : accepted) lineOf(a.message()).shardFor(a.message().to()).enqueue(entry(a));
-            return accepted;
+            if (counts[0] == 0) return Optional.<List<Accepted>>empty();
+            queue(accepted);
+            return Optional.of(accepted);
+        });
+    }
+
+    private static List<Accepted> ids(List<OutgoingMessage> outgoing) {
+        List<Accepted> accepted = new ArrayList<>(outgoing.size());
+        for (OutgoingMessage message : outgoing) accepted.add(new Accepted(Ids.next(), message));
+        return accepted;
+    }
+
+    /** Puts stored messages in line: in the outbox, or beside it until their time. */
+    private void queue(List<Accepted> accepted) {
+        counters.accepted(accepted.size());
+        long now = clock.millis();
+        for (Accepted a : accepted) {
+            OutgoingMessage m = a.message();
+            ShardWorker worker = lineOf(m).shardFor(m.to());
+            if (m.options().scheduledAfter(now)) {
+                worker.schedule(a.id(), new ShardWorker.Timed(m.priority(), m.to(), m.options().expiresAt()),
+                        m.options().notBefore());
+            } else {
+                worker.enqueue(entry(a));
+            }
+        }
+    }
+
+    /**
+     * Cancels an outgoing message that still waits on this node (queued or scheduled, never handed to the network):
+     * it becomes {@code cancelled}, with an event. Answers false, changing nothing, when it is too late: the message
+     * is in flight, sent, final already, or an instant reply. The future fails when the store did not take the
+     * change; then the message is back in line.
+     */
+    public CompletableFuture<Boolean> cancel(MessageRecord message) {
+        NumberLine line = lines.get(message.number());
+        if (line == null || message.direction() != Direction.OUT || message.status() != MessageStatus.QUEUED) {
+            return CompletableFuture.completedFuture(false);
+        }
+        ShardWorker worker = line.shards().get(message.shard());
+        if (!worker.withdraw(message.id(), message.priority())) return CompletableFuture.completedFuture(false);
+        Project project = projects.getOrDefault(message.projectId(), line.project());
+        long now = clock.millis();
+        EventRecord event = project.wantsEvents() ? new EventRecord(Ids.next(), project.id(), message.id(),
+                message.number(), message.peer(), MessageStatus.CANCELLED, null, now) : null;
+        CompletableFuture<int[]> written = writer.submit(new Write.ChangeStatus(message.id(), MessageStatus.CANCELLED, now,
+                null, null, event));
+        written.whenComplete((counts, failure) -> {
+            if (failure != null) {
+                SendOptions o = message.options();
+                worker.enqueueStored(new Messages.QueuedRef(message.id(), message.shard(), message.priority(),
+                        message.peer(), o.notBefore(), o.expiresAt()));
+            }
+        });
+        return written.thenApply(counts -> {
+            if (counts[0] == 0) return false;
+            counters.status(MessageStatus.CANCELLED);
+            if (event != null) deliveries.event(project, event);
+            return true;
         });
     }
 
@@ -214,7 +302,7 @@ public final class Engine implements AutoCloseable {
         int shard = Shards.of(message.to(), line.shards().size());
         return new MessageRecord(id, project.id(), message.from(), Direction.OUT, message.to(), shard,
                 message.priority(), message.type(), line.key().seal(id, message.payload()), MessageStatus.QUEUED, null,
-                null, false, MessageRecord.Times.createdAt(clock.millis()));
+                null, false, MessageRecord.Times.createdAt(clock.millis()), message.options());
     }
 
     private NumberLine lineOf(OutgoingMessage message) {
@@ -225,7 +313,8 @@ public final class Engine implements AutoCloseable {
 
     private static OutboxEntry entry(Accepted a) {
         OutgoingMessage m = a.message();
-        return new OutboxEntry(a.id(), m.to(), m.priority(), m.type(), m.payload());
+        return new OutboxEntry(a.id(), m.to(), m.priority(), m.type(), m.payload(), m.options().replyTo(),
+                m.options().expiresAt());
     }
 
     @Override

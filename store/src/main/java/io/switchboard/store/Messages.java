@@ -26,10 +26,10 @@ public final class Messages {
     }
 
     /**
-     * A queued outgoing message as the outbox keeps it: its id, shard and priority, not its body; and when it may go
-     * and when it expires (epoch ms, 0 when not set).
+     * A queued outgoing message as the outbox keeps it: its id, shard, priority and recipient, not its body; and when
+     * it may go and when it expires (epoch ms, 0 when not set).
      */
-    public record QueuedRef(long id, int shard, Priority priority, long notBefore, long expiresAt) {}
+    public record QueuedRef(long id, int shard, Priority priority, String peer, long notBefore, long expiresAt) {}
 
     /**
      * The number's outgoing messages not yet taken by the network (scheduled ones too), in the order they must go,
@@ -39,14 +39,14 @@ public final class Messages {
         database.withConnection(c -> {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
-            try (var statement = c.prepareStatement("SELECT id, shard, priority, not_before, expires_at FROM messages "
+            try (var statement = c.prepareStatement("SELECT id, shard, priority, peer, not_before, expires_at FROM messages "
                     + "WHERE number = ? AND status_rank = 0 AND direction = 'o' ORDER BY priority, id")) {
                 statement.setFetchSize(10_000);
                 statement.setString(1, number);
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
                         consumer.accept(new QueuedRef(rows.getLong(1), rows.getInt(2), Priority.ofRank(rows.getInt(3)),
-                                rows.getLong(4), rows.getLong(5))); // getLong answers 0 for NULL
+                                rows.getString(4), rows.getLong(5), rows.getLong(6))); // getLong answers 0 for NULL
                     }
                 }
                 c.commit();

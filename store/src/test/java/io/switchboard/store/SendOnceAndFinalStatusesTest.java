@@ -86,7 +86,8 @@ class SendOnceAndFinalStatusesTest {
             assertThat(read.options()).isEqualTo(new SendOptions("wamid.HBgL123", 5_000, 9_000));
             List<Messages.QueuedRef> refs = new java.util.ArrayList<>();
             messages.forEachQueued(NUMBER, refs::add);
-            assertThat(refs).containsExactly(new Messages.QueuedRef(scheduled.id(), 0, Priority.NORMAL, 5_000, 9_000));
+            assertThat(refs).containsExactly(new Messages.QueuedRef(scheduled.id(), 0, Priority.NORMAL, "+15550000001",
+                    5_000, 9_000));
 
             assertThat(change(writer, scheduled, MessageStatus.EXPIRED, 9_000)).isEqualTo(1);
             MessageRecord expired = messages.find("p1", scheduled.id()).orElseThrow();

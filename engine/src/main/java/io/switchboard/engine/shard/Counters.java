@@ -21,7 +21,7 @@ public final class Counters {
         received.increment();
     }
 
-    void status(MessageStatus status) {
+    public void status(MessageStatus status) {
         statuses[status.ordinal()].increment();
     }
 
