@@ -26,26 +26,33 @@ class SendOnceAndFinalStatusesTest {
         return TestStores.kinds();
     }
 
-    private interface StoreTest {
-        void run(Messages messages, WriteBatcher writer) throws Exception;
+    /** A fresh store of one kind, migrated, with its reads and its writer; closed in reverse. */
+    private record Store(TestStores.TestStore store, Database database, WriteBatcher writer, Messages messages)
+            implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            writer.close();
+            database.close();
+            store.close();
+        }
     }
 
-    private void withStore(TestStores.Kind kind, StoreTest test) throws Exception {
-        try (TestStores.TestStore store = TestStores.open(kind, tempDir);
-             Database database = Database.open(store.url(), store.user(), store.password());
-             WriteBatcher writer = new WriteBatcher(database, 500)) {
-            test.run(new Messages(database), writer);
-        }
+    private Store open(TestStores.Kind kind) {
+        TestStores.TestStore store = TestStores.open(kind, tempDir);
+        Database database = Database.open(store.url(), store.user(), store.password());
+        return new Store(store, database, new WriteBatcher(database, 500), new Messages(database));
     }
 
     @ParameterizedTest
     @MethodSource("kinds")
     void aKeyStoresTheMessagesOfItsFirstSendOnlyEvenInOneCommit(TestStores.Kind kind) throws Exception {
-        withStore(kind, (messages, writer) -> {
+        try (Store store = open(kind)) {
+            Messages messages = store.messages();
+            WriteBatcher writer = store.writer();
             MessageRecord first = queued(SendOptions.NONE);
             MessageRecord second = queued(SendOptions.NONE);
             MessageRecord third = queued(SendOptions.NONE);
-            // Two claims in one group commit, and a third in a later one.
+            // Two claims submitted together (most often one group commit), and a third in a later one.
             CompletableFuture<int[]> a = writer.submit(once("key-1", 1_000, first));
             CompletableFuture<int[]> b = writer.submit(once("key-1", 1_000, second));
             assertThat(a.join()[0] + b.join()[0]).isEqualTo(1);
@@ -57,13 +64,15 @@ class SendOnceAndFinalStatusesTest {
             assertThat(stored.status()).isEqualTo(202);
             assertThat(messages.idempotencyKey("p2", "key-1", 0)).as("keys are per project").isEmpty();
             assertThat(messages.idempotencyKey("p1", "key-1", 1_000)).as("forgotten after its time").isEmpty();
-        });
+        }
     }
 
     @ParameterizedTest
     @MethodSource("kinds")
     void aForgottenKeyCanBeUsedAgain(TestStores.Kind kind) throws Exception {
-        withStore(kind, (messages, writer) -> {
+        try (Store store = open(kind)) {
+            Messages messages = store.messages();
+            WriteBatcher writer = store.writer();
             assertThat(writer.submit(once("k", 1_000, queued(SendOptions.NONE))).join()[0]).isEqualTo(1);
             // Made at 1,000: a claim that forgets keys made before 2,000 takes it afresh.
             Write.InsertOnce again = new Write.InsertOnce(key("k", 5_000), 2_000, List.of(queued(SendOptions.NONE)));
@@ -73,13 +82,15 @@ class SendOnceAndFinalStatusesTest {
 
             assertThat(writer.submit(new Write.ForgetKeys(6_000)).join()[0]).isEqualTo(1);
             assertThat(messages.idempotencyKey("p1", "k", 0)).isEmpty();
-        });
+        }
     }
 
     @ParameterizedTest
     @MethodSource("kinds")
     void sendOptionsAndFinalTimesAreKept(TestStores.Kind kind) throws Exception {
-        withStore(kind, (messages, writer) -> {
+        try (Store store = open(kind)) {
+            Messages messages = store.messages();
+            WriteBatcher writer = store.writer();
             MessageRecord scheduled = queued(new SendOptions("wamid.HBgL123", 5_000, 9_000));
             writer.submit(new Write.InsertMessage(scheduled)).join();
             MessageRecord read = messages.find("p1", scheduled.id()).orElseThrow();
@@ -95,13 +106,15 @@ class SendOnceAndFinalStatusesTest {
             assertThat(expired.times().expired()).isEqualTo(9_000L);
             assertThat(change(writer, scheduled, MessageStatus.CANCELLED, 9_500)).as("final: no cancel after").isZero();
             assertThat(change(writer, scheduled, MessageStatus.SENT, 9_600)).as("final: no late sent").isZero();
-        });
+        }
     }
 
     @ParameterizedTest
     @MethodSource("kinds")
     void expiryAndCancellationApplyOnlyToQueuedMessages(TestStores.Kind kind) throws Exception {
-        withStore(kind, (messages, writer) -> {
+        try (Store store = open(kind)) {
+            Messages messages = store.messages();
+            WriteBatcher writer = store.writer();
             MessageRecord sent = queued(SendOptions.NONE);
             writer.submit(new Write.InsertMessage(sent)).join();
             assertThat(change(writer, sent, MessageStatus.SENT, 2_000)).isEqualTo(1);
@@ -120,7 +133,7 @@ class SendOnceAndFinalStatusesTest {
             assertThat(read.status()).isEqualTo(MessageStatus.CANCELLED);
             assertThat(read.times().cancelled()).isEqualTo(3_000L);
             assertThat(messages.find("p1", sent.id()).orElseThrow().status()).isEqualTo(MessageStatus.SENT);
-        });
+        }
     }
 
     private static int change(WriteBatcher writer, MessageRecord m, MessageStatus status, long at) {

@@ -1,6 +1,7 @@
 package io.switchboard.app.messages;
 
-import static io.switchboard.app.messages.MessageLimitsTest.map;
+import static io.switchboard.app.messages.Messaging.NUMBER;
+import static io.switchboard.app.messages.Messaging.map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.app.demo.ApiClient;
 import io.switchboard.app.testing.Harness;
-import io.switchboard.network.sim.SimConfig;
 import io.switchboard.network.sim.UserMessage;
 import io.switchboard.store.Ids;
 import io.switchboard.store.testing.TestStores;
@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,22 +25,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** One shared text or template with per-recipient variables, expanded by the node into one message per recipient. */
 class DynamicBulkTest {
-    private static final String NUMBER = "+919800000001";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> USERS = List.of("+15550000101", "+15550000102", "+15550000103");
 
     @TempDir Path tempDir;
 
-    static Stream<TestStores.Kind> kinds() {
-        return TestStores.kinds();
-    }
-
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("io.switchboard.app.messages.Messaging#kinds")
     void eachRecipientGetsTheTextWithItsOwnVariablesAndTheIdsComeInRecipientOrder(TestStores.Kind kind) throws Exception {
-        try (Harness harness = new Harness(kind, tempDir, SimConfig.defaults().withReplyProbability(0))) {
-            String token = harness.project("Dynamic");
-            harness.number(token, NUMBER, 100);
+        try (Messaging.ProjectNode node = Messaging.start(kind, tempDir, "Dynamic", 100)) {
+            Harness harness = node.harness();
+            String token = node.token();
             List<String> names = List.of("Asha", "Bram", "Chen");
             List<Object> recipients = new ArrayList<>();
             for (int i = 0; i < USERS.size(); i++) {
@@ -76,9 +70,9 @@ class DynamicBulkTest {
 
     @Test
     void aTemplateIsFilledPerRecipient() throws Exception {
-        try (Harness harness = new Harness(TestStores.Kind.EMBEDDED, tempDir, SimConfig.defaults().withReplyProbability(0))) {
-            String token = harness.project("Dynamic templates");
-            harness.number(token, NUMBER, 100);
+        try (Messaging.ProjectNode node = Messaging.start(TestStores.Kind.EMBEDDED, tempDir, "Dynamic templates", 100)) {
+            Harness harness = node.harness();
+            String token = node.token();
             Map<String, Object> template = map("name", "order_shipped", "language", map("code", "en"),
                     "components", List.of(map("type", "body", "parameters", List.of(
                             map("type", "text", "text", "{{name}}"),
@@ -109,9 +103,9 @@ class DynamicBulkTest {
 
     @Test
     void aBrokenPlaceholderOrAMissingVariableIsRefusedNamingTheRecipientAndNothingIsWritten() throws Exception {
-        try (Harness harness = new Harness(TestStores.Kind.EMBEDDED, tempDir, SimConfig.defaults().withReplyProbability(0))) {
-            String token = harness.project("Dynamic errors");
-            harness.number(token, NUMBER, 100);
+        try (Messaging.ProjectNode node = Messaging.start(TestStores.Kind.EMBEDDED, tempDir, "Dynamic errors", 100)) {
+            Harness harness = node.harness();
+            String token = node.token();
             List<Object> thousandAndOne = new ArrayList<>();
             for (int i = 0; i < 1_001; i++) thousandAndOne.add(map("to", "+1555" + String.format("%07d", i)));
             List<Bad> cases = List.of(

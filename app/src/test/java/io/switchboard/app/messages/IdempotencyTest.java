@@ -1,14 +1,14 @@
 package io.switchboard.app.messages;
 
-import static io.switchboard.app.messages.MessageLimitsTest.map;
-import static io.switchboard.app.messages.ScheduleExpiryCancelTest.text;
+import static io.switchboard.app.messages.Messaging.QUIET_USERS;
+import static io.switchboard.app.messages.Messaging.map;
+import static io.switchboard.app.messages.Messaging.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.app.demo.ApiClient;
 import io.switchboard.app.testing.Harness;
-import io.switchboard.network.sim.SimConfig;
 import io.switchboard.store.testing.TestStores;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,28 +20,20 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** An Idempotency-Key (or client_ref) makes a retried send answer as the first one did and queue nothing again. */
 class IdempotencyTest {
-    private static final String NUMBER = "+919800000001";
-    private static final SimConfig QUIET_USERS = SimConfig.defaults().withReplyProbability(0).withReadProbability(0);
-
     @TempDir Path tempDir;
 
-    static Stream<TestStores.Kind> kinds() {
-        return TestStores.kinds();
-    }
-
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("io.switchboard.app.messages.Messaging#kinds")
     void aRetryGetsTheFirstAnswerAndTheUserGetsTheMessageOnce(TestStores.Kind kind) throws Exception {
-        try (Harness harness = new Harness(kind, tempDir, QUIET_USERS)) {
-            String token = harness.project("Retries");
-            harness.number(token, NUMBER, 100);
+        try (Messaging.ProjectNode node = Messaging.start(kind, tempDir, "Retries", 100)) {
+            Harness harness = node.harness();
+            String token = node.token();
             Map<String, Object> bulk = Map.of("messages", List.of(text("+15550000601", "one"), text("+15550000602", "two")));
 
             ApiClient.Answer first = post(harness, token, bulk, "order-4711-confirmation");
@@ -74,12 +66,12 @@ class IdempotencyTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("io.switchboard.app.messages.Messaging#kinds")
     void theKeyWithAnotherBodyIs422ABadRequestDoesNotUseItUpAndKeysArePerProject(TestStores.Kind kind) throws Exception {
         try (Harness harness = new Harness(kind, tempDir, QUIET_USERS)) {
             String token = harness.project("Reuse");
             String otherToken = harness.project("Other");
-            harness.number(token, NUMBER, 100);
+            harness.number(token, Messaging.NUMBER, 100);
             harness.number(otherToken, "+919800000002", 100);
 
             JsonNode first = post(harness, token, text("+15550000611", "your code is 1234"), "k-1").body();
@@ -104,11 +96,11 @@ class IdempotencyTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("io.switchboard.app.messages.Messaging#kinds")
     void concurrentRetriesWithOneKeyQueueOnce(TestStores.Kind kind) throws Exception {
-        try (Harness harness = new Harness(kind, tempDir, QUIET_USERS)) {
-            String token = harness.project("Concurrent");
-            harness.number(token, NUMBER, 100);
+        try (Messaging.ProjectNode node = Messaging.start(kind, tempDir, "Concurrent", 100)) {
+            Harness harness = node.harness();
+            String token = node.token();
             Map<String, Object> body = text("+15550000621", "pay 10 EUR");
             long before = harness.node.messageCount();
             int retries = 8;

@@ -1,5 +1,6 @@
 package io.switchboard.app.messages;
 
+import static io.switchboard.app.messages.Messaging.NUMBER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -7,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.app.testing.Harness;
-import io.switchboard.network.sim.SimConfig;
 import io.switchboard.network.sim.UserMessage;
 import io.switchboard.store.Ids;
 import io.switchboard.store.testing.TestStores;
@@ -16,14 +16,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every message kind, sent through the API, reaches the simulated network's user exactly as the customer wrote it. */
 class MessageKindsTest {
-    private static final String NUMBER = "+919800000001";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A message of one kind as a customer writes it ({@code object} is the value named after its type). */
@@ -88,16 +86,12 @@ class MessageKindsTest {
 
     @TempDir Path tempDir;
 
-    static Stream<TestStores.Kind> kinds() {
-        return TestStores.kinds();
-    }
-
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("io.switchboard.app.messages.Messaging#kinds")
     void everyKindReachesTheNetworkIntactAndReadsBackAsSent(TestStores.Kind kind) throws Exception {
-        try (Harness harness = new Harness(kind, tempDir, SimConfig.defaults().withReplyProbability(0))) {
-            String token = harness.project("Kinds");
-            harness.number(token, NUMBER, 200);
+        try (Messaging.ProjectNode node = Messaging.start(kind, tempDir, "Kinds", 200)) {
+            Harness harness = node.harness();
+            String token = node.token();
             List<Object> messages = new ArrayList<>();
             for (int i = 0; i < SAMPLES.size(); i++) messages.add(message(SAMPLES.get(i), user(i)));
 

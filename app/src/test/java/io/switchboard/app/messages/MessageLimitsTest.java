@@ -1,11 +1,14 @@
 package io.switchboard.app.messages;
 
+import static io.switchboard.app.messages.Messaging.NUMBER;
+import static io.switchboard.app.messages.Messaging.map;
+import static io.switchboard.app.messages.Messaging.withPart;
+import static io.switchboard.app.messages.Messaging.withParts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.app.demo.ApiClient;
 import io.switchboard.app.testing.Harness;
-import io.switchboard.network.sim.SimConfig;
 import io.switchboard.store.testing.TestStores;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +31,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * just past it is refused with a 400 that names the field by its JSON path and the limit, and writes nothing.
  */
 class MessageLimitsTest {
-    private static final String NUMBER = "+919800000001";
     private static final String USER = "+15550000042";
 
     @TempDir static Path tempDir;
@@ -37,9 +39,9 @@ class MessageLimitsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        harness = new Harness(TestStores.Kind.EMBEDDED, tempDir, SimConfig.defaults().withReplyProbability(0));
-        token = harness.project("Limits");
-        harness.number(token, NUMBER, 500);
+        Messaging.ProjectNode node = Messaging.start(TestStores.Kind.EMBEDDED, tempDir, "Limits", 500);
+        harness = node.harness();
+        token = node.token();
     }
 
     @AfterAll
@@ -256,25 +258,8 @@ class MessageLimitsTest {
         return Instant.ofEpochMilli(millis).toString();
     }
 
-    /** A map of the given key, value pairs, in order (values may be null: then left out). */
-    static Map<String, Object> map(Object... pairs) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        for (int i = 0; i < pairs.length; i += 2) if (pairs[i + 1] != null) map.put((String) pairs[i], pairs[i + 1]);
-        return map;
-    }
-
     static Map<String, Object> msg(String type, Object object) {
         return map("from", NUMBER, "to", USER, "type", type, type, object);
-    }
-
-    static Map<String, Object> withPart(Map<String, Object> message, String field, Object value) {
-        return withParts(message, field, value);
-    }
-
-    static Map<String, Object> withParts(Map<String, Object> message, Object... pairs) {
-        Map<String, Object> copy = new LinkedHashMap<>(message);
-        copy.putAll(map(pairs));
-        return copy;
     }
 
     static Map<String, Object> text(String body) {

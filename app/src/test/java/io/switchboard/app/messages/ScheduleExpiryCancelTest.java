@@ -1,13 +1,18 @@
 package io.switchboard.app.messages;
 
-import static io.switchboard.app.messages.MessageLimitsTest.map;
+import static io.switchboard.app.messages.Messaging.NUMBER;
+import static io.switchboard.app.messages.Messaging.QUIET_USERS;
+import static io.switchboard.app.messages.Messaging.firstId;
+import static io.switchboard.app.messages.Messaging.map;
+import static io.switchboard.app.messages.Messaging.text;
+import static io.switchboard.app.messages.Messaging.withPart;
+import static io.switchboard.app.messages.Messaging.withSchedule;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.app.demo.ApiClient;
 import io.switchboard.app.testing.Harness;
-import io.switchboard.network.sim.SimConfig;
 import io.switchboard.network.sim.UserMessage;
 import io.switchboard.store.Ids;
 import io.switchboard.store.testing.TestStores;
@@ -20,33 +25,26 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** schedule_at is honoured, an expiring message expires instead of arriving late, and a waiting message can be cancelled. */
 class ScheduleExpiryCancelTest {
-    private static final String NUMBER = "+919800000001";
     private static final String SLOW = "+919800000002";
-    private static final SimConfig QUIET_USERS = SimConfig.defaults().withReplyProbability(0).withReadProbability(0);
 
     @TempDir Path tempDir;
 
-    static Stream<TestStores.Kind> kinds() {
-        return TestStores.kinds();
-    }
-
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("io.switchboard.app.messages.Messaging#kinds")
     void aScheduledMessageIsNotSentBeforeItsTimeWhileOthersGoAtOnce(TestStores.Kind kind) throws Exception {
-        try (Harness harness = new Harness(kind, tempDir, QUIET_USERS)) {
-            String token = harness.project("Scheduler");
-            harness.number(token, NUMBER, 100);
+        try (Messaging.ProjectNode node = Messaging.start(kind, tempDir, "Scheduler", 100)) {
+            Harness harness = node.harness();
+            String token = node.token();
             long scheduleAt = System.currentTimeMillis() + 3_000;
             JsonNode accepted = harness.api.expect(202, "/v1/messages", token, withSchedule(
                     text("+15550000201", "Your table is ready"), scheduleAt));
-            String id = accepted.path("messages").get(0).path("id").asText();
+            String id = firstId(accepted);
             assertThat(accepted.path("messages").get(0).path("status").asText()).isEqualTo("scheduled");
             JsonNode waiting = harness.api.get("/v1/messages/" + id, token).body();
             assertThat(waiting.path("status").asText()).isEqualTo("scheduled");
@@ -69,7 +67,7 @@ class ScheduleExpiryCancelTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("io.switchboard.app.messages.Messaging#kinds")
     void anOtpThatCannotBeSentInTimeExpiresWithAnEventInsteadOfArrivingLate(TestStores.Kind kind) throws Exception {
         try (Harness harness = new Harness(kind, tempDir, QUIET_USERS)) {
             String token = harness.project("OTP");
@@ -80,7 +78,7 @@ class ScheduleExpiryCancelTest {
             // Sixth in line at 1 message a second, with 2 seconds to live: it cannot make it.
             JsonNode accepted = harness.api.expect(202, "/v1/messages", token,
                     withPart(slowText("+15550000302", "Your code is 4711"), "ttl", 2));
-            String otp = accepted.path("messages").get(0).path("id").asText();
+            String otp = firstId(accepted);
 
             await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(
                     harness.api.get("/v1/messages/" + otp, token).body().path("status").asText()).isEqualTo("expired"));
@@ -99,7 +97,7 @@ class ScheduleExpiryCancelTest {
     }
 
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("io.switchboard.app.messages.Messaging#kinds")
     void aWaitingMessageIsCancelledWithAnEventButNotOnceSentNorByAnotherProject(TestStores.Kind kind) throws Exception {
         try (Harness harness = new Harness(kind, tempDir, QUIET_USERS)) {
             String token = harness.project("Cancels");
@@ -148,7 +146,7 @@ class ScheduleExpiryCancelTest {
      * its cancel answers 409; never both, never neither.
      */
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("io.switchboard.app.messages.Messaging#kinds")
     void aCancelRacingTheSendEitherWinsOrAnswers409NeverBoth(TestStores.Kind kind) throws Exception {
         try (Harness harness = new Harness(kind, tempDir, QUIET_USERS)) {
             String token = harness.project("Racer");
@@ -210,23 +208,7 @@ class ScheduleExpiryCancelTest {
                 "delivery_reports", false));
     }
 
-    private static String firstId(JsonNode accepted) {
-        return accepted.path("messages").get(0).path("id").asText();
-    }
-
-    static Map<String, Object> text(String to, String body) {
-        return map("from", NUMBER, "to", to, "type", "text", "text", map("body", body));
-    }
-
     private static Map<String, Object> slowText(String to, String body) {
         return map("from", SLOW, "to", to, "type", "text", "text", map("body", body));
-    }
-
-    static Map<String, Object> withSchedule(Map<String, Object> message, long at) {
-        return withPart(message, "schedule_at", Instant.ofEpochMilli(at).toString());
-    }
-
-    static Map<String, Object> withPart(Map<String, Object> message, String field, Object value) {
-        return MessageLimitsTest.withPart(message, field, value);
     }
 }

@@ -1,8 +1,11 @@
 package io.switchboard.app.messages;
 
-import static io.switchboard.app.messages.MessageLimitsTest.withPart;
-import static io.switchboard.app.messages.ScheduleExpiryCancelTest.text;
-import static io.switchboard.app.messages.ScheduleExpiryCancelTest.withSchedule;
+import static io.switchboard.app.messages.Messaging.NUMBER;
+import static io.switchboard.app.messages.Messaging.QUIET_USERS;
+import static io.switchboard.app.messages.Messaging.firstId;
+import static io.switchboard.app.messages.Messaging.text;
+import static io.switchboard.app.messages.Messaging.withPart;
+import static io.switchboard.app.messages.Messaging.withSchedule;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,7 +14,6 @@ import io.switchboard.app.Node;
 import io.switchboard.app.config.ConfigLoader;
 import io.switchboard.app.demo.ApiClient;
 import io.switchboard.app.testing.Receiver;
-import io.switchboard.network.sim.SimConfig;
 import io.switchboard.network.sim.SimNetwork;
 import io.switchboard.store.Ids;
 import io.switchboard.store.crypto.Tokens;
@@ -29,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  * idempotency key still answers a retry with the first answer.
  */
 class TimedSendsSurviveRestartTest {
-    private static final String NUMBER = "+919800000001";
     private static final String LATER = "+15550000701";
     private static final String LAPSED = "+15550000702";
     private static final String ONCE = "+15550000703";
@@ -39,8 +40,7 @@ class TimedSendsSurviveRestartTest {
 
     @Test
     void scheduledExpiringAndIdempotentSendsSurviveARestart() throws Exception {
-        try (SimNetwork network = SimNetwork.start(SimConfig.defaults().withReplyProbability(0).withReadProbability(0)
-                .withPort(0).withStatsPort(0));
+        try (SimNetwork network = SimNetwork.start(QUIET_USERS.withPort(0).withStatsPort(0));
              Receiver receiver = new Receiver()) {
             long scheduleAt;
             String later;
@@ -54,12 +54,12 @@ class TimedSendsSurviveRestartTest {
                 api.expect(201, "/v1/numbers", token, Map.of("number", NUMBER, "tps", 50, "shards", 1));
                 // Far enough ahead for the node to be back well before it, even on a busy machine.
                 scheduleAt = System.currentTimeMillis() + 12_000;
-                later = id(api.expect(202, "/v1/messages", token, withSchedule(text(LATER, "see you at 8"), scheduleAt)));
+                later = firstId(api.expect(202, "/v1/messages", token, withSchedule(text(LATER, "see you at 8"), scheduleAt)));
                 firstAnswer = api.post("/v1/messages", token, text(ONCE, "receipt 4711"),
                         Map.of("Idempotency-Key", "receipt-4711")).body();
                 await().atMost(Duration.ofSeconds(10)).until(() -> !network.received(ONCE).isEmpty());
                 // Due in 2 s with 1 s to live, just before the node stops: it is down for both.
-                lapsed = id(api.expect(202, "/v1/messages", token, withPart(withSchedule(text(LAPSED, "flash sale"),
+                lapsed = firstId(api.expect(202, "/v1/messages", token, withPart(withSchedule(text(LAPSED, "flash sale"),
                         System.currentTimeMillis() + 2_000), "ttl", 1)));
             }
             Thread.sleep(3_500);
@@ -101,9 +101,5 @@ class TimedSendsSurviveRestartTest {
 
     private static ApiClient api(Node node) {
         return new ApiClient("http://127.0.0.1:" + node.httpPort());
-    }
-
-    private static String id(JsonNode accepted) {
-        return accepted.path("messages").get(0).path("id").asText();
     }
 }
