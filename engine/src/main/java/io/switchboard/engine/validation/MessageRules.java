@@ -11,10 +11,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Turns one JSON message object, shaped like the Cloud API's ({@code {"from","to","type":"image","image":{...},
@@ -33,6 +35,9 @@ public final class MessageRules {
     /** What every message may have besides the object of its type; the Cloud API's own fields are taken and checked. */
     private static final Set<String> COMMON = Set.of("from", "to", "type", "priority", "context", "schedule_at",
             "expires_at", "ttl", "messaging_product", "recipient_type");
+    /** The fields a message of each type may have: the common ones and the object of its type. */
+    private static final Map<String, Set<String>> FIELDS = Kinds.TYPES.stream().collect(Collectors.toUnmodifiableMap(
+            type -> type, type -> Stream.concat(COMMON.stream(), Stream.of(type)).collect(Collectors.toUnmodifiableSet())));
 
     /**
      * What a message is checked against. {@code ownsNumber}: whether the caller's project owns a business number;
@@ -80,9 +85,7 @@ public final class MessageRules {
         Kind kind = Kinds.of(type).orElseThrow(() -> new InvalidInput("unsupported_type", "type '" + type
                 + "' is not supported; use one of " + String.join(", ", Kinds.TYPES.stream().sorted().toList()),
                 Fields.path(at, "type")));
-        Set<String> allowed = new HashSet<>(COMMON);
-        allowed.add(type);
-        Fields.only(node, at, allowed);
+        Fields.only(node, at, FIELDS.get(type));
         if (node.has("messaging_product")) Fields.oneOf(node, "messaging_product", at, Set.of("whatsapp"));
         kind.check(node.get(type), Fields.path(at, type));
         String payload = node.get(type).toString();
