@@ -13,6 +13,7 @@ import io.switchboard.store.DeadLetters;
 import io.switchboard.store.Messages;
 import io.switchboard.store.Numbers;
 import io.switchboard.store.Projects;
+import io.switchboard.store.cluster.Leases;
 import io.switchboard.store.crypto.Vault;
 import io.switchboard.store.db.StoreException;
 import java.time.Clock;
@@ -29,7 +30,10 @@ public final class Api implements AutoCloseable {
 
     /** What the API works on; {@code adminTokenHash} is the SHA-256 of the admin token. */
     public record Parts(Engine engine, Projects projects, Numbers numbers, Messages messages, Vault vault,
-                        ObjectMapper json, Clock clock, String adminTokenHash, Webhooks webhooks) {}
+                        ObjectMapper json, Clock clock, String adminTokenHash, Webhooks webhooks, Cluster cluster) {}
+
+    /** This node in its cluster: its id, its address, and the shared leases (null on a single node). */
+    public record Cluster(String nodeId, String address, Leases leases, long leaseMillis) {}
 
     /** The webhook side: the dispatcher, the dead letters, the signing secrets and the check of outbound URLs. */
     public record Webhooks(Dispatcher dispatcher, DeadLetters deadLetters, SigningSecrets secrets, OutboundUrls urls) {}
@@ -53,6 +57,7 @@ public final class Api implements AutoCloseable {
         new NumberRoutes(parts, tenants, requests).addTo(server);
         new MessageRoutes(parts, tenants, requests).addTo(server);
         new WebhookRoutes(parts.webhooks(), tenants, requests, parts.clock()).addTo(server);
+        new ClusterRoutes(parts.cluster(), parts.engine(), tenants, requests).addTo(server);
         server.exception(ApiError.class, (e, ctx) -> answerError(ctx, e));
         server.exception(InvalidInput.class, (e, ctx) -> answerError(ctx, ApiError.badRequest(e.code(), e.getMessage(), e.field())));
         server.exception(StoreException.class, (e, ctx) -> answerError(ctx,

@@ -121,9 +121,11 @@ final class MessageRoutes {
     private void cancelMessage(Context ctx) {
         Project project = tenants.project(ctx.header("Authorization"));
         MessageRecord message = find(ctx, project);
-        if (!join(parts.engine().cancel(message))) {
+        Engine.Cancellation outcome = join(parts.engine().cancel(message));
+        if (outcome != Engine.Cancellation.CANCELLED) {
             MessageRecord now = parts.messages().find(project.id(), message.id()).orElse(message);
             String why = now.direction() == Direction.IN ? "it is an incoming message"
+                    : outcome == Engine.Cancellation.ELSEWHERE ? "another node of the cluster runs its shard"
                     : "it is " + label(now) + "; only a queued or scheduled message that has not gone to the network can be";
             throw new ApiError(409, "not_cancellable", "message " + Ids.format(message.id()) + " cannot be cancelled: "
                     + why, null);

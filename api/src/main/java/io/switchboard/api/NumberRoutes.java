@@ -34,12 +34,14 @@ final class NumberRoutes {
     private final ObjectMapper json;
     /** Serializes number changes, each a read of the current settings and a write of new ones. */
     private final ReentrantLock numberUpdates = new ReentrantLock();
+    private final Resharder resharder;
 
     NumberRoutes(Api.Parts parts, Tenants tenants, Requests requests) {
         this.parts = parts;
         this.tenants = tenants;
         this.requests = requests;
         this.json = parts.json();
+        this.resharder = new Resharder(parts.engine(), parts.numbers(), parts.cluster());
     }
 
     void addTo(Javalin server) {
@@ -56,10 +58,7 @@ final class NumberRoutes {
             throw ApiError.badRequest("invalid_number", "number must be E.164, such as +919800000001", "number");
         }
         int tps = intField(body, "tps", 20, 1, MAX_TPS);
-        int shards = intField(body, "shards", 1, 1, 32);
-        if (!SHARD_COUNTS.contains(shards)) {
-            throw ApiError.badRequest("invalid_shards", "shards must be 1, 2, 4, 8, 16 or 32", "shards");
-        }
+        int shards = body.has("shards") ? shards(body) : 1;
         boolean deliveryReports = !body.has("delivery_reports") || bool(body, "delivery_reports");
         BusinessNumber created = parts.numbers().create(new BusinessNumber(number, project.id(), tps, shards,
                 deliveryReports, parts.vault().newWrappedDataKey(number), parts.clock().millis()))
@@ -69,11 +68,20 @@ final class NumberRoutes {
         requests.send(ctx, 201, numberJson(created));
     }
 
+    private static int shards(JsonNode body) {
+        int shards = intField(body, "shards", 1, 1, 32);
+        if (!SHARD_COUNTS.contains(shards)) {
+            throw ApiError.badRequest("invalid_shards", "shards must be 1, 2, 4, 8, 16 or 32", "shards");
+        }
+        return shards;
+    }
+
     /**
      * Changes one of the caller's numbers: its TPS budget and whether it wants delivery reports, both at once on the
-     * running shards. One change at a time, so two requests that each change one field cannot undo each other.
+     * running shards, and its shard count (a re-shard: see {@link Resharder}). Everything is checked before anything
+     * changes. One change at a time, so two requests that each change one field cannot undo each other.
      */
-    private void updateNumber(Context ctx) {
+    private void updateNumber(Context ctx) throws InterruptedException {
         Project project = tenants.project(ctx.header("Authorization"));
         String number = ctx.pathParam("number");
         if (parts.engine().line(number).filter(line -> line.project().id().equals(project.id())).isEmpty()) {
@@ -83,15 +91,16 @@ final class NumberRoutes {
         numberUpdates.lock();
         try {
             BusinessNumber current = parts.engine().line(number).orElseThrow().number();
-            BusinessNumber updated = new BusinessNumber(number, current.projectId(),
-                    body.has("tps") ? intField(body, "tps", current.tps(), 1, MAX_TPS) : current.tps(),
-                    current.shards(),
-                    body.has("delivery_reports") ? bool(body, "delivery_reports") : current.deliveryReports(),
-                    current.wrappedDataKey(), current.createdAt());
+            int tps = body.has("tps") ? intField(body, "tps", current.tps(), 1, MAX_TPS) : current.tps();
+            boolean deliveryReports = body.has("delivery_reports") ? bool(body, "delivery_reports") : current.deliveryReports();
+            int shards = body.has("shards") ? shards(body) : current.shards();
+            if (shards != current.shards()) current = resharder.reshard(current, shards);
+            BusinessNumber updated = new BusinessNumber(number, current.projectId(), tps, current.shards(),
+                    deliveryReports, current.wrappedDataKey(), current.createdAt());
             if (!parts.numbers().update(updated)) throw ApiError.notFound("number " + number);
             parts.engine().update(updated);
-            LOG.info("project {}: number {} updated (tps {}, delivery reports {})", project.id(), number,
-                    updated.tps(), updated.deliveryReports() ? "on" : "off");
+            LOG.info("project {}: number {} updated (tps {}, shards {}, delivery reports {})", project.id(), number,
+                    updated.tps(), updated.shards(), updated.deliveryReports() ? "on" : "off");
             requests.send(ctx, 200, numberJson(updated));
         } finally {
             numberUpdates.unlock();

@@ -10,7 +10,9 @@ import io.switchboard.dispatcher.urls.OutboundUrls;
 import io.switchboard.engine.Engine;
 import io.switchboard.engine.EngineSettings;
 import io.switchboard.engine.NumberLine;
+import io.switchboard.app.cluster.ClusterMember;
 import io.switchboard.store.BusinessNumber;
+import io.switchboard.store.cluster.Leases;
 import io.switchboard.store.DeadLetters;
 import io.switchboard.store.MessageRecord;
 import io.switchboard.store.Messages;
@@ -25,6 +27,8 @@ import io.switchboard.store.write.WriteBatcher;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -45,6 +49,9 @@ public final class Node implements AutoCloseable {
     private final Dispatcher dispatcher;
     private final Api api;
     private final Messages messages;
+    private final ClusterMember cluster;
+    /** The numbers whose shard leases this node made sure exist. */
+    private final Set<String> leased = ConcurrentHashMap.newKeySet();
 
     private Node(NodeConfig config, PrintStream out) {
         Clock clock = Clock.systemUTC();
@@ -71,27 +78,67 @@ public final class Node implements AutoCloseable {
                     (project, replies, rejected, alsoCommit) -> engine().instantReplies(project, replies, rejected, alsoCommit),
                     id -> engine().project(id).orElse(null), this::openPayload, secrets::signer,
                     urls.resolver(Executors.newVirtualThreadPerTaskExecutor()), json));
-            this.engine = new Engine(EngineSettings.of(config.network().host(), config.network().port()),
-                    new Engine.Parts(vault, messages, writer, dispatcher, clock));
+            NodeConfig.Cluster clustering = config.cluster();
+            this.engine = new Engine(EngineSettings.of(config.network().host(), config.network().port())
+                    .clustered(clustering.enabled()), new Engine.Parts(vault, messages, writer, dispatcher, clock));
 
-            Map<String, Project> byId = projects.all().stream().collect(Collectors.toMap(Project::id, Function.identity()));
-            // Read what is owed before the shards connect, so nothing they store from now on is handed over twice.
-            var pendingHooks = messages.pendingHooks();
-            var pendingEvents = messages.pendingEvents();
-            for (BusinessNumber number : numbers.all()) {
-                Project project = byId.get(number.projectId());
-                if (project != null) engine.open(number, project);
+            Leases leases = clustering.enabled() ? new Leases(database) : null;
+            if (leases == null) {
+                // Read what is owed before the shards connect, so nothing they store from now on is handed over twice.
+                var pendingHooks = messages.pendingHooks();
+                var pendingEvents = messages.pendingEvents();
+                openNumbers(projects, numbers, null);
+                dispatcher.redeliver(pendingHooks, pendingEvents, false);
+                this.cluster = null;
+            } else {
+                // In a cluster, what is owed for a shard is handed over by the node that takes the shard.
+                openNumbers(projects, numbers, leases);
+                engine.openFromStore(number -> numbers.find(number).map(found -> {
+                    if (leased.add(found.number())) leases.ensure(found.number(), found.shards());
+                    projects.byId(found.projectId()).ifPresent(project -> engine.open(found, project));
+                    return true;
+                }).orElse(false));
+                this.cluster = new ClusterMember(new ClusterMember.Settings(clustering.nodeId(), clustering.address(),
+                        clustering.heartbeat(), clustering.lease(), clustering.handoffPoll()), leases, engine,
+                        () -> openNumbers(projects, numbers, leases),
+                        (number, shard) -> dispatcher.redeliver(messages.pendingHooks(number, shard),
+                                messages.pendingEvents(number, shard), false)).start();
             }
-            dispatcher.redeliver(pendingHooks, pendingEvents, false);
 
             this.api = new Api(new Api.Parts(engine, projects, numbers, messages, vault, json, clock, adminTokenHash,
-                    new Api.Webhooks(dispatcher, new DeadLetters(database), secrets, urls)))
+                    new Api.Webhooks(dispatcher, new DeadLetters(database), secrets, urls),
+                    new Api.Cluster(clustering.nodeId(), clustering.address(), leases, clustering.lease().toMillis())))
                     .start(config.http().host(), config.http().port());
             LOG.info("node up: API on port {}, network {}:{}, store {}", api.port(), config.network().host(),
                     config.network().port(), store.embedded() ? store.data().toAbsolutePath() : database.dialect());
         } catch (RuntimeException e) {
             close();
             throw e;
+        }
+    }
+
+    /**
+     * Opens every number in the store that is not open here yet (in a cluster, numbers another node added too),
+     * follows a shard count another node changed, and makes sure each number has its shard leases.
+     */
+    private void openNumbers(Projects projects, Numbers numbers, Leases leases) {
+        Map<String, Project> byId = null;
+        for (BusinessNumber number : numbers.all()) {
+            if (leases != null && leased.add(number.number())) leases.ensure(number.number(), number.shards());
+            var open = engine.line(number.number());
+            if (open.isPresent()) {
+                BusinessNumber running = open.get().number();
+                // Re-sharded by another node: its leases were taken away, so none of the old shards runs here now.
+                if (running.shards() != number.shards()) engine.reopen(number);
+                // Its budget or delivery reports changed through another node's API: apply them to the shards here.
+                else if (running.tps() != number.tps() || running.deliveryReports() != number.deliveryReports()) {
+                    engine.update(number);
+                }
+                continue;
+            }
+            if (byId == null) byId = projects.all().stream().collect(Collectors.toMap(Project::id, Function.identity()));
+            Project project = byId.get(number.projectId());
+            if (project != null) engine.open(number, project);
         }
     }
 
@@ -157,6 +204,7 @@ public final class Node implements AutoCloseable {
     @Override
     public void close() {
         closeQuietly(api);
+        closeQuietly(cluster);
         closeQuietly(engine);
         closeQuietly(dispatcher);
         closeQuietly(writer);

@@ -96,7 +96,7 @@ class DeliveryReportsTest {
                     Map.of("tps", 400, "delivery_reports", true));
             assertThat(patched.status()).as("%s", patched.body()).isEqualTo(200);
             assertThat(patched.body().path("tps").asInt()).isEqualTo(400);
-            assertThat(harness.node.engine().line(NUMBER).orElseThrow().shards()).extracting(w -> w.budget().tps())
+            assertThat(harness.node.engine().line(NUMBER).orElseThrow().shards().running()).extracting(w -> w.budget().tps())
                     .as("400 TPS split over 2 shards").containsExactly(200.0, 200.0);
 
             Map<String, List<String>> events = awaitRead(harness, ids);
@@ -182,7 +182,7 @@ class DeliveryReportsTest {
             });
             assertThat(harness.api.get("/v1/numbers", other).body().path("numbers").get(0)
                     .path("delivery_reports").booleanValue()).isTrue();
-            assertThat(harness.node.engine().line(NUMBER).orElseThrow().shards())
+            assertThat(harness.node.engine().line(NUMBER).orElseThrow().shards().running())
                     .extracting(w -> w.budget().tps()).containsExactly(50.0);
             assertThat(harness.network.stats().get(Counter.LOGINS)).as("nobody logged in again").isEqualTo(2);
             expectError(harness.api.post("/v1/numbers", token, Map.of("number", "+919800000003",

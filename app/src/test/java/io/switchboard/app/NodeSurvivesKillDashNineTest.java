@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.app.demo.ApiClient;
+import io.switchboard.app.bench.NodeProcess;
 import io.switchboard.app.testing.Receiver;
 import io.switchboard.network.sim.Counter;
 import io.switchboard.network.sim.SimConfig;
@@ -14,11 +15,7 @@ import io.switchboard.network.sim.UserMessage;
 import io.switchboard.store.Ids;
 import io.switchboard.store.crypto.Tokens;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,16 +48,19 @@ class NodeSurvivesKillDashNineTest {
 
     private final String adminToken = Tokens.newToken("sba_");
     private SimNetwork network;
-    private Process node;
-    private Path nodeLog;
+    private NodeProcess node;
 
     @AfterEach
     void stopEverything() throws Exception {
-        if (node != null) {
-            node.destroyForcibly();
-            node.waitFor(10, TimeUnit.SECONDS);
-        }
+        if (node != null) node.close();
         if (network != null) network.close();
+    }
+
+    /** A node on the embedded store in the test's data folder, its receivers on loopback. */
+    private NodeProcess node() throws IOException {
+        return new NodeProcess(temp.resolve("node.log"), Map.of("SWITCHBOARD_ADMIN_TOKEN", adminToken,
+                "SWITCHBOARD_ALLOW_PRIVATE_URLS", "true"), "--network", "127.0.0.1:" + network.port(),
+                "--data", temp.resolve("data").toString());
     }
 
     @Test
@@ -70,14 +70,9 @@ class NodeSurvivesKillDashNineTest {
         // cannot know whether the network had those, and must send them again (duplicates, never loss).
         network = SimNetwork.start(SimConfig.defaults().withPort(0).withStatsPort(0).withAckMillis(1_000)
                 .withReadProbability(0).withReplyProbability(0));
-        Path data = temp.resolve("data");
-        nodeLog = temp.resolve("node.log");
-        int httpPort = freePort();
-        ApiClient api = new ApiClient("http://127.0.0.1:" + httpPort);
-
         long started = System.nanoTime();
-        node = startNode(httpPort, data);
-        awaitHealthy(api);
+        node = node().start();
+        ApiClient api = node.api;
 
         String token = api.expect(201, "/v1/projects", adminToken, Map.of("name", "kill -9")).get("token").asText();
         api.expect(201, "/v1/numbers", token, Map.of("number", NUMBER, "tps", TPS, "shards", 1));
@@ -106,22 +101,18 @@ class NodeSurvivesKillDashNineTest {
 
         // Kill mid-campaign, while sends are in flight and SENT reports unwritten, not only before the first send.
         await().atMost(Duration.ofSeconds(20)).until(() -> network.stats().get(Counter.RECEIVED) >= SENT_BEFORE_KILL);
-        // kill -9: Process.destroyForcibly is SIGKILL on Linux.
-        node.destroyForcibly();
-        assertThat(node.waitFor(10, TimeUnit.SECONDS)).as("the node died of SIGKILL").isTrue();
-        int exitCode = node.exitValue();
+        int exitCode = node.kill9();
         assertThat(exitCode).as("128 + SIGKILL: no shutdown hook ran").isEqualTo(137);
         SimStats atKill = network.stats();
         long receivedAtKill = atKill.get(Counter.RECEIVED);
         int reachedAtKill = MESSAGES - missing(acknowledged).size();
         assertThat(receivedAtKill)
                 .as("the network must not have had every message before the kill, or the test proves nothing; log:%n%s",
-                        log())
+                        node.log())
                 .isLessThan(MESSAGES);
 
         long restarted = System.nanoTime();
-        node = startNode(httpPort, data);
-        awaitHealthy(api);
+        node.start();
 
         await().atMost(DRAIN_TIMEOUT).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
             Map<String, Long> missing = missing(acknowledged);
@@ -129,7 +120,7 @@ class NodeSurvivesKillDashNineTest {
                     .overridingErrorMessage(() -> missing.size() + " of " + MESSAGES + " acknowledged messages never "
                             + "reached the network (received at kill " + receivedAtKill + ", network now "
                             + network.stats().toJson() + "), e.g. " + missing.entrySet().stream().limit(5)
-                            .map(e -> e.getKey() + "=" + Ids.format(e.getValue())).toList() + "; node log:\n" + log())
+                            .map(e -> e.getKey() + "=" + Ids.format(e.getValue())).toList() + "; node log:\n" + node.log())
                     .isEmpty();
         });
 
@@ -148,18 +139,14 @@ class NodeSurvivesKillDashNineTest {
     void webhookCallsOwedWhenTheNodeIsKilledWithKillDashNineAreAllDeliveredInOrderAfterTheRestart() throws Exception {
         network = SimNetwork.start(SimConfig.defaults().withPort(0).withStatsPort(0).withReadProbability(1.0)
                 .withReplyProbability(0));
-        Path data = temp.resolve("data");
-        nodeLog = temp.resolve("node.log");
-        int httpPort = freePort();
-        ApiClient api = new ApiClient("http://127.0.0.1:" + httpPort);
         try (Receiver receiver = new Receiver()) {
             // The customer's server is failing, slowly, when the node dies: calls are under way and more are owed.
             receiver.answer(call -> {
                 pause(50);
                 return new Receiver.Answer(503, "{}");
             });
-            node = startNode(httpPort, data);
-            awaitHealthy(api);
+            node = node().start();
+            ApiClient api = node.api;
             String token = api.expect(201, "/v1/projects", adminToken, Map.of("name", "kill -9 webhooks",
                     "webhook_url", receiver.url("/webhook"), "event_webhook_url", receiver.url("/events"))).get("token").asText();
             api.expect(201, "/v1/numbers", token, Map.of("number", NUMBER, "tps", 1_000, "shards", 1));
@@ -176,13 +163,11 @@ class NodeSurvivesKillDashNineTest {
             // Every incoming message stored (the network has its acks) and the Webhook tried: then kill.
             await().atMost(Duration.ofSeconds(20)).until(() -> network.stats().numbers().get(NUMBER).get("queued") == 0
                     && network.stats().numbers().get(NUMBER).get("in_flight") == 0 && !receiver.attempts("/webhook").isEmpty());
-            node.destroyForcibly();
-            assertThat(node.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            node.kill9();
             assertThat(receiver.calls("/webhook")).as("nothing was taken before the kill").isEmpty();
 
             receiver.answer(call -> Receiver.Answer.ok());
-            node = startNode(httpPort, data);
-            awaitHealthy(api);
+            node.start();
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 assertThat(receiver.calls("/webhook").stream().map(Receiver.Call::webhookId).distinct().count())
                         .isEqualTo((long) users * perUser);
@@ -214,51 +199,5 @@ class NodeSurvivesKillDashNineTest {
             if (!got.contains(id)) missing.put(user, id);
         });
         return missing;
-    }
-
-    private Process startNode(int httpPort, Path data) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), "io.switchboard.app.cli.Main", "server",
-                "--http-port", Integer.toString(httpPort), "--network", "127.0.0.1:" + network.port(),
-                "--data", data.toString());
-        builder.environment().keySet().removeIf(name -> name.startsWith("SWITCHBOARD_"));
-        builder.environment().put("SWITCHBOARD_ADMIN_TOKEN", adminToken);
-        builder.environment().put("SWITCHBOARD_ALLOW_PRIVATE_URLS", "true"); // the receiver is on loopback
-        builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(nodeLog.toFile()));
-        Files.writeString(nodeLog, "---- starting node ----\n", StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        return builder.start();
-    }
-
-    private void awaitHealthy(ApiClient api) throws InterruptedException {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (true) {
-            assertThat(node.isAlive()).as("the node exited with %s before it was healthy; log:%n%s",
-                    node.isAlive() ? "-" : node.exitValue(), log()).isTrue();
-            try {
-                if (api.get("/health", "").status() == 200) return;
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            assertThat(System.nanoTime()).as("the node was not healthy within %s; log:%n%s", START_TIMEOUT, log())
-                    .isLessThan(deadline);
-            Thread.sleep(100);
-        }
-    }
-
-    private String log() {
-        try {
-            return nodeLog == null || !Files.exists(nodeLog) ? "(no log)" : Files.readString(nodeLog);
-        } catch (IOException e) {
-            return "(log unreadable: " + e + ")";
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
     }
 }

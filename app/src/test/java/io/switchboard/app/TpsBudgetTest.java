@@ -40,7 +40,7 @@ class TpsBudgetTest {
                           long replies, long rejected, long networkQueued, int nodeIncomingWaiting, int nodeOutbox,
                           long[] nodeUsed) {
         static Sample of(Harness harness) {
-            ShardWorker shard = harness.node.engine().line(NUMBER).orElseThrow().shards().getFirst();
+            ShardWorker shard = harness.node.engine().line(NUMBER).orElseThrow().shards().running().getFirst();
             SimStats stats = harness.network.stats();
             long nanos = System.nanoTime();
             return new Sample(nanos, stats.get(Counter.RECEIVED), stats.get(Counter.HANDED),

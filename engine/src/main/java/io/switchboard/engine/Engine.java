@@ -8,7 +8,6 @@ import io.switchboard.engine.shard.ShardWorker;
 import io.switchboard.network.LinkTarget;
 import io.switchboard.network.ShardLink;
 import io.switchboard.network.ShardLinkListener;
-import io.switchboard.network.Shards;
 import io.switchboard.network.SimLink;
 import io.switchboard.store.BusinessNumber;
 import io.switchboard.store.Direction;
@@ -57,6 +56,9 @@ public final class Engine implements AutoCloseable {
     private final BiFunction<LinkTarget, ShardLinkListener, ShardLink> links;
     private final Counters counters = new Counters();
     private final Map<String, NumberLine> lines = new ConcurrentHashMap<>();
+    /** Handed-off messages taken into an outbox whose removal from the handoffs is not committed yet. */
+    private final java.util.Set<Long> handoffsBeingTaken = ConcurrentHashMap.newKeySet();
+    private volatile java.util.function.Predicate<String> openFromStore;
     /** The projects of the open numbers, by id, as they are now. */
     private final Map<String, Project> projects = new ConcurrentHashMap<>();
     private final AtomicLong keysForgottenAt = new AtomicLong();
@@ -73,30 +75,108 @@ public final class Engine implements AutoCloseable {
         this.links = (target, listener) -> SimLink.open(target, listener, settings.heartbeat());
     }
 
-    /** Starts the number's shard workers and puts back in their outboxes the messages the store still has queued. */
+    /**
+     * Opens the number on this node. A single node starts every shard at once, putting back in their outboxes the
+     * messages the store still has queued; a clustered node starts a shard only when it holds its lease
+     * ({@link #startShard}).
+     */
     public NumberLine open(BusinessNumber number, Project project) {
         projects.putIfAbsent(project.id(), project);
-        return lines.computeIfAbsent(number.number(), n -> {
+        NumberLine opened = lines.computeIfAbsent(number.number(), n -> {
             var key = vault.unwrap(number.number(), number.wrappedDataKey());
             Outbox.Loader loader = ids -> messages.byIds(ids).stream()
                     .filter(m -> m.status() == MessageStatus.QUEUED && m.direction() == Direction.OUT)
                     .map(m -> new OutboxEntry(m.id(), m.peer(), m.priority(), m.type(), key.open(m.id(), m.sealedBody()),
                             m.options().replyTo(), m.options().expiresAt()))
                     .toList();
-            List<ShardWorker> workers = new ArrayList<>();
-            for (int shard = 0; shard < number.shards(); shard++) {
-                TpsBudget budget = new TpsBudget(shareOf(number));
-                workers.add(new ShardWorker(new ShardWorker.Settings(number.number(), shard, project, key, budget, loader),
-                        writer, deliveries, counters, clock));
-            }
-            NumberLine line = new NumberLine(number, project, key, List.copyOf(workers));
-            messages.forEachQueued(number.number(), ref -> workers.get(ref.shard()).enqueueStored(ref));
-            for (int shard = 0; shard < workers.size(); shard++) {
-                workers.get(shard).start(links, new LinkTarget(settings.networkHost(), settings.networkPort(),
-                        number.number(), shard, number.shards(), 0, settings.window(), number.deliveryReports()));
-            }
-            return line;
+            return new NumberLine(number, project, key, loader, new ShardSlots(number.shards()));
         });
+        if (!settings.clustered()) {
+            for (int shard = 0; shard < number.shards(); shard++) startShard(number.number(), shard, 0, () -> true);
+        }
+        return opened;
+    }
+
+    /**
+     * Runs a shard of an open number on this node: a worker that logs in with {@code epoch} (the network refuses
+     * any older one), acts only while {@code leaseValid}, and starts from what the store has queued for the shard.
+     * False when the number is not open here or the shard already runs.
+     */
+    public boolean startShard(String number, int shard, long epoch, java.util.function.BooleanSupplier leaseValid) {
+        NumberLine line = lines.get(number);
+        if (line == null) return false;
+        BusinessNumber settings = line.number();
+        ShardWorker worker = new ShardWorker(new ShardWorker.Settings(number, shard, line.project(), line.key(),
+                new TpsBudget(shareOf(settings)), line.loader(), leaseValid), writer, deliveries, counters, clock);
+        if (!line.shards().start(shard, worker)) return false;
+        // Handed-off ids are all among the queued ones read next; dropping them first keeps each in one outbox once.
+        if (this.settings.clustered()) messages.dropHandoffs(number, shard);
+        messages.forEachQueued(number, shard, worker::enqueueStored);
+        worker.start(links, new LinkTarget(this.settings.networkHost(), this.settings.networkPort(), number, shard,
+                settings.shards(), epoch, this.settings.window(), settings.deliveryReports()));
+        return true;
+    }
+
+    /** Stops the shard's worker here (its lease is gone or handed on); what it had queued stays in the store. */
+    public void stopShard(String number, int shard) {
+        NumberLine line = lines.get(number);
+        if (line == null) return;
+        ShardWorker worker = line.shards().stop(shard);
+        if (worker != null) worker.close();
+    }
+
+    /**
+     * Stops every shard of the number that runs here, each once the network acknowledged what it had sent (or
+     * {@code drain} passed): the first step of a re-shard.
+     */
+    public void stopNumber(String number, java.time.Duration drain) throws InterruptedException {
+        NumberLine line = lines.get(number);
+        if (line == null) return;
+        for (ShardWorker worker : line.shards().running()) worker.drain(drain);
+        for (int shard = 0; shard < line.shards().count(); shard++) stopShard(number, shard);
+    }
+
+    /**
+     * Opens the number again with a new shard count (its shards stopped, its queued messages re-routed in the
+     * store): a single node starts every new shard; in a cluster the leases decide.
+     */
+    public void reopen(BusinessNumber number) {
+        NumberLine line = lines.get(number.number());
+        if (line == null) return;
+        for (int shard = 0; shard < line.shards().count(); shard++) stopShard(number.number(), shard);
+        lines.put(number.number(), new NumberLine(number, line.project(), line.key(), line.loader(),
+                new ShardSlots(number.shards())));
+        if (!settings.clustered()) {
+            for (int shard = 0; shard < number.shards(); shard++) startShard(number.number(), shard, 0, () -> true);
+        }
+    }
+
+    /**
+     * Takes into the outboxes the messages other nodes accepted for the shards this node runs (a clustered node's
+     * only way in for them), and marks them taken. Answers how many it took.
+     */
+    public int takeHandoffs(int limit) {
+        int taken = 0;
+        for (NumberLine line : lines.values()) {
+            List<Integer> running = new ArrayList<>();
+            for (int shard = 0; shard < line.shards().count(); shard++) if (line.shards().get(shard) != null) running.add(shard);
+            List<Messages.QueuedRef> refs = messages.handoffs(line.number().number(), running, limit);
+            if (refs.isEmpty()) continue;
+            List<Write> done = new ArrayList<>(refs.size());
+            List<Long> ids = new ArrayList<>(refs.size());
+            for (Messages.QueuedRef ref : refs) {
+                if (handoffsBeingTaken.contains(ref.id())) continue; // read again before its removal committed
+                ShardWorker worker = line.shards().get(ref.shard());
+                if (worker == null || !worker.enqueueStored(ref)) continue; // its next owner reads it
+                handoffsBeingTaken.add(ref.id());
+                ids.add(ref.id());
+                done.add(new Write.HandoffTaken(ref.id()));
+            }
+            if (done.isEmpty()) continue;
+            writer.submit(done).whenComplete((counts, failure) -> ids.forEach(handoffsBeingTaken::remove));
+            taken += done.size();
+        }
+        return taken;
     }
 
     /** Applies a project's new settings (its webhooks) to its running numbers. */
@@ -104,8 +184,8 @@ public final class Engine implements AutoCloseable {
         projects.put(project.id(), project);
         lines.replaceAll((number, line) -> {
             if (!line.project().id().equals(project.id())) return line;
-            line.shards().forEach(worker -> worker.project(project));
-            return new NumberLine(line.number(), project, line.key(), line.shards());
+            line.shards().running().forEach(worker -> worker.project(project));
+            return new NumberLine(line.number(), project, line.key(), line.loader(), line.shards());
         });
     }
 
@@ -115,15 +195,15 @@ public final class Engine implements AutoCloseable {
      */
     public void update(BusinessNumber number) {
         lines.computeIfPresent(number.number(), (n, line) -> {
-            if (number.shards() != line.shards().size()) {
-                throw new IllegalArgumentException("number " + n + " runs on " + line.shards().size()
+            if (number.shards() != line.shards().count()) {
+                throw new IllegalArgumentException("number " + n + " runs on " + line.shards().count()
                         + " shards; it cannot change to " + number.shards() + " while open");
             }
-            for (ShardWorker worker : line.shards()) {
+            for (ShardWorker worker : line.shards().running()) {
                 worker.budget().change(shareOf(number));
                 worker.deliveryReports(number.deliveryReports());
             }
-            return new NumberLine(number, line.project(), line.key(), line.shards());
+            return new NumberLine(number, line.project(), line.key(), line.loader(), line.shards());
         });
     }
 
@@ -137,8 +217,21 @@ public final class Engine implements AutoCloseable {
         return Optional.ofNullable(projects.get(projectId));
     }
 
+    /**
+     * The number as open here. In a cluster a number another node just added is opened from the store on first use,
+     * so any node's API serves it at once rather than after its next heartbeat.
+     */
     public Optional<NumberLine> line(String number) {
-        return Optional.ofNullable(lines.get(number));
+        NumberLine line = lines.get(number);
+        if (line == null && settings.clustered() && openFromStore != null && openFromStore.test(number)) {
+            line = lines.get(number);
+        }
+        return Optional.ofNullable(line);
+    }
+
+    /** In a cluster: how to open a number this node has not opened yet, if the store has it (true when opened). */
+    public void openFromStore(java.util.function.Predicate<String> opener) {
+        this.openFromStore = opener;
     }
 
     public Collection<NumberLine> lines() {
@@ -160,13 +253,12 @@ public final class Engine implements AutoCloseable {
 
     /**
      * Stores the messages in one group commit and, once that is durable, queues them. The future fails when the
-     * store did not take them; then nothing was queued.
+     * store did not take them; then nothing was queued. In a cluster every message is handed off through the store
+     * in the same commit, and the node that runs its shard takes it from there.
      */
     public CompletableFuture<List<Accepted>> accept(Project project, List<OutgoingMessage> outgoing) {
         List<Accepted> accepted = ids(outgoing);
-        List<Write> writes = new ArrayList<>(outgoing.size());
-        for (Accepted a : accepted) writes.add(new Write.InsertMessage(record(project, a.id(), a.message())));
-        return writer.submit(writes).thenApply(counts -> {
+        return writer.submit(stores(project, accepted)).thenApply(counts -> {
             queue(accepted);
             return accepted;
         });
@@ -181,12 +273,10 @@ public final class Engine implements AutoCloseable {
     public CompletableFuture<Optional<List<Accepted>>> acceptOnce(Project project, List<OutgoingMessage> outgoing,
                                                                   Function<List<Accepted>, IdempotencyKey> keyOf) {
         List<Accepted> accepted = ids(outgoing);
-        List<MessageRecord> records = new ArrayList<>(accepted.size());
-        for (Accepted a : accepted) records.add(record(project, a.id(), a.message()));
         long now = clock.millis();
         long forgetBefore = now - KEY_LIFETIME.toMillis();
         List<Write> writes = new ArrayList<>(2);
-        writes.add(new Write.InsertOnce(keyOf.apply(accepted), forgetBefore, records));
+        writes.add(new Write.InsertOnce(keyOf.apply(accepted), forgetBefore, stores(project, accepted)));
         long last = keysForgottenAt.get();
         if (now - last > KEY_SWEEP.toMillis() && keysForgottenAt.compareAndSet(last, now)) {
             writes.add(new Write.ForgetKeys(forgetBefore));
@@ -204,35 +294,48 @@ public final class Engine implements AutoCloseable {
         return accepted;
     }
 
-    /** Puts stored messages in line: in the outbox, or beside it until their time. */
+    /** The writes that store the messages: each one and, in a cluster, its handoff to the node that runs its shard. */
+    private List<Write> stores(Project project, List<Accepted> accepted) {
+        List<Write> writes = new ArrayList<>(accepted.size() * (settings.clustered() ? 2 : 1));
+        for (Accepted a : accepted) {
+            MessageRecord record = record(project, a.id(), a.message());
+            writes.add(new Write.InsertMessage(record));
+            if (settings.clustered()) writes.add(handoff(record));
+        }
+        return writes;
+    }
+
+    /** Puts stored messages in line here; in a cluster the shards' owners take them from the handoffs instead. */
     private void queue(List<Accepted> accepted) {
         counters.accepted(accepted.size());
-        long now = clock.millis();
-        for (Accepted a : accepted) {
-            OutgoingMessage m = a.message();
-            ShardWorker worker = lineOf(m).shardFor(m.to());
-            if (m.options().scheduledAfter(now)) {
-                worker.schedule(a.id(), new ShardWorker.Timed(m.priority(), m.to(), m.options().expiresAt()),
-                        m.options().notBefore());
-            } else {
-                worker.enqueue(entry(a));
-            }
-        }
+        if (settings.clustered()) return;
+        for (Accepted a : accepted) queue(a, false);
+    }
+
+    /** What a cancellation came to. */
+    public enum Cancellation {
+        CANCELLED,
+        /** In flight, sent, final already, or an instant reply. */
+        TOO_LATE,
+        /** Its shard runs on another node of the cluster, which alone can take it out of line. */
+        ELSEWHERE
     }
 
     /**
      * Cancels an outgoing message that still waits on this node (queued or scheduled, never handed to the network):
-     * it becomes {@code cancelled}, with an event. Answers false, changing nothing, when it is too late: the message
-     * is in flight, sent, final already, or an instant reply. The future fails when the store did not take the
-     * change; then the message is back in line.
+     * it becomes {@code cancelled}, with an event. Otherwise nothing changes. The future fails when the store did not
+     * take the change; then the message is back in line.
      */
-    public CompletableFuture<Boolean> cancel(MessageRecord message) {
+    public CompletableFuture<Cancellation> cancel(MessageRecord message) {
         NumberLine line = lines.get(message.number());
         if (line == null || message.direction() != Direction.OUT || message.status() != MessageStatus.QUEUED) {
-            return CompletableFuture.completedFuture(false);
+            return CompletableFuture.completedFuture(Cancellation.TOO_LATE);
         }
         ShardWorker worker = line.shards().get(message.shard());
-        if (!worker.withdraw(message.id(), message.priority())) return CompletableFuture.completedFuture(false);
+        if (worker == null) return CompletableFuture.completedFuture(Cancellation.ELSEWHERE);
+        if (!worker.withdraw(message.id(), message.priority())) {
+            return CompletableFuture.completedFuture(Cancellation.TOO_LATE);
+        }
         Project project = projects.getOrDefault(message.projectId(), line.project());
         long now = clock.millis();
         EventRecord event = project.wantsEvents() ? new EventRecord(Ids.next(), project.id(), message.id(),
@@ -247,11 +350,37 @@ public final class Engine implements AutoCloseable {
             }
         });
         return written.thenApply(counts -> {
-            if (counts[0] == 0) return false;
+            if (counts[0] == 0) return Cancellation.TOO_LATE;
             counters.status(MessageStatus.CANCELLED);
             if (event != null) deliveries.event(project, event);
-            return true;
+            return Cancellation.CANCELLED;
         });
+    }
+
+    /**
+     * Puts an accepted message in its shard's outbox here, or, when this node does not run the shard (any more),
+     * hands it off through the store to the node that does.
+     */
+    private void queue(Accepted a, boolean instant) {
+        NumberLine line = lineOf(a.message());
+        ShardWorker worker = line.shardFor(a.message().to());
+        boolean queued = worker != null && (instant ? worker.enqueueInstant(entry(a)) : place(worker, a));
+        if (!queued && settings.clustered()) { // a single node reads every queued message back when it starts again
+            writer.submit(new Write.Handoff(a.id(), a.message().from(), line.shardOf(a.message().to()),
+                    a.message().priority().rank()));
+        }
+    }
+
+    /** Into the outbox, or beside it until its time. */
+    private boolean place(ShardWorker worker, Accepted a) {
+        OutgoingMessage m = a.message();
+        if (!m.options().scheduledAfter(clock.millis())) return worker.enqueue(entry(a));
+        return worker.schedule(a.id(), new ShardWorker.Timed(m.priority(), m.to(), m.options().expiresAt()),
+                m.options().notBefore());
+    }
+
+    private static Write.Handoff handoff(MessageRecord record) {
+        return new Write.Handoff(record.id(), record.number(), record.shard(), record.priority().rank());
     }
 
     /**
@@ -277,7 +406,7 @@ public final class Engine implements AutoCloseable {
         writes.add(alsoCommit);
         return writer.submit(writes).thenApply(counts -> {
             counters.accepted(accepted.size());
-            for (Accepted a : accepted) lineOf(a.message()).shardFor(a.message().to()).enqueueInstant(entry(a));
+            for (Accepted a : accepted) queue(a, true);
             for (EventRecord event : failures) deliveries.event(project, event);
             return accepted;
         });
@@ -288,7 +417,7 @@ public final class Engine implements AutoCloseable {
         NumberLine line = lines.get(reply.from());
         long id = Ids.next();
         long now = clock.millis();
-        int shard = Shards.of(reply.to(), line.shards().size());
+        int shard = line.shardOf(reply.to());
         MessageRecord record = new MessageRecord(id, project.id(), reply.from(), Direction.OUT, reply.to(), shard,
                 Priority.URGENT, REJECTED_TYPE, line.key().seal(id, reply.json()), MessageStatus.FAILED, null,
                 reply.reason(), false, new MessageRecord.Times(now, null, null, null, now));
@@ -299,7 +428,7 @@ public final class Engine implements AutoCloseable {
 
     private MessageRecord record(Project project, long id, OutgoingMessage message) {
         NumberLine line = lineOf(message);
-        int shard = Shards.of(message.to(), line.shards().size());
+        int shard = line.shardOf(message.to());
         return new MessageRecord(id, project.id(), message.from(), Direction.OUT, message.to(), shard,
                 message.priority(), message.type(), line.key().seal(id, message.payload()), MessageStatus.QUEUED, null,
                 null, false, MessageRecord.Times.createdAt(clock.millis()), message.options());
@@ -319,7 +448,7 @@ public final class Engine implements AutoCloseable {
 
     @Override
     public void close() {
-        for (NumberLine line : lines.values()) line.shards().forEach(ShardWorker::close);
+        for (NumberLine line : lines.values()) line.shards().running().forEach(ShardWorker::close);
         lines.clear();
     }
 }

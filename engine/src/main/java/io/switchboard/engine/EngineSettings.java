@@ -4,10 +4,16 @@ import java.time.Duration;
 
 /**
  * How the engine reaches the network. {@code window} is how many incoming items (messages and reports) the network
- * may hand a shard before the shard has stored and acknowledged them.
+ * may hand a shard before the shard has stored and acknowledged them. {@code clustered}: the node shares its store
+ * with other nodes, runs only the shards whose lease it holds, and hands the other shards' messages off through the
+ * store.
  */
-public record EngineSettings(String networkHost, int networkPort, int window, Duration heartbeat) {
+public record EngineSettings(String networkHost, int networkPort, int window, Duration heartbeat, boolean clustered) {
     public static EngineSettings of(String networkHost, int networkPort) {
-        return new EngineSettings(networkHost, networkPort, 1_000, Duration.ofSeconds(5));
+        return new EngineSettings(networkHost, networkPort, 1_000, Duration.ofSeconds(5), false);
+    }
+
+    public EngineSettings clustered(boolean clustered) {
+        return new EngineSettings(networkHost, networkPort, window, heartbeat, clustered);
     }
 }

@@ -16,7 +16,7 @@ public record LineSnapshot(String number, int tps, int shards, int connectedShar
         int[] depths = new int[Priority.values().length];
         int connected = 0;
         int waiting = 0;
-        for (ShardWorker worker : line.shards()) {
+        for (ShardWorker worker : line.shards().running()) {
             long[] u = worker.budget().used();
             for (int i = 0; i < used.length; i++) used[i] += u[i];
             int[] d = worker.depths();
@@ -24,7 +24,7 @@ public record LineSnapshot(String number, int tps, int shards, int connectedShar
             if (worker.connected()) connected++;
             waiting += worker.incomingWaiting();
         }
-        return new LineSnapshot(line.number().number(), line.number().tps(), line.shards().size(), connected, used,
+        return new LineSnapshot(line.number().number(), line.number().tps(), line.shards().count(), connected, used,
                 depths, waiting);
     }
 

@@ -1,16 +1,25 @@
 package io.switchboard.engine;
 
+import io.switchboard.engine.outbox.Outbox;
 import io.switchboard.engine.shard.ShardWorker;
 import io.switchboard.network.Shards;
 import io.switchboard.store.BusinessNumber;
 import io.switchboard.store.Project;
 import io.switchboard.store.crypto.DataKey;
-import java.util.List;
 
-/** A running number: its settings, its project, its unwrapped data key and one worker per shard. */
-public record NumberLine(BusinessNumber number, Project project, DataKey key, List<ShardWorker> shards) {
+/**
+ * A number open on this node: its settings, its project, its unwrapped data key, the reader of its queued messages
+ * and the shard workers this node runs for it.
+ */
+public record NumberLine(BusinessNumber number, Project project, DataKey key, Outbox.Loader loader, ShardSlots shards) {
 
+    /** The shard a user's messages go on. */
+    public int shardOf(String user) {
+        return Shards.of(user, shards.count());
+    }
+
+    /** The worker of the user's shard, or null when another node runs it. */
     public ShardWorker shardFor(String user) {
-        return shards.get(Shards.of(user, shards.size()));
+        return shards.get(shardOf(user));
     }
 }

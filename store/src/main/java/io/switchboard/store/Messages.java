@@ -36,13 +36,21 @@ public final class Messages {
      * streamed a row at a time so that millions of them need no list in memory.
      */
     public void forEachQueued(String number, java.util.function.Consumer<QueuedRef> consumer) {
+        forEachQueued(number, -1, consumer);
+    }
+
+    /** The same for one shard of the number ({@code shard} -1: every shard). */
+    public void forEachQueued(String number, int shard, java.util.function.Consumer<QueuedRef> consumer) {
         database.withConnection(c -> {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
             try (var statement = c.prepareStatement("SELECT id, shard, priority, peer, not_before, expires_at FROM messages "
-                    + "WHERE number = ? AND status_rank = 0 AND direction = 'o' ORDER BY priority, id")) {
+                    + "WHERE number = ? AND status_rank = 0 AND direction = 'o' AND (shard = ? OR ? < 0) "
+                    + "ORDER BY priority, id")) {
                 statement.setFetchSize(10_000);
                 statement.setString(1, number);
+                statement.setInt(2, shard);
+                statement.setInt(3, shard);
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
                         consumer.accept(new QueuedRef(rows.getLong(1), rows.getInt(2), Priority.ofRank(rows.getInt(3)),
@@ -69,6 +77,37 @@ public final class Messages {
     public List<MessageRecord> pendingHooks() {
         return database.withConnection(c -> Sql.query(c,
                 "SELECT " + COLUMNS + " FROM messages WHERE hook_state = 1 ORDER BY id", Messages::map));
+    }
+
+    /** The incoming messages of one (number, shard) whose Webhook call has not been taken yet, oldest first. */
+    public List<MessageRecord> pendingHooks(String number, int shard) {
+        return database.withConnection(c -> Sql.query(c, "SELECT " + COLUMNS + " FROM messages "
+                + "WHERE hook_state = 1 AND number = ? AND shard = ? ORDER BY id", Messages::map, number, shard));
+    }
+
+    /** The events owed for the messages of one (number, shard), oldest first. */
+    public List<EventRecord> pendingEvents(String number, int shard) {
+        return database.withConnection(c -> Sql.query(c, EVENT_SELECT + " WHERE state = 1 AND message_id IN "
+                + "(SELECT id FROM messages WHERE number = ? AND shard = ?) ORDER BY id", Messages::mapEvent, number, shard));
+    }
+
+    /** Messages handed off to these shards of the number by other nodes, oldest first, at most {@code limit}. */
+    public List<QueuedRef> handoffs(String number, java.util.Collection<Integer> shards, int limit) {
+        if (shards.isEmpty()) return List.of();
+        List<Object> values = new java.util.ArrayList<>();
+        values.add(number);
+        values.addAll(shards);
+        return database.withConnection(c -> Sql.query(c, "SELECT h.message_id, h.shard, h.priority, m.peer, m.not_before, "
+                + "m.expires_at FROM handoffs h JOIN messages m ON m.id = h.message_id WHERE h.number = ? "
+                + "AND h.shard IN (" + String.join(",", java.util.Collections.nCopies(shards.size(), "?"))
+                + ") ORDER BY h.message_id LIMIT " + limit,
+                row -> new QueuedRef(row.getLong(1), row.getInt(2), Priority.ofRank(row.getInt(3)), row.getString(4),
+                        row.getLong(5), row.getLong(6)), values.toArray()));
+    }
+
+    /** Forgets the shard's handoffs: its new owner reads every queued message of the shard from the store itself. */
+    public void dropHandoffs(String number, int shard) {
+        database.withConnection(c -> Sql.update(c, "DELETE FROM handoffs WHERE number = ? AND shard = ?", number, shard));
     }
 
     /** Events still owed to the Event Webhook (not dead letters), oldest first. */

@@ -36,6 +36,40 @@ public final class Numbers {
         return updated == 1;
     }
 
+    /**
+     * Changes the number's shard count and, in the same transaction, moves its queued outgoing messages and its
+     * incoming messages still owed to the Webhook to their shard under the new count ({@code shardOf} a user), and
+     * forgets its handoffs (each shard's next owner reads its queued messages itself). Its shards must be stopped.
+     */
+    public void reshard(String number, int shards, java.util.function.ToIntFunction<String> shardOf) {
+        database.withConnection(c -> {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                Sql.update(c, "UPDATE numbers SET shards = ? WHERE number = ?", shards, number);
+                List<Object[]> moves = Sql.query(c, "SELECT id, peer FROM messages WHERE number = ? "
+                        + "AND ((direction = 'o' AND status_rank = 0) OR hook_state = 1)",
+                        row -> new Object[] {shardOf.applyAsInt(row.getString(2)), row.getLong(1)}, number);
+                try (var update = c.prepareStatement("UPDATE messages SET shard = ? WHERE id = ?")) {
+                    for (int i = 0; i < moves.size(); i++) {
+                        Sql.bind(update, moves.get(i));
+                        update.addBatch();
+                        if (i % 1_000 == 999) update.executeBatch();
+                    }
+                    update.executeBatch();
+                }
+                Sql.update(c, "DELETE FROM handoffs WHERE number = ?", number);
+                c.commit();
+                return null;
+            } catch (java.sql.SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        });
+    }
+
     public Optional<BusinessNumber> find(String number) {
         return database.withConnection(c -> Sql.queryOne(c,
                 "SELECT " + COLUMNS + " FROM numbers WHERE number = ?", Numbers::map, number));

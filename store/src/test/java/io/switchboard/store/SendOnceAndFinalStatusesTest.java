@@ -75,7 +75,8 @@ class SendOnceAndFinalStatusesTest {
             WriteBatcher writer = store.writer();
             assertThat(writer.submit(once("k", 1_000, queued(SendOptions.NONE))).join()[0]).isEqualTo(1);
             // Made at 1,000: a claim that forgets keys made before 2,000 takes it afresh.
-            Write.InsertOnce again = new Write.InsertOnce(key("k", 5_000), 2_000, List.of(queued(SendOptions.NONE)));
+            Write.InsertOnce again = new Write.InsertOnce(key("k", 5_000), 2_000,
+                    List.of(new Write.InsertMessage(queued(SendOptions.NONE))));
             assertThat(writer.submit(again).join()[0]).isEqualTo(1);
             assertThat(messages.count("p1")).isEqualTo(2);
             assertThat(messages.idempotencyKey("p1", "k", 0).orElseThrow().createdAt()).isEqualTo(5_000);
@@ -141,7 +142,7 @@ class SendOnceAndFinalStatusesTest {
     }
 
     private static Write.InsertOnce once(String key, long at, MessageRecord message) {
-        return new Write.InsertOnce(key(key, at), 0, List.of(message));
+        return new Write.InsertOnce(key(key, at), 0, List.of(new Write.InsertMessage(message)));
     }
 
     private static IdempotencyKey key(String key, long at) {

@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measures the gateway the way its users load it; prints one figure a line: name value unit.",
-                "Scenarios: send, receive, budget, chat, outage, backlog."})
+                "Scenarios: send, receive, budget, chat, outage, backlog, failover, scale."})
 public final class BenchCommand implements Callable<Integer> {
     private static final Map<String, Scenario> SCENARIOS = Map.of(
             "send", new SendScenario(),
@@ -22,15 +22,17 @@ public final class BenchCommand implements Callable<Integer> {
             "budget", new BudgetScenario(),
             "chat", new ChatScenario(),
             "outage", new OutageScenario(),
-            "backlog", new BacklogScenario());
+            "backlog", new BacklogScenario(),
+            "failover", new FailoverScenario(),
+            "scale", new ScaleScenario());
 
-    @Parameters(index = "0", description = "send, receive, budget, chat, outage or backlog") String scenario;
+    @Parameters(index = "0", description = "send, receive, budget, chat, outage, backlog, failover or scale") String scenario;
     @Option(names = "--db", description = "JDBC URL of PostgreSQL or MariaDB instead of the embedded store") String dbUrl;
     @Option(names = "--db-user", description = "database user") String dbUser;
     @Option(names = "--db-password", description = "database password") String dbPassword;
     @Option(names = "--duration", converter = io.switchboard.app.cli.DurationConverter.class,
             description = "how long the load runs (each scenario has its default)") Duration duration;
-    @Option(names = "--clients", defaultValue = "20", description = "concurrent API clients (send; default ${DEFAULT-VALUE})") int clients;
+    @Option(names = "--clients", defaultValue = "20", description = "concurrent API clients (send, scale; default ${DEFAULT-VALUE})") int clients;
     @Option(names = "--bulk", defaultValue = "100", description = "messages per request, 1 for single sends (send; default ${DEFAULT-VALUE})") int bulk;
     @Option(names = "--numbers", defaultValue = "4", description = "business numbers (default ${DEFAULT-VALUE})") int numbers;
     @Option(names = "--rate", defaultValue = "5000", description = "incoming messages a second in all (receive, chat, outage; default ${DEFAULT-VALUE})") double rate;
@@ -39,20 +41,24 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "seed of the simulated network") long seed;
     @Option(names = "--messages", defaultValue = "5000000", description = "messages to queue (backlog; default ${DEFAULT-VALUE})") long messages;
     @Option(names = "--kannel", description = "also measure Kannel (apt-get install kannel kannel-extras) under the same load (send, chat)") boolean kannel;
+    @Option(names = "--shards", defaultValue = "4", description = "shards of the number (failover; default ${DEFAULT-VALUE})") int shards;
+    @Option(names = "--kills", defaultValue = "10", description = "kills of a shard's owner (failover; default ${DEFAULT-VALUE})") int kills;
     @Option(names = "--json", description = "also write a JSON report with the machine, versions, settings and figures") Path json;
 
     @Override
     public Integer call() throws Exception {
         Scenario chosen = SCENARIOS.get(scenario);
         if (chosen == null) throw new IllegalArgumentException("unknown scenario '" + scenario + "': use one of " + SCENARIOS.keySet());
-        if (clients < 1 || bulk < 1 || bulk > 1_000 || numbers < 1 || rate <= 0) {
-            throw new IllegalArgumentException("--clients and --numbers must be at least 1, --bulk 1 to 1000, --rate positive");
+        if (clients < 1 || bulk < 1 || bulk > 1_000 || numbers < 1 || rate <= 0 || kills < 1
+                || !java.util.Set.of(1, 2, 4, 8, 16, 32).contains(shards)) {
+            throw new IllegalArgumentException("--clients, --numbers and --kills must be at least 1, --bulk 1 to 1000, "
+                    + "--rate positive, --shards 1, 2, 4, 8, 16 or 32");
         }
         Report report = new Report(scenario, System.out);
         report.setting("store", dbUrl == null ? "embedded" : dbUrl.replaceAll("//[^/@]*@", "//"));
         report.setting("seed", seed);
         chosen.run(new BenchOptions(new Rig.Store(dbUrl, dbUser, dbPassword), duration, clients, bulk, numbers, rate,
-                down, seed, messages, kannel), report);
+                down, seed, messages, kannel, shards, kills), report);
         if (json != null) report.writeJson(json);
         return 0;
     }

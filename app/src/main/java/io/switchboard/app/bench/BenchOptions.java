@@ -12,9 +12,11 @@ import java.time.Duration;
  * @param rate incoming messages a second in all (receive, chat, outage)
  * @param messages how many messages to queue (backlog)
  * @param kannel also measure Kannel on this machine, right after, under the same load (send, chat)
+ * @param shards shards of the number (failover)
+ * @param kills how many times the owner of a shard is killed (failover)
  */
 record BenchOptions(Rig.Store store, Duration duration, int clients, int bulk, int numbers, double rate,
-                    Duration down, long seed, long messages, boolean kannel) {
+                    Duration down, long seed, long messages, boolean kannel, int shards, int kills) {
 
     Duration durationOr(Duration fallback) {
         return duration != null ? duration : fallback;

@@ -20,12 +20,14 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--data", description = "data folder: embedded store and key file (default ./data)") Path data;
     @Option(names = "--db-url", description = "JDBC URL of PostgreSQL or MariaDB/MySQL instead of the embedded store") String dbUrl;
     @Option(names = "--db-user", description = "database user") String dbUser;
+    @Option(names = "--cluster", description = "share the (PostgreSQL or MariaDB) store with other nodes: shards "
+            + "are spread over the live nodes and fail over between them") Boolean cluster;
 
     @Override
     public Integer call() throws InterruptedException {
         NodeConfig config = new ConfigLoader().file(this.config).environment(System.getenv())
                 .set("http.port", httpPort).set("network", network).set("data", data).set("db.url", dbUrl)
-                .set("db.user", dbUser).load();
+                .set("db.user", dbUser).set("cluster.enabled", cluster).load();
         Node node = Node.start(config, System.out);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -32,7 +32,11 @@ public final class ConfigLoader {
             Map.entry("webhooks.timeout-ms", "10000"),
             Map.entry("webhooks.circuit-failures", "20"),
             Map.entry("webhooks.probe-max-ms", "10000"),
-            Map.entry("allow-private-urls", "false"));
+            Map.entry("allow-private-urls", "false"),
+            Map.entry("cluster.enabled", "false"),
+            Map.entry("cluster.heartbeat-ms", "500"),
+            Map.entry("cluster.lease-ms", "2500"),
+            Map.entry("cluster.handoff-poll-ms", "20"));
 
     private final Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
 
@@ -67,7 +71,8 @@ public final class ConfigLoader {
                 "admin-token", "master-key", "webhooks.concurrency", "webhooks.event-batch-size",
                 "webhooks.event-batch-delay-ms", "webhooks.retry-first-ms", "webhooks.retry-max-ms",
                 "webhooks.retry-window-s", "webhooks.timeout-ms", "webhooks.circuit-failures", "webhooks.probe-max-ms",
-                "allow-private-urls");
+                "allow-private-urls", "cluster.enabled", "cluster.node-id", "cluster.address", "cluster.heartbeat-ms",
+                "cluster.lease-ms", "cluster.handoff-poll-ms");
     }
 
     private void flatten(String prefix, JsonNode node) {
@@ -100,7 +105,8 @@ public final class ConfigLoader {
                         Duration.ofMillis(number("webhooks.timeout-ms", 100, 300_000)),
                         number("webhooks.circuit-failures", 1, 1_000_000),
                         Duration.ofMillis(number("webhooks.probe-max-ms", 1, 3_600_000)),
-                        bool("allow-private-urls")));
+                        bool("allow-private-urls")),
+                cluster());
     }
 
     private static int port(String key, String text) {
@@ -111,6 +117,24 @@ public final class ConfigLoader {
             // reported below
         }
         throw new IllegalArgumentException(key + ": must be a port from 0 to 65535, got '" + text + "'");
+    }
+
+    private NodeConfig.Cluster cluster() {
+        Duration heartbeat = Duration.ofMillis(number("cluster.heartbeat-ms", 50, 60_000));
+        Duration lease = Duration.ofMillis(number("cluster.lease-ms", 200, 600_000));
+        if (lease.compareTo(heartbeat.multipliedBy(3)) < 0) {
+            throw new IllegalArgumentException("cluster.lease-ms: must be at least 3 heartbeats ("
+                    + heartbeat.multipliedBy(3).toMillis() + " ms), or a slow round would lose every lease");
+        }
+        String host = values.get("http.host");
+        String address = values.getOrDefault("cluster.address",
+                ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + values.get("http.port"));
+        String nodeId = values.getOrDefault("cluster.node-id", io.switchboard.store.Ids.format(io.switchboard.store.Ids.next()));
+        if (!nodeId.matches("[A-Za-z0-9_.-]{1,32}")) {
+            throw new IllegalArgumentException("cluster.node-id: 1 to 32 letters, digits, '.', '_' or '-', got '" + nodeId + "'");
+        }
+        return new NodeConfig.Cluster(bool("cluster.enabled"), nodeId, address, heartbeat, lease,
+                Duration.ofMillis(number("cluster.handoff-poll-ms", 1, 10_000)));
     }
 
     private boolean bool(String key) {

@@ -7,7 +7,7 @@ import java.time.Duration;
  * A node's whole configuration, loaded by {@link ConfigLoader} from defaults, a file, environment variables and
  * the command line, in that order of precedence (the last wins).
  */
-public record NodeConfig(Http http, Network network, Store store, Secrets secrets, Webhooks webhooks) {
+public record NodeConfig(Http http, Network network, Store store, Secrets secrets, Webhooks webhooks, Cluster cluster) {
 
     /** Where the API listens. */
     public record Http(String host, int port) {}
@@ -30,6 +30,14 @@ public record NodeConfig(Http http, Network network, Store store, Secrets secret
                     + (masterKey == null ? "key file" : "***") + "]";
         }
     }
+
+    /**
+     * Whether this node shares its (PostgreSQL or MariaDB) store with other nodes, as what ({@code nodeId}, made at
+     * start when not set) and where its API is for the others ({@code address}); how often it heartbeats, how long a
+     * lease lasts (failover takes about that), and how often it looks for messages other nodes handed it.
+     */
+    public record Cluster(boolean enabled, String nodeId, String address, Duration heartbeat, Duration lease,
+                          Duration handoffPoll) {}
 
     /**
      * Pace, batching and retries of Webhook and Event Webhook calls, and whether they may go to private and

@@ -11,7 +11,9 @@ import java.net.http.HttpResponse;
 /** A small client of the node's HTTP API, as a customer's server would use it. */
 public final class ApiClient {
     private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final java.time.Duration TIMEOUT = java.time.Duration.ofSeconds(30);
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(java.time.Duration.ofSeconds(5)).build();
     private final String base;
 
     public ApiClient(String base) {
@@ -37,7 +39,7 @@ public final class ApiClient {
 
     public Answer delete(String path, String token) throws IOException, InterruptedException {
         return answer(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
-                .DELETE().build());
+                .timeout(TIMEOUT).DELETE().build());
     }
 
     private Answer send(String method, String path, String token, Object body) throws IOException, InterruptedException {
@@ -51,13 +53,15 @@ public final class ApiClient {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json")
+                .timeout(TIMEOUT)
                 .method(method, HttpRequest.BodyPublishers.ofByteArray(bytes));
         headers.forEach(request::header);
         return answer(request.build());
     }
 
     public Answer get(String path, String token) throws IOException, InterruptedException {
-        return answer(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token).GET().build());
+        return answer(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
+                .timeout(TIMEOUT).GET().build());
     }
 
     /** A POST that must succeed with the given status; anything else is an error that shows the answer. */

@@ -37,6 +37,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -114,6 +115,8 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
     /** Messages put back in the outbox after a lost connection: the network may have them. */
     private final Set<Long> handedOver = new HashSet<>();
     private volatile boolean running = true;
+    /** Set while the shard winds down for a re-shard: nothing more is sent or taken, sent messages get their acks. */
+    private volatile boolean draining;
     private int tokensSinceOutbox;
 
     /** Sent on the link, not yet acknowledged by the network: sent again, in order, after a reconnect. */
@@ -121,10 +124,17 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
 
     private ShardLink link;
     private final Thread pump;
+    private final BooleanSupplier leaseValid;
+    /** How long the pump waits before it looks at an uncertain lease again. */
+    private static final long LEASE_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
-    /** {@code loader} reads queued messages back from the store when the outbox keeps only their ids. */
+    /**
+     * {@code loader} reads queued messages back from the store when the outbox keeps only their ids;
+     * {@code leaseValid} says whether this node may act for the shard now (always, on a single node; in a cluster,
+     * while its lease is surely unexpired).
+     */
     public record Settings(String number, int shard, Project project, DataKey key, TpsBudget budget,
-                           Outbox.Loader loader) {}
+                           Outbox.Loader loader, BooleanSupplier leaseValid) {}
 
     /** Queued messages whose body the outbox keeps in memory; beyond this it keeps ids and reads bodies back. */
     private static final int BODIES_IN_MEMORY = 20_000;
@@ -140,6 +150,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         this.deliveries = deliveries;
         this.counters = counters;
         this.clock = clock;
+        this.leaseValid = settings.leaseValid();
         this.pump = Thread.ofVirtual().name("pump-" + number + "-" + shard).unstarted(this::pump);
     }
 
@@ -150,16 +161,20 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         pump.start();
     }
 
-    public void enqueue(OutboxEntry entry) {
-        addAndSignal(() -> {
+    /** Queues a message; false when the worker has stopped (then the message must go another way). */
+    public boolean enqueue(OutboxEntry entry) {
+        return addAndSignal(() -> {
             outbox.add(entry);
             trackExpiry(entry.id(), new Timed(entry.priority(), entry.to(), entry.expiresAt()));
         });
     }
 
-    /** A message to send no earlier than {@code notBefore} (epoch ms); it waits beside the outbox until then. */
-    public void schedule(long id, Timed timed, long notBefore) {
-        addAndSignal(() -> {
+    /**
+     * A message to send no earlier than {@code notBefore} (epoch ms); it waits beside the outbox until then. False
+     * when the worker has stopped.
+     */
+    public boolean schedule(long id, Timed timed, long notBefore) {
+        return addAndSignal(() -> {
             scheduled.put(id, timed);
             timers.add(new Timer(notBefore, id, true));
         });
@@ -167,15 +182,12 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
 
     /**
      * A message already in the store, queued by id (scheduled ones wait for their time): its body is read back when
-     * its turn comes.
+     * its turn comes. False when the worker has stopped.
      */
-    public void enqueueStored(Messages.QueuedRef ref) {
+    public boolean enqueueStored(Messages.QueuedRef ref) {
         Timed timed = new Timed(ref.priority(), ref.peer(), ref.expiresAt());
-        if (ref.notBefore() > clock.millis()) {
-            schedule(ref.id(), timed, ref.notBefore());
-            return;
-        }
-        addAndSignal(() -> {
+        if (ref.notBefore() > clock.millis()) return schedule(ref.id(), timed, ref.notBefore());
+        return addAndSignal(() -> {
             outbox.addStored(ref.id(), ref.priority());
             trackExpiry(ref.id(), timed);
         });
@@ -238,16 +250,18 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
     }
 
     /** An instant reply: ahead of every queue, but still paid for from the budget. */
-    public void enqueueInstant(OutboxEntry entry) {
-        addAndSignal(() -> instant.addLast(entry));
+    public boolean enqueueInstant(OutboxEntry entry) {
+        return addAndSignal(() -> instant.addLast(entry));
     }
 
-    /** Adds work under the lock and wakes the pump. */
-    private void addAndSignal(Runnable add) {
+    /** Adds work under the lock and wakes the pump; false (nothing added) once the worker has stopped. */
+    private boolean addAndSignal(Runnable add) {
         lock.lock();
         try {
+            if (!running) return false;
             add.run();
             workOrConnection.signal();
+            return true;
         } finally {
             lock.unlock();
         }
@@ -308,6 +322,10 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
             try {
                 awaitWorkAndConnection();
                 if (!running) return;
+                if (!leaseValid.getAsBoolean()) { // not sure the shard is still ours: act on nothing until we are
+                    LockSupport.parkNanos(LEASE_RECHECK_NANOS);
+                    continue;
+                }
                 long wait;
                 while ((wait = budget.tryTake()) > 0) LockSupport.parkNanos(wait);
                 spend();
@@ -324,7 +342,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         try {
             while (running) {
                 long untilTimer = fireTimers();
-                if (connected && (outboxReady() || !instant.isEmpty() || !incoming.isEmpty())) return;
+                if (!draining && connected && (outboxReady() || !instant.isEmpty() || !incoming.isEmpty())) return;
                 // A full store queue signals nobody when it drains: look again soon.
                 long wait = writer.backlog() >= WRITE_BACKLOG_LIMIT ? 10 : 1_000;
                 workOrConnection.await(Math.max(1, Math.min(wait, untilTimer)), TimeUnit.MILLISECONDS);
@@ -386,8 +404,13 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
     }
 
     private void send(OutboxEntry entry) {
+        if (!leaseValid.getAsBoolean()) { // the node froze between the pump's check and here: not ours to send now
+            addAndSignal(() -> outbox.returnToFront(List.of(entry)));
+            return;
+        }
+        // Around a takeover a message can reach the outbox twice (read from the store, and handed off): send it once.
+        if (inFlight.putIfAbsent(entry.id(), entry) != null) return;
         budget.record(Kind.SEND);
-        inFlight.put(entry.id(), entry);
         link.send(entry.id(), entry.to(), entry.type(), entry.payload(), entry.replyTo() == null ? "" : entry.replyTo());
     }
 
@@ -527,6 +550,16 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
 
     private void addIncoming(Incoming item) {
         addAndSignal(() -> incoming.addLast(item));
+    }
+
+    /**
+     * Stops sending and waits, up to {@code max}, until the network has acknowledged every message already sent, so
+     * that what is still queued can move to another shard without a message being on two shards at once.
+     */
+    public void drain(java.time.Duration max) throws InterruptedException {
+        draining = true;
+        long end = System.nanoTime() + max.toNanos();
+        while (!inFlight.isEmpty() && System.nanoTime() < end) Thread.sleep(10);
     }
 
     @Override

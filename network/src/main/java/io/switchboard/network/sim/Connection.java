@@ -95,6 +95,7 @@ final class Connection {
                 Frame frame = in.read();
                 if (fenced) {
                     number.count(Counter.STALE_FRAMES);
+                    if (frame instanceof Frame.Send) number.count(Counter.STALE_SENDS);
                     continue;
                 }
                 switch (frame) {

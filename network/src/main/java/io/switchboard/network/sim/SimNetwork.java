@@ -47,6 +47,7 @@ public final class SimNetwork implements AutoCloseable {
     private final StatsServer http;
     private final ObjectMapper json = new ObjectMapper();
     private final AtomicLong inboundIds = new AtomicLong();
+    private final AtomicLong sendsTaken = new AtomicLong();
     private volatile double inboundRate;
     private volatile boolean closed;
     private long lastTickNanos = System.nanoTime();
@@ -117,11 +118,18 @@ public final class SimNetwork implements AutoCloseable {
         return new SimStats(totals, perNumber);
     }
 
-    /** What {@code user} received, oldest first (only the last {@value #INBOX_LIMIT} messages overall are kept). */
+    /**
+     * What {@code user} received, in the order the network took the messages from the gateway (only the last
+     * {@value #INBOX_LIMIT} messages overall are kept). Deliveries run on two timer threads, so two messages sent a
+     * moment apart may be delivered the other way round; this order is the gateway's.
+     */
     public List<UserMessage> received(String user) {
         synchronized (inbox) {
             ArrayDeque<UserMessage> messages = inboxByUser.get(user);
-            return messages == null ? List.of() : List.copyOf(messages);
+            if (messages == null) return List.of();
+            List<UserMessage> inOrder = new java.util.ArrayList<>(messages);
+            inOrder.sort(java.util.Comparator.comparingLong(UserMessage::takenSeq));
+            return inOrder;
         }
     }
 
@@ -208,18 +216,19 @@ public final class SimNetwork implements AutoCloseable {
         if (!first) {
             ns.count(Counter.DUPLICATES);
         }
+        long taken = sendsTaken.incrementAndGet();
         afterMillis(config.ackMillis(), () -> {
             ns.count(Counter.SENT_ACKS);
             c.enqueue(new Frame.Sent(send.id(), networkMessageId, System.currentTimeMillis()));
             if (first) {
-                afterMillis(config.deliverMillis(), () -> deliver(ns, send, networkMessageId, deliveryReports));
+                afterMillis(config.deliverMillis(), () -> deliver(ns, send, networkMessageId, deliveryReports, taken));
             }
         });
     }
 
     // ---- the users ----
 
-    private void deliver(NumberState ns, Frame.Send send, String networkMessageId, boolean deliveryReport) {
+    private void deliver(NumberState ns, Frame.Send send, String networkMessageId, boolean deliveryReport, long taken) {
         long id = send.id();
         String to = send.to();
         if (chance(id, to, SALT_FAIL) < config.failProbability()) {
@@ -229,7 +238,7 @@ public final class SimNetwork implements AutoCloseable {
         }
         ns.count(Counter.DELIVERED);
         long now = System.currentTimeMillis();
-        remember(to, new UserMessage(id, networkMessageId, ns.number, send.messageType(), send.payload(), now,
+        remember(to, new UserMessage(id, networkMessageId, ns.number, send.messageType(), send.payload(), now, taken,
                 send.context()));
         if (deliveryReport) {
             ns.count(Counter.DELIVERY_REPORTS);

@@ -5,18 +5,28 @@ import java.util.Map;
 
 /** What differs between the supported databases; everything else is plain, shared SQL. */
 public enum Dialect {
-    SQLITE("BLOB", "INSERT OR IGNORE INTO", ""),
-    POSTGRESQL("BYTEA", "INSERT INTO", " ON CONFLICT DO NOTHING"),
-    MARIADB("LONGBLOB", "INSERT IGNORE INTO", "");
+    SQLITE("BLOB", "INSERT OR IGNORE INTO", "", "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)"),
+    POSTGRESQL("BYTEA", "INSERT INTO", " ON CONFLICT DO NOTHING", "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)"),
+    MARIADB("LONGBLOB", "INSERT IGNORE INTO", "", "CAST(UNIX_TIMESTAMP(NOW(3)) * 1000 AS SIGNED)");
 
     private final String blobType;
     private final String insertIgnorePrefix;
     private final String insertIgnoreSuffix;
+    private final String nowMillis;
 
-    Dialect(String blobType, String insertIgnorePrefix, String insertIgnoreSuffix) {
+    Dialect(String blobType, String insertIgnorePrefix, String insertIgnoreSuffix, String nowMillis) {
         this.blobType = blobType;
         this.insertIgnorePrefix = insertIgnorePrefix;
         this.insertIgnoreSuffix = insertIgnoreSuffix;
+        this.nowMillis = nowMillis;
+    }
+
+    /**
+     * The database server's clock in epoch milliseconds, as SQL: leases are timed by the one clock every node
+     * shares, not by the nodes' own.
+     */
+    public String nowMillis() {
+        return nowMillis;
     }
 
     public static Dialect of(String jdbcUrl) {

@@ -20,13 +20,19 @@ public sealed interface Write {
     }
 
     /**
-     * Stores the messages only if the project has not used the key yet (result 1); when it has (result 0), nothing is
-     * stored. A key older than {@code forgetBefore} (epoch ms) is forgotten first, so it may be used again. Two sends
-     * with one key, on one node or on several, store the messages of one of them only.
+     * Applies {@code writes} (a send's messages and, in a cluster, their handoffs) only if the project has not used
+     * the key yet (result 1); when it has (result 0), nothing is stored. A key older than {@code forgetBefore} (epoch
+     * ms) is forgotten first, so it may be used again. Two sends with one key, on one node or on several, store the
+     * messages of one of them only.
      */
-    record InsertOnce(IdempotencyKey key, long forgetBefore, List<MessageRecord> messages) implements Write {
+    record InsertOnce(IdempotencyKey key, long forgetBefore, List<Write> writes) implements Write {
         public InsertOnce {
-            messages = List.copyOf(messages);
+            writes = List.copyOf(writes);
+            for (Write write : writes) {
+                if (!(write instanceof InsertMessage || write instanceof Handoff)) {
+                    throw new IllegalArgumentException("a send under a key stores messages and handoffs, not " + write);
+                }
+            }
         }
     }
 
@@ -52,4 +58,10 @@ public sealed interface Write {
 
     /** The Event Webhook call carrying the event was given up: a dead letter, kept for a replay. */
     record EventDead(long eventId, String reason, long at) implements Write {}
+
+    /** A queued message for a shard another node sends: that node takes it from the handoffs. */
+    record Handoff(long messageId, String number, int shard, int priority) implements Write {}
+
+    /** The shard's owner took the handed-off message into its outbox. */
+    record HandoffTaken(long messageId) implements Write {}
 }

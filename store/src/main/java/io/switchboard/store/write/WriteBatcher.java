@@ -139,6 +139,8 @@ public final class WriteBatcher implements AutoCloseable {
         private final List<Write.EventDone> eventsDone = new ArrayList<>();
         private final List<Write.HookDead> hooksDead = new ArrayList<>();
         private final List<Write.EventDead> eventsDead = new ArrayList<>();
+        private final List<Write.Handoff> handoffs = new ArrayList<>();
+        private final List<Write.HandoffTaken> handoffsTaken = new ArrayList<>();
 
         void add(Write write) {
             switch (write) {
@@ -150,6 +152,8 @@ public final class WriteBatcher implements AutoCloseable {
                 case Write.EventDone done -> eventsDone.add(done);
                 case Write.HookDead dead -> hooksDead.add(dead);
                 case Write.EventDead dead -> eventsDead.add(dead);
+                case Write.Handoff handoff -> handoffs.add(handoff);
+                case Write.HandoffTaken taken -> handoffsTaken.add(taken);
             }
         }
 
@@ -159,8 +163,7 @@ public final class WriteBatcher implements AutoCloseable {
             for (Write.ForgetKeys forget : forgets) {
                 results.put(forget, Sql.update(c, "DELETE FROM idempotency_keys WHERE created_at < ?", forget.before()));
             }
-            List<Write.InsertMessage> inserts = new ArrayList<>(this.inserts);
-            if (!insertsOnce.isEmpty()) claimKeys(c, results, inserts);
+            if (!insertsOnce.isEmpty()) claimKeys(c, results);
             if (!inserts.isEmpty()) {
                 String sql = database.dialect().insertIgnore(INSERT_COLUMNS, INSERT_MARKS);
                 int[] counts = batch(c, sql, inserts, insert -> row(insert.message()));
@@ -200,6 +203,15 @@ public final class WriteBatcher implements AutoCloseable {
                         + "WHERE id = ? AND hook_state = 1", hooksDead, dead -> new Object[] {clip(dead.reason()), dead.at(),
                         dead.messageId()}));
             }
+            if (!handoffs.isEmpty()) {
+                record(results, handoffs, batch(c, database.dialect().insertIgnore(
+                        "handoffs (message_id, number, shard, priority)", "(?, ?, ?, ?)"), handoffs,
+                        h -> new Object[] {h.messageId(), h.number(), h.shard(), h.priority()}));
+            }
+            if (!handoffsTaken.isEmpty()) {
+                record(results, handoffsTaken, batch(c, "DELETE FROM handoffs WHERE message_id = ?", handoffsTaken,
+                        taken -> new Object[] {taken.messageId()}));
+            }
             if (!eventsDead.isEmpty()) {
                 record(results, eventsDead, batch(c, "UPDATE events SET state = 2, failure = ?, failed_at = ? WHERE id = ?",
                         eventsDead, dead -> new Object[] {clip(dead.reason()), dead.at(), dead.eventId()}));
@@ -208,13 +220,12 @@ public final class WriteBatcher implements AutoCloseable {
         }
 
         /**
-         * Claims each key (a row that an older one is first cleared from) and adds the messages of the claims that
-         * won to {@code inserts}. Within this transaction; a claim made by another node's commit makes ours a no-op
+         * Claims each key (a row that an older one is first cleared from) and adds the writes of the claims that won
+         * to this commit's. Within this transaction; a claim made by another node's commit makes ours a no-op
          * (PostgreSQL and MariaDB wait for that commit before they decide), and so does an earlier claim of the
-         * same key in this batch.
+         * same key in this batch. Runs before the messages and handoffs are written.
          */
-        private void claimKeys(Connection c, Map<Write, Integer> results, List<Write.InsertMessage> inserts)
-                throws SQLException {
+        private void claimKeys(Connection c, Map<Write, Integer> results) throws SQLException {
             batch(c, "DELETE FROM idempotency_keys WHERE project_id = ? AND idem_key = ? AND created_at < ?", insertsOnce,
                     once -> new Object[] {once.key().projectId(), once.key().key(), once.forgetBefore()});
             String sql = database.dialect().insertIgnore(
@@ -225,7 +236,7 @@ public final class WriteBatcher implements AutoCloseable {
             });
             record(results, insertsOnce, counts);
             for (int i = 0; i < counts.length; i++) {
-                if (counts[i] != 0) insertsOnce.get(i).messages().forEach(m -> inserts.add(new Write.InsertMessage(m)));
+                if (counts[i] != 0) insertsOnce.get(i).writes().forEach(this::add);
             }
         }
     }

@@ -1,10 +1,8 @@
 package io.switchboard.store.testing;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
+import io.switchboard.store.db.ScratchStores;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -38,31 +36,21 @@ public final class TestStores {
     }
 
     public static TestStore open(Kind kind, Path tempDir) {
-        String name = "sb_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-        return switch (kind) {
-            case EMBEDDED -> new TestStore(kind, "jdbc:sqlite:" + tempDir.resolve(name + ".db"), null, null, () -> {});
-            case POSTGRESQL -> {
-                execute(kind, POSTGRES_URL, POSTGRES_USER, "CREATE SCHEMA " + name);
-                yield new TestStore(kind, POSTGRES_URL + "?currentSchema=" + name, POSTGRES_USER, null,
-                        () -> execute(kind, POSTGRES_URL, POSTGRES_USER, "DROP SCHEMA " + name + " CASCADE"));
-            }
-            case MARIADB -> {
-                execute(kind, MARIADB_URL, MARIADB_USER, "CREATE DATABASE " + name);
-                yield new TestStore(kind, MARIADB_URL.replaceAll("/[^/]*$", "/" + name), MARIADB_USER, null,
-                        () -> execute(kind, MARIADB_URL, MARIADB_USER, "DROP DATABASE " + name));
-            }
-        };
-    }
-
-    private static void execute(Kind kind, String url, String user, String sql) {
-        try (Connection connection = DriverManager.getConnection(url, user, null);
-             Statement statement = connection.createStatement()) {
-            statement.execute(sql);
+        if (kind == Kind.EMBEDDED) {
+            String name = "sb_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+            return new TestStore(kind, "jdbc:sqlite:" + tempDir.resolve(name + ".db"), null, null, () -> {});
+        }
+        String server = kind == Kind.POSTGRESQL ? POSTGRES_URL : MARIADB_URL;
+        String user = kind == Kind.POSTGRESQL ? POSTGRES_USER : MARIADB_USER;
+        try {
+            ScratchStores.Scratch scratch = ScratchStores.create(server, user, null);
+            return new TestStore(kind, scratch.url(), user, null, scratch);
         } catch (SQLException e) {
-            String reason = kind.name().toLowerCase(Locale.ROOT) + " is not reachable at " + url + " (" + e.getMessage() + ")";
+            String reason = kind.name().toLowerCase(Locale.ROOT) + " is not reachable at " + server + " (" + e.getMessage() + ")";
             if ("true".equals(System.getenv("CI"))) throw new IllegalStateException(reason + ": CI needs it running", e);
             System.err.println("SKIPPED: " + reason);
             Assumptions.abort(reason);
+            throw new AssertionError("unreachable");
         }
     }
 }
