@@ -33,8 +33,11 @@ public final class Outbox {
 
     private final LongRing[] levels = new LongRing[Priority.values().length];
     private final Map<Long, OutboxEntry> loaded = new HashMap<>();
-    /** Ids still in a ring but taken out of line; {@code skippedPerLevel} counts them per level. */
-    private final java.util.Set<Long> skipped = new java.util.HashSet<>();
+    /**
+     * Ids still in a ring but taken out of line, with how many of their copies are (a message can be queued twice
+     * around a shard takeover); {@code skippedPerLevel} counts them per level.
+     */
+    private final Map<Long, Integer> skipped = new HashMap<>();
     private final int[] skippedPerLevel = new int[Priority.values().length];
     private final Loader loader;
     private final int loadedLimit;
@@ -70,24 +73,29 @@ public final class Outbox {
     }
 
     /**
-     * Takes a message out of line if it is still waiting at its priority (not yet polled, nor taken out already):
-     * answers whether it was. Looks through that level, so it costs time in proportion to its depth.
+     * Takes a message out of line, every copy of it, if it is still waiting at its priority (not yet polled, nor
+     * taken out already): answers whether it was. Looks through that level, so it costs time in proportion to its
+     * depth.
      */
     public boolean withdraw(long id, Priority priority) {
-        if (skipped.contains(id)) return false;
         LongRing level = levels[priority.rank()];
-        for (int i = 0; i < level.size(); i++) {
-            if (level.get(i) == id) {
-                skip(id, priority);
-                return true;
-            }
-        }
-        return false;
+        int copies = 0;
+        for (int i = 0; i < level.size(); i++) if (level.get(i) == id) copies++;
+        int already = skipped.getOrDefault(id, 0);
+        if (copies <= already) return false;
+        skipped.put(id, copies);
+        skippedPerLevel[priority.rank()] += copies - already;
+        loaded.remove(id);
+        return true;
     }
 
-    /** Takes out of line a message the caller knows is waiting at this priority, without looking for it. */
+    /**
+     * Takes out of line one copy of a message the caller knows is waiting at this priority, without looking for it
+     * (an expiry: a second copy, if any, is found expired when its turn comes).
+     */
     public void skip(long id, Priority priority) {
-        if (skipped.add(id)) skippedPerLevel[priority.rank()]++;
+        skipped.merge(id, 1, Integer::sum);
+        skippedPerLevel[priority.rank()]++;
         loaded.remove(id);
     }
 
@@ -97,7 +105,8 @@ public final class Outbox {
             LongRing level = levels[rank];
             while (!level.isEmpty()) {
                 long id = level.pollFirst();
-                if (!skipped.isEmpty() && skipped.remove(id)) {
+                if (!skipped.isEmpty() && skipped.containsKey(id)) {
+                    skipped.computeIfPresent(id, (skippedId, copies) -> copies == 1 ? null : copies - 1);
                     skippedPerLevel[rank]--;
                     continue;
                 }
@@ -115,7 +124,7 @@ public final class Outbox {
         ids.add(id);
         for (int i = 0; i < level.size() && ids.size() < PAGE; i++) {
             long next = level.get(i);
-            if (!loaded.containsKey(next) && !skipped.contains(next)) ids.add(next);
+            if (!loaded.containsKey(next) && !skipped.containsKey(next)) ids.add(next);
         }
         OutboxEntry first = null;
         for (OutboxEntry entry : loader.load(ids)) {

@@ -202,12 +202,10 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         lock.lock();
         try {
             if (handedOver.contains(id)) return false;
-            if (scheduled.remove(id) != null) return true;
-            if (expiring.remove(id) != null) {
-                outbox.skip(id, priority);
-                return true;
-            }
-            return outbox.withdraw(id, priority);
+            boolean wasScheduled = scheduled.remove(id) != null;
+            expiring.remove(id);
+            // Every copy in the outbox (a takeover can queue a message twice), not just the one an expiry would skip.
+            return outbox.withdraw(id, priority) || wasScheduled;
         } finally {
             lock.unlock();
         }

@@ -81,6 +81,17 @@ class OutboxTest {
     }
 
     @Test
+    void aMessageQueuedTwiceIsWithdrawnBothTimes() {
+        Outbox outbox = new Outbox();
+        outbox.add(entry(1, Priority.NORMAL));
+        outbox.add(entry(2, Priority.NORMAL));
+        outbox.add(entry(1, Priority.NORMAL));
+        assertThat(outbox.withdraw(1, Priority.NORMAL)).isTrue();
+        assertThat(outbox.size()).isEqualTo(1);
+        assertThat(drain(outbox)).containsExactly(2L);
+    }
+
+    @Test
     void anOutboxHoldingOnlyWithdrawnMessagesIsEmpty() {
         Outbox outbox = new Outbox();
         outbox.add(entry(1, Priority.HIGH));
