@@ -9,14 +9,19 @@ import io.switchboard.dispatcher.signing.SigningSecrets;
 import io.switchboard.dispatcher.urls.OutboundUrls;
 import io.switchboard.engine.Engine;
 import io.switchboard.engine.validation.InvalidInput;
+import io.switchboard.store.ApiTokens;
 import io.switchboard.store.DeadLetters;
 import io.switchboard.store.Messages;
 import io.switchboard.store.Numbers;
 import io.switchboard.store.Projects;
+import io.switchboard.store.Usage;
 import io.switchboard.store.cluster.Leases;
 import io.switchboard.store.crypto.Vault;
 import io.switchboard.store.db.StoreException;
+import jakarta.servlet.DispatcherType;
 import java.time.Clock;
+import java.util.EnumSet;
+import org.eclipse.jetty.servlet.FilterHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,10 +35,17 @@ public final class Api implements AutoCloseable {
 
     /** What the API works on; {@code adminTokenHash} is the SHA-256 of the admin token. */
     public record Parts(Engine engine, Projects projects, Numbers numbers, Messages messages, Vault vault,
-                        ObjectMapper json, Clock clock, String adminTokenHash, Webhooks webhooks, Cluster cluster) {}
+                        ObjectMapper json, Clock clock, String adminTokenHash, Webhooks webhooks, Cluster cluster,
+                        Management management) {}
 
     /** This node in its cluster: its id, its address, and the shared leases (null on a single node). */
     public record Cluster(String nodeId, String address, Leases leases, long leaseMillis) {}
+
+    /** Project tokens, the usage counters, and the abuse limits. */
+    public record Management(ApiTokens tokens, Usage usage, Limits limits) {}
+
+    /** Requests a second per token (0: no limit) with bursts of up to {@code burstPerToken}; the largest body. */
+    public record Limits(int ratePerToken, int burstPerToken, long maxBodyBytes) {}
 
     /** The webhook side: the dispatcher, the dead letters, the signing secrets and the check of outbound URLs. */
     public record Webhooks(Dispatcher dispatcher, DeadLetters deadLetters, SigningSecrets secrets, OutboundUrls urls) {}
@@ -46,18 +58,28 @@ public final class Api implements AutoCloseable {
     public Api(Parts parts) {
         this.json = parts.json();
         this.requests = new Requests(json);
-        this.tenants = new Tenants(parts.projects(), parts.adminTokenHash());
+        Management management = parts.management();
+        this.tenants = new Tenants(management.tokens(), parts.adminTokenHash(), parts.clock());
+        RateLimits rates = new RateLimits(management.limits().ratePerToken(), management.limits().burstPerToken());
+        Access access = new Access(tenants, rates);
+        BodyLimit bodyLimit = new BodyLimit(management.limits().maxBodyBytes());
         this.server = Javalin.create(config -> {
             config.useVirtualThreads = true;
             config.showJavalinBanner = false;
-            config.http.maxRequestSize = 4L * 1024 * 1024;
+            config.http.maxRequestSize = management.limits().maxBodyBytes();
+            config.jetty.modifyServletContextHandler(handler -> handler.addFilter(new FilterHolder(bodyLimit), "/*",
+                    EnumSet.of(DispatcherType.REQUEST)));
         });
+        server.before(ctx -> bodyLimit.check(ctx.req()));
+        server.beforeMatched(access::check);
         server.get("/health", ctx -> requests.send(ctx, 200, json.createObjectNode().put("status", "ok")));
         new ProjectRoutes(parts, tenants, requests).addTo(server);
         new NumberRoutes(parts, tenants, requests).addTo(server);
         new MessageRoutes(parts, tenants, requests).addTo(server);
         new WebhookRoutes(parts.webhooks(), tenants, requests, parts.clock()).addTo(server);
         new ClusterRoutes(parts.cluster(), parts.engine(), tenants, requests).addTo(server);
+        new TokenRoutes(management.tokens(), tenants, rates, requests, parts.clock()).addTo(server);
+        new UsageRoutes(parts.numbers(), management.usage(), tenants, requests, parts.clock()).addTo(server);
         server.exception(ApiError.class, (e, ctx) -> answerError(ctx, e));
         server.exception(InvalidInput.class, (e, ctx) -> answerError(ctx, ApiError.badRequest(e.code(), e.getMessage(), e.field())));
         server.exception(StoreException.class, (e, ctx) -> answerError(ctx,
@@ -80,7 +102,9 @@ public final class Api implements AutoCloseable {
 
     private void answerError(Context ctx, ApiError error) {
         if (error.status() >= 500) LOG.error("{} {}: {} {}", ctx.method(), ctx.path(), error.status(), error.getMessage());
+        else if (error.status() == 429) LOG.debug("{} {}: 429", ctx.method(), ctx.path()); // RateLimits logs once a spell
         else LOG.info("{} {}: {} {} field={}", ctx.method(), ctx.path(), error.status(), error.code(), error.field());
+        error.headers().forEach(ctx::header);
         ObjectNode body = json.createObjectNode();
         ObjectNode detail = body.putObject("error");
         detail.put("code", error.code());

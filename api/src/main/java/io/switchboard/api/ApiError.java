@@ -1,16 +1,27 @@
 package io.switchboard.api;
 
-/** An answer other than success: the HTTP status, a machine-readable code, a sentence, and the field at fault. */
+import java.util.Map;
+
+/**
+ * An answer other than success: the HTTP status, a machine-readable code, a sentence, the field at fault, and any
+ * headers that go with it ({@code Retry-After}, say).
+ */
 public final class ApiError extends RuntimeException {
     private final int status;
     private final String code;
     private final String field;
+    private final Map<String, String> headers;
 
     public ApiError(int status, String code, String message, String field) {
+        this(status, code, message, field, Map.of());
+    }
+
+    private ApiError(int status, String code, String message, String field, Map<String, String> headers) {
         super(message, null, false, false);
         this.status = status;
         this.code = code;
         this.field = field;
+        this.headers = headers;
     }
 
     public static ApiError badRequest(String code, String message, String field) {
@@ -21,8 +32,22 @@ public final class ApiError extends RuntimeException {
         return new ApiError(401, "unauthorized", "a valid token is required: Authorization: Bearer <token>", null);
     }
 
+    /** The token is valid but lacks the scope the call needs; the header names it as RFC 6750 says. */
+    public static ApiError insufficientScope(String scope) {
+        return new ApiError(403, "insufficient_scope", "this call needs a token with the " + scope + " scope", null,
+                Map.of("WWW-Authenticate", "Bearer error=\"insufficient_scope\", scope=\"" + scope + "\""));
+    }
+
     public static ApiError notFound(String what) {
         return new ApiError(404, "not_found", what + " was not found", null);
+    }
+
+    public static ApiError tooLarge(long maxBytes) {
+        return new ApiError(413, "body_too_large", "the body is larger than " + maxBytes + " bytes", null);
+    }
+
+    public static ApiError rateLimited(String message, long retryAfterSeconds) {
+        return new ApiError(429, "rate_limited", message, null, Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
     }
 
     public int status() {
@@ -35,5 +60,9 @@ public final class ApiError extends RuntimeException {
 
     public String field() {
         return field;
+    }
+
+    public Map<String, String> headers() {
+        return headers;
     }
 }

@@ -2,17 +2,17 @@ package io.switchboard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.switchboard.engine.LineSnapshot;
-import io.switchboard.engine.NumberLine;
 import io.switchboard.engine.budget.Kind;
 import io.switchboard.engine.validation.MessageRules;
 import io.switchboard.store.BusinessNumber;
 import io.switchboard.store.Priority;
 import io.switchboard.store.Project;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -107,23 +107,24 @@ final class NumberRoutes {
         }
     }
 
+    /** The caller's numbers a page at a time, each with its budget used and its queues when it runs on this node. */
     private void listNumbers(Context ctx) {
         Project project = tenants.project(ctx.header("Authorization"));
-        ArrayNode list = json.createArrayNode();
-        for (LineSnapshot line : parts.engine().snapshot()) {
-            NumberLine open = parts.engine().line(line.number()).orElseThrow();
-            if (!open.project().id().equals(project.id())) continue;
-            ObjectNode item = numberJson(open.number());
-            item.put("connected_shards", line.connectedShards());
-            ObjectNode used = item.putObject("budget_used");
-            for (Kind kind : Kind.values()) used.put(kind.label(), line.used()[kind.ordinal()]);
-            ObjectNode queue = item.putObject("queue");
-            for (Priority priority : Priority.values()) queue.put(priority.label(), line.depths()[priority.rank()]);
-            list.add(item);
-        }
-        ObjectNode answer = json.createObjectNode();
-        answer.set("numbers", list);
-        requests.send(ctx, 200, answer);
+        Page page = Page.of(ctx);
+        Map<String, LineSnapshot> running = new HashMap<>();
+        for (LineSnapshot line : parts.engine().snapshot()) running.put(line.number(), line);
+        requests.send(ctx, 200, page.answer("numbers", parts.numbers().page(project.id(), page.after(), page.fetch()),
+                number -> withLine(numberJson(number), running.get(number.number())), BusinessNumber::number));
+    }
+
+    private static ObjectNode withLine(ObjectNode item, LineSnapshot line) {
+        if (line == null) return item;
+        item.put("connected_shards", line.connectedShards());
+        ObjectNode used = item.putObject("budget_used");
+        for (Kind kind : Kind.values()) used.put(kind.label(), line.used()[kind.ordinal()]);
+        ObjectNode queue = item.putObject("queue");
+        for (Priority priority : Priority.values()) queue.put(priority.label(), line.depths()[priority.rank()]);
+        return item;
     }
 
     private ObjectNode numberJson(BusinessNumber number) {

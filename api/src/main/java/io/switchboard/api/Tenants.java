@@ -1,45 +1,125 @@
 package io.switchboard.api;
 
+import io.switchboard.store.ApiTokens;
+import io.switchboard.store.ApiTokens.Credential;
 import io.switchboard.store.Project;
-import io.switchboard.store.Projects;
 import io.switchboard.store.crypto.Tokens;
-import java.util.Map;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Who is calling: the admin (one token, for project management) or a project (its own token). Tokens are looked
- * up by their hash; known hashes are cached, so a request costs one SHA-256 and no database read.
+ * Who is calling: the node's admin (one token, for making projects) or a project through one of its tokens.
+ *
+ * <p>A token's lookup is good for {@link #RECHECK}: the first request after that reads the store again, and the
+ * other requests with the same token wait for that one read instead of making their own. So a token revoked on
+ * any node sharing the store is refused here within {@code RECHECK} and one read, and otherwise a request costs one
+ * SHA-256 and a map lookup. Unknown tokens are not remembered, so made-up tokens cannot fill the memory; each costs
+ * one indexed read. Revocations and project changes made through this node apply here at once.
  */
 final class Tenants {
-    private final Projects projects;
-    private final String adminTokenHash;
-    private final Map<String, Project> byTokenHash = new ConcurrentHashMap<>();
+    static final Duration RECHECK = Duration.ofMillis(500);
+    private static final Logger LOG = LoggerFactory.getLogger(Tenants.class);
+    /** last_used_at is written when the stored one is older than this: at most one write a minute per token. */
+    private static final long TOUCH_EVERY_MS = 60_000;
 
-    Tenants(Projects projects, String adminTokenHash) {
-        this.projects = projects;
+    /** One read of the store for a token hash, begun at {@code startedAt} (epoch ms). */
+    private record Lookup(long startedAt, CompletableFuture<Optional<Credential>> result) {
+        boolean holds(Predicate<Credential> test) {
+            return result.isDone() && !result.isCompletedExceptionally() && result.join().filter(test).isPresent();
+        }
+    }
+
+    private final ApiTokens tokens;
+    private final String adminTokenHash;
+    private final Clock clock;
+    private final ConcurrentHashMap<String, Lookup> byHash = new ConcurrentHashMap<>();
+
+    Tenants(ApiTokens tokens, String adminTokenHash, Clock clock) {
+        this.tokens = tokens;
         this.adminTokenHash = adminTokenHash;
+        this.clock = clock;
     }
 
     void requireAdmin(String authorization) {
-        String token = bearer(authorization);
-        if (token == null || !Tokens.sameHash(Tokens.hash(token), adminTokenHash)) throw ApiError.unauthorized();
+        if (!isAdmin(authorization)) throw ApiError.unauthorized();
     }
 
+    boolean isAdmin(String authorization) {
+        String token = bearer(authorization);
+        return token != null && Tokens.sameHash(Tokens.hash(token), adminTokenHash);
+    }
+
+    /** The caller's project; 401 unless the token is one of a project's. */
     Project project(String authorization) {
+        return caller(authorization).project();
+    }
+
+    /** The caller's token and project; 401 unless the token is one of a project's. */
+    Credential caller(String authorization) {
         String token = bearer(authorization);
         if (token == null) throw ApiError.unauthorized();
-        String hash = Tokens.hash(token);
-        Project cached = byTokenHash.get(hash);
-        if (cached != null) return cached;
-        Optional<Project> project = projects.byTokenHash(hash);
-        project.ifPresent(p -> byTokenHash.put(hash, p));
-        return project.orElseThrow(ApiError::unauthorized);
+        try {
+            return current(Tokens.hash(token)).result().join().orElseThrow(ApiError::unauthorized);
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
     /** Serves the project's new settings to requests from now on. */
     void update(Project project) {
-        byTokenHash.replaceAll((hash, cached) -> cached.id().equals(project.id()) ? project : cached);
+        byHash.values().removeIf(lookup -> lookup.holds(c -> c.project().id().equals(project.id())));
+    }
+
+    /** Refuses the token from now on (it is gone from the store already). */
+    void revoked(String tokenId) {
+        byHash.values().removeIf(lookup -> lookup.holds(c -> c.token().id().equals(tokenId)));
+    }
+
+    /** The lookup to wait for: a recent one, or a new read that this thread makes (one thread per token at a time). */
+    private Lookup current(String hash) {
+        while (true) {
+            long now = clock.millis();
+            Lookup seen = byHash.get(hash);
+            if (seen != null && now - seen.startedAt() < RECHECK.toMillis()) return seen;
+            Lookup mine = new Lookup(now, new CompletableFuture<>());
+            boolean won = seen == null ? byHash.putIfAbsent(hash, mine) == null : byHash.replace(hash, seen, mine);
+            if (won) {
+                read(hash, mine);
+                return mine;
+            }
+        }
+    }
+
+    private void read(String hash, Lookup lookup) {
+        try {
+            Optional<Credential> found = tokens.find(hash);
+            if (found.isEmpty()) byHash.remove(hash, lookup);
+            else touchIfDue(found.get(), lookup.startedAt());
+            lookup.result().complete(found);
+        } catch (RuntimeException e) {
+            byHash.remove(hash, lookup);
+            lookup.result().completeExceptionally(e);
+        }
+    }
+
+    /** Records the use off the request's path: the read that found the token was made for a request using it. */
+    private void touchIfDue(Credential credential, long now) {
+        Long last = credential.token().lastUsedAt();
+        if (last != null && now - last < TOUCH_EVERY_MS) return;
+        Thread.ofVirtual().start(() -> {
+            try {
+                tokens.touch(credential.token().id(), now);
+            } catch (RuntimeException e) {
+                LOG.debug("token {}: last use not recorded: {}", credential.token().id(), e.getMessage());
+            }
+        });
     }
 
     private static String bearer(String authorization) {

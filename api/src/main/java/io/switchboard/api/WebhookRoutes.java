@@ -26,7 +26,6 @@ import static io.switchboard.api.Requests.intField;
  */
 final class WebhookRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookRoutes.class);
-    private static final int MAX_PAGE = 1_000;
     private static final int MAX_REPLAY_IDS = 10_000;
     private static final long MAX_KEEP_PREVIOUS_SECONDS = Duration.ofDays(7).toSeconds();
 
@@ -68,20 +67,13 @@ final class WebhookRoutes {
     /** Dead letters, oldest first, a page at a time: {@code ?limit=100&after=<id of the last one seen>}. */
     private void failed(Context ctx) {
         Project project = tenants.project(ctx.header("Authorization"));
-        int limit = queryInt(ctx, "limit", 100, 1, MAX_PAGE);
-        String afterText = ctx.queryParam("after");
-        long after = afterText == null ? 0 : callId(afterText, "after");
-        List<DeadLetters.DeadLetter> page = webhooks.deadLetters().list(project.id(), after, limit);
-        ObjectNode answer = nodes.objectNode();
-        ArrayNode list = answer.putArray("failed");
-        for (DeadLetters.DeadLetter dead : page) {
-            list.addObject().put("id", prefix(dead.kind()) + Ids.format(dead.id())).put("kind", dead.kind().label())
-                    .put("message_id", Ids.format(dead.messageId())).put("reason", dead.reason())
-                    .put("failed_at", Instant.ofEpochMilli(dead.failedAt()).toString());
-        }
-        if (page.size() == limit) answer.put("next", Ids.format(page.getLast().id()));
-        else answer.putNull("next");
-        requests.send(ctx, 200, answer);
+        Page page = Page.of(ctx);
+        long after = page.after() == null ? 0 : callId(page.after(), "after");
+        requests.send(ctx, 200, page.answer("failed", webhooks.deadLetters().list(project.id(), after, page.fetch()),
+                dead -> nodes.objectNode().put("id", prefix(dead.kind()) + Ids.format(dead.id()))
+                        .put("kind", dead.kind().label()).put("message_id", Ids.format(dead.messageId()))
+                        .put("reason", dead.reason()).put("failed_at", Instant.ofEpochMilli(dead.failedAt()).toString()),
+                dead -> Ids.format(dead.id())));
     }
 
     /**
@@ -140,17 +132,5 @@ final class WebhookRoutes {
         long id = Ids.parse(bare);
         if (id < 0) throw ApiError.badRequest("invalid_id", field + " is not a message or event id", field);
         return id;
-    }
-
-    private static int queryInt(Context ctx, String name, int fallback, int min, int max) {
-        String text = ctx.queryParam(name);
-        if (text == null) return fallback;
-        try {
-            int value = Integer.parseInt(text);
-            if (value >= min && value <= max) return value;
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw ApiError.badRequest("out_of_range", name + " must be a whole number from " + min + " to " + max, name);
     }
 }

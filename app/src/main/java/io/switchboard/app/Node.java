@@ -11,6 +11,7 @@ import io.switchboard.engine.Engine;
 import io.switchboard.engine.EngineSettings;
 import io.switchboard.engine.NumberLine;
 import io.switchboard.app.cluster.ClusterMember;
+import io.switchboard.store.ApiTokens;
 import io.switchboard.store.BusinessNumber;
 import io.switchboard.store.cluster.Leases;
 import io.switchboard.store.DeadLetters;
@@ -20,6 +21,7 @@ import io.switchboard.store.Numbers;
 import io.switchboard.store.Project;
 import io.switchboard.store.Projects;
 import io.switchboard.store.Settings;
+import io.switchboard.store.Usage;
 import io.switchboard.store.crypto.Tokens;
 import io.switchboard.store.crypto.Vault;
 import io.switchboard.store.db.Database;
@@ -105,9 +107,12 @@ public final class Node implements AutoCloseable {
                                 messages.pendingEvents(number, shard), false)).start();
             }
 
+            NodeConfig.Api limits = config.api();
             this.api = new Api(new Api.Parts(engine, projects, numbers, messages, vault, json, clock, adminTokenHash,
                     new Api.Webhooks(dispatcher, new DeadLetters(database), secrets, urls),
-                    new Api.Cluster(clustering.nodeId(), clustering.address(), leases, clustering.lease().toMillis())))
+                    new Api.Cluster(clustering.nodeId(), clustering.address(), leases, clustering.lease().toMillis()),
+                    new Api.Management(new ApiTokens(database), new Usage(database),
+                            new Api.Limits(limits.ratePerToken(), limits.burstPerToken(), limits.maxBodyBytes()))))
                     .start(config.http().host(), config.http().port());
             LOG.info("node up: API on port {}, network {}:{}, store {}", api.port(), config.network().host(),
                     config.network().port(), store.embedded() ? store.data().toAbsolutePath() : database.dialect());

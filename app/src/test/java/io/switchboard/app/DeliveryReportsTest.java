@@ -172,7 +172,8 @@ class DeliveryReportsTest {
             expectError(harness.api.patch("/v1/numbers/+919811111111", token, Map.of("tps", 10)), 404, "not_found",
                     null);
             expectError(harness.api.patch(path, "sb_not-a-token", Map.of("tps", 10)), 401, "unauthorized", null);
-            ApiClient.Answer ignored = harness.api.patch(path, token, Map.of("colour", "blue", "shards", 4));
+            expectError(harness.api.patch(path, token, Map.of("shards", 3, "tps", 60)), 400, "invalid_shards", "shards");
+            ApiClient.Answer ignored = harness.api.patch(path, token, Map.of("colour", "blue"));
             assertThat(ignored.status()).as("unknown fields are ignored: %s", ignored.body()).isEqualTo(200);
 
             assertThat(harness.api.get("/v1/numbers", token).body().path("numbers")).singleElement().satisfies(n -> {

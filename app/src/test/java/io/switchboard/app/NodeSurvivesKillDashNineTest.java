@@ -72,7 +72,7 @@ class NodeSurvivesKillDashNineTest {
                 .withReadProbability(0).withReplyProbability(0));
         long started = System.nanoTime();
         node = node().start();
-        ApiClient api = node.api;
+        ApiClient api = node.api();
 
         String token = api.expect(201, "/v1/projects", adminToken, Map.of("name", "kill -9")).get("token").asText();
         api.expect(201, "/v1/numbers", token, Map.of("number", NUMBER, "tps", TPS, "shards", 1));
@@ -146,7 +146,7 @@ class NodeSurvivesKillDashNineTest {
                 return new Receiver.Answer(503, "{}");
             });
             node = node().start();
-            ApiClient api = node.api;
+            ApiClient api = node.api();
             String token = api.expect(201, "/v1/projects", adminToken, Map.of("name", "kill -9 webhooks",
                     "webhook_url", receiver.url("/webhook"), "event_webhook_url", receiver.url("/events"))).get("token").asText();
             api.expect(201, "/v1/numbers", token, Map.of("number", NUMBER, "tps", 1_000, "shards", 1));

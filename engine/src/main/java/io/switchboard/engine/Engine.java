@@ -340,7 +340,8 @@ public final class Engine implements AutoCloseable {
         long now = clock.millis();
         EventRecord event = project.wantsEvents() ? new EventRecord(Ids.next(), project.id(), message.id(),
                 message.number(), message.peer(), MessageStatus.CANCELLED, null, now) : null;
-        CompletableFuture<int[]> written = writer.submit(new Write.ChangeStatus(message.id(), MessageStatus.CANCELLED, now,
+        CompletableFuture<int[]> written = writer.submit(new Write.ChangeStatus(message.id(), message.number(),
+                MessageStatus.CANCELLED, now,
                 null, null, event));
         written.whenComplete((counts, failure) -> {
             if (failure != null) {

@@ -75,6 +75,12 @@ public final class Numbers {
                 "SELECT " + COLUMNS + " FROM numbers WHERE number = ?", Numbers::map, number));
     }
 
+    /** The project's numbers after {@code after} (null: from the first), in order, at most {@code limit}. */
+    public List<BusinessNumber> page(String projectId, String after, int limit) {
+        return database.withConnection(c -> Sql.query(c, "SELECT " + COLUMNS + " FROM numbers WHERE project_id = ? "
+                + "AND number > ? ORDER BY number LIMIT " + limit, Numbers::map, projectId, after == null ? "" : after));
+    }
+
     public List<BusinessNumber> all() {
         return database.withConnection(c -> Sql.query(c, "SELECT " + COLUMNS + " FROM numbers ORDER BY number", Numbers::map));
     }

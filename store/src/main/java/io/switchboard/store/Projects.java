@@ -7,7 +7,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 
-/** Projects and their token hashes. */
+/** Projects and their settings; their tokens are {@link ApiTokens}. */
 public final class Projects {
     private static final String COLUMNS = "id, name, webhook_url, event_webhook_url, events_enabled, webhook_format, "
             + "webhook_concurrency, webhook_rate, created_at";
@@ -17,13 +17,21 @@ public final class Projects {
         this.database = database;
     }
 
-    /** Stores a new project with its token's hash and its first signing secret (sealed). */
+    /**
+     * Stores a new project, its first token ({@link ApiToken#first}, every scope; {@code tokenHash} is the token's
+     * SHA-256) and its first signing secret (sealed), in one transaction.
+     */
     public Project create(Project project, String tokenHash, byte[] sealedSecret) {
-        database.withConnection(c -> Sql.update(c,
-                "INSERT INTO projects (" + COLUMNS + ", token_hash, webhook_secret) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                project.id(), project.name(), project.webhookUrl(), project.eventWebhookUrl(), project.eventsEnabled(),
-                project.webhookFormat(), project.webhookConcurrency(), project.webhookRate(), project.createdAt(),
-                tokenHash, sealedSecret));
+        database.inTransaction(c -> {
+            // token_hash is a legacy column (see V4__management.sql): it holds the id, tokens are in api_tokens.
+            Sql.update(c, "INSERT INTO projects (" + COLUMNS + ", token_hash, webhook_secret) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    project.id(), project.name(), project.webhookUrl(), project.eventWebhookUrl(), project.eventsEnabled(),
+                    project.webhookFormat(), project.webhookConcurrency(), project.webhookRate(), project.createdAt(),
+                    project.id(), sealedSecret);
+            ApiTokens.insert(c, ApiToken.first(project.id(), project.createdAt()), tokenHash);
+            return null;
+        });
         return project;
     }
 
@@ -51,11 +59,6 @@ public final class Projects {
                         + "webhook_secret = ? WHERE id = ?", previousUntil, sealedSecret, id));
     }
 
-    public Optional<Project> byTokenHash(String tokenHash) {
-        return database.withConnection(c -> Sql.queryOne(c,
-                "SELECT " + COLUMNS + " FROM projects WHERE token_hash = ?", Projects::map, tokenHash));
-    }
-
     public Optional<Project> byId(String id) {
         return database.withConnection(c -> Sql.queryOne(c,
                 "SELECT " + COLUMNS + " FROM projects WHERE id = ?", Projects::map, id));
@@ -65,7 +68,12 @@ public final class Projects {
         return database.withConnection(c -> Sql.query(c, "SELECT " + COLUMNS + " FROM projects ORDER BY id", Projects::map));
     }
 
-    private static Project map(ResultSet row) throws SQLException {
+    /** The columns {@link #map} reads, qualified by a table alias for a join. */
+    static String columns(String alias) {
+        return alias + "." + COLUMNS.replace(", ", ", " + alias + ".");
+    }
+
+    static Project map(ResultSet row) throws SQLException {
         return new Project(row.getString("id"), row.getString("name"), row.getString("webhook_url"),
                 row.getString("event_webhook_url"), row.getInt("events_enabled") == 1, row.getString("webhook_format"),
                 row.getInt("webhook_concurrency"), row.getInt("webhook_rate"), row.getLong("created_at"));

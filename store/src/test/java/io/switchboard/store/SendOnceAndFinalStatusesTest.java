@@ -138,7 +138,7 @@ class SendOnceAndFinalStatusesTest {
     }
 
     private static int change(WriteBatcher writer, MessageRecord m, MessageStatus status, long at) {
-        return writer.submit(new Write.ChangeStatus(m.id(), status, at, null, null, null)).join()[0];
+        return writer.submit(new Write.ChangeStatus(m.id(), m.number(), status, at, null, null, null)).join()[0];
     }
 
     private static Write.InsertOnce once(String key, long at, MessageRecord message) {

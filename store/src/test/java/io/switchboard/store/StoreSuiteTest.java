@@ -12,9 +12,12 @@ import io.switchboard.store.write.Write;
 import io.switchboard.store.write.WriteBatcher;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -55,16 +58,125 @@ class StoreSuiteTest {
 
     @ParameterizedTest
     @MethodSource("kinds")
-    void projectIsFoundByItsTokenHashOnly(TestStores.Kind kind) throws Exception {
+    void aProjectsFirstTokenHasEveryScopeAndOnlyItsHashIsStored(TestStores.Kind kind) throws Exception {
+        withStore(kind, (database, writer) -> {
+            String token = Tokens.newToken("sb_");
+            new Projects(database).create(Project.of("p1", "Shop", "http://127.0.0.1:1/in", null, true, 1L),
+                    Tokens.hash(token), null);
+            ApiTokens tokens = new ApiTokens(database);
+
+            ApiTokens.Credential found = tokens.find(Tokens.hash(token)).orElseThrow();
+            assertThat(found.project().name()).isEqualTo("Shop");
+            assertThat(found.token().scopes()).containsExactly(Scope.SEND, Scope.READ, Scope.ADMIN);
+            assertThat(tokens.find(Tokens.hash(token + "x"))).isEmpty();
+            List<String> stored = database.withConnection(c -> Sql.query(c,
+                    "SELECT token_hash FROM api_tokens UNION ALL SELECT token_hash FROM projects", r -> r.getString(1)));
+            assertThat(stored).doesNotContain(token).containsOnlyOnce(Tokens.hash(token));
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void aTokenMadeBeforeTokensHadScopesStillOpensItsProjectWithEveryScope(TestStores.Kind kind) throws Exception {
+        try (TestStores.TestStore store = TestStores.open(kind, tempDir)) {
+            String token = Tokens.newToken("sb_");
+            Flyway.configure().dataSource(store.url(), store.user(), store.password()).target("2")
+                    .placeholders(io.switchboard.store.db.Dialect.of(store.url()).migrationPlaceholders()).load().migrate();
+            try (Connection c = DriverManager.getConnection(store.url(), store.user(), store.password())) {
+                Sql.update(c, "INSERT INTO projects (id, name, token_hash, events_enabled, created_at) VALUES (?, ?, ?, 1, 5)",
+                        "p-old", "Old shop", Tokens.hash(token));
+            }
+            try (Database database = Database.open(store.url(), store.user(), store.password())) {
+                ApiTokens.Credential found = new ApiTokens(database).find(Tokens.hash(token)).orElseThrow();
+                assertThat(found.project().id()).isEqualTo("p-old");
+                assertThat(found.token().scopes()).containsExactlyInAnyOrder(Scope.values());
+                assertThat(found.token().createdAt()).isEqualTo(5L);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void tokensArePagedInOrderAndRevokedOnlyInTheirProjectButTheLastAdminTokenStays(TestStores.Kind kind)
+            throws Exception {
         withStore(kind, (database, writer) -> {
             Projects projects = new Projects(database);
-            String token = Tokens.newToken("sb_");
-            projects.create(Project.of("p1", "Shop", "http://127.0.0.1:1/in", null, true, 1L), Tokens.hash(token), null);
-            assertThat(projects.byTokenHash(Tokens.hash(token))).map(Project::name).contains("Shop");
-            assertThat(projects.byTokenHash(Tokens.hash(token + "x"))).isEmpty();
-            String stored = database.withConnection(c -> Sql.queryOne(c, "SELECT token_hash FROM projects", r -> r.getString(1)))
-                    .orElseThrow();
-            assertThat(stored).isNotEqualTo(token).isEqualTo(Tokens.hash(token));
+            projects.create(Project.of("p1", "Shop", null, null, true, 1L), Tokens.hash("first-1"), null);
+            projects.create(Project.of("p2", "Other", null, null, true, 1L), Tokens.hash("first-2"), null);
+            ApiTokens tokens = new ApiTokens(database);
+            List<String> made = new ArrayList<>(List.of("p1"));
+            for (int i = 0; i < 4; i++) {
+                ApiToken token = new ApiToken(Ids.format(Ids.next()), "p1", "reader " + i, java.util.Set.of(Scope.READ), 2L, null);
+                assertThat(tokens.create(token, Tokens.hash("reader-" + i))).isTrue();
+                made.add(token.id());
+            }
+            List<String> walked = new ArrayList<>();
+            String after = null;
+            for (List<ApiToken> page; !(page = tokens.page("p1", after, 2)).isEmpty(); after = page.getLast().id()) {
+                page.forEach(t -> walked.add(t.id()));
+            }
+            assertThat(walked).containsExactlyInAnyOrderElementsOf(made).isSorted();
+
+            assertThat(tokens.revoke("p2", made.get(1))).isEqualTo(ApiTokens.Revocation.NOT_FOUND);
+            assertThat(tokens.find(Tokens.hash("reader-0"))).isPresent();
+            assertThat(tokens.revoke("p1", made.get(1))).isEqualTo(ApiTokens.Revocation.REVOKED);
+            assertThat(tokens.find(Tokens.hash("reader-0"))).isEmpty();
+            assertThat(tokens.revoke("p1", made.get(1))).isEqualTo(ApiTokens.Revocation.NOT_FOUND);
+            assertThat(tokens.revoke("p1", "p1")).isEqualTo(ApiTokens.Revocation.LAST_ADMIN);
+            assertThat(tokens.find(Tokens.hash("first-1"))).isPresent();
+
+            tokens.touch(made.get(2), 1_000L);
+            tokens.touch(made.get(2), 900L);
+            assertThat(tokens.page("p1", made.get(1), 1).getFirst().lastUsedAt()).isEqualTo(1_000L);
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void aProjectHoldsAtMostTheLimitOfTokens(TestStores.Kind kind) throws Exception {
+        withStore(kind, (database, writer) -> {
+            new Projects(database).create(Project.of("p1", "Shop", null, null, true, 1L), Tokens.hash("first"), null);
+            ApiTokens tokens = new ApiTokens(database);
+            for (int i = 1; i < ApiTokens.MAX_PER_PROJECT; i++) {
+                assertThat(tokens.create(new ApiToken("t" + i, "p1", "t", java.util.Set.of(Scope.SEND), 1L, null),
+                        Tokens.hash("t" + i))).isTrue();
+            }
+            assertThat(tokens.create(new ApiToken("t-over", "p1", "t", java.util.Set.of(Scope.SEND), 1L, null),
+                    Tokens.hash("t-over"))).isFalse();
+            assertThat(tokens.find(Tokens.hash("t-over"))).isEmpty();
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void usageCountsEachAppliedChangeOnItsUtcDayInTheSameCommitSummedOverWriters(TestStores.Kind kind) throws Exception {
+        withStore(kind, (database, writer) -> {
+            DataKey key = vault.unwrap("+919800000001", vault.newWrappedDataKey("+919800000001"));
+            long day1 = java.time.LocalDate.of(2026, 3, 1).toEpochDay() * 86_400_000L;
+            long day2 = day1 + 86_400_000L;
+            MessageRecord first = outgoing(key, Ids.next(), Priority.NORMAL, "{}");
+            MessageRecord second = outgoing(key, Ids.next(), Priority.NORMAL, "{}");
+            writer.submit(List.of(new Write.InsertMessage(first), new Write.InsertMessage(second))).join();
+            writer.submit(List.of(change(first, MessageStatus.SENT, day1 + 10, "w1"),
+                    change(second, MessageStatus.SENT, day2 - 1, "w2"))).join();
+            writer.submit(change(first, MessageStatus.DELIVERED, day2 + 5, null)).join();
+            writer.submit(change(first, MessageStatus.READ, day2 + 6, null)).join();
+            writer.submit(change(first, MessageStatus.READ, day2 + 7, null)).join();      // a repeat: not counted
+            try (WriteBatcher otherNode = new WriteBatcher(database, 500)) { // its own slot, most likely: summed
+                otherNode.submit(change(second, MessageStatus.READ, day2 + 8, null)).join();
+            }
+            writer.submit(change(second, MessageStatus.DELIVERED, day2 + 9, null)).join(); // late: not counted
+            writer.submit(new Write.InsertMessage(incoming(key, "net-1", day2 + 1))).join();
+            writer.submit(new Write.InsertMessage(incoming(key, "net-1", day2 + 1))).join(); // redelivered: not counted
+
+            List<Usage.Day> days = new Usage(database).days("+919800000001",
+                    java.time.LocalDate.of(2026, 2, 1), java.time.LocalDate.of(2026, 3, 31));
+            assertThat(days).extracting(Usage.Day::date)
+                    .containsExactly(java.time.LocalDate.of(2026, 3, 1), java.time.LocalDate.of(2026, 3, 2));
+            assertThat(days.get(0).counts()).containsExactly(2, 0, 0, 0);
+            assertThat(days.get(1).counts()).containsExactly(0, 1, 1, 2);
+            assertThat(new Usage(database).days("+919800000002", java.time.LocalDate.of(2026, 3, 1),
+                    java.time.LocalDate.of(2026, 3, 2))).isEmpty();
         });
     }
 
@@ -195,7 +307,7 @@ class StoreSuiteTest {
     }
 
     private static Write change(MessageRecord m, MessageStatus status, long at, String networkId) {
-        return new Write.ChangeStatus(m.id(), status, at, networkId, null,
+        return new Write.ChangeStatus(m.id(), m.number(), status, at, networkId, null,
                 new EventRecord(Ids.next(), "p1", m.id(), m.number(), m.peer(), status, null, at));
     }
 
@@ -205,9 +317,13 @@ class StoreSuiteTest {
     }
 
     private static MessageRecord incoming(DataKey key, String networkId) {
+        return incoming(key, networkId, 1L);
+    }
+
+    private static MessageRecord incoming(DataKey key, String networkId, long at) {
         long id = Ids.next();
         return new MessageRecord(id, "p1", "+919800000001", Direction.IN, "+15550000001", 0, Priority.NORMAL, "text",
                 key.seal(id, "{\"body\":\"hello\"}"), MessageStatus.QUEUED, networkId, null, true,
-                MessageRecord.Times.createdAt(1L));
+                MessageRecord.Times.createdAt(at));
     }
 }

@@ -49,7 +49,7 @@ public final class ClusterLoad {
                     batch.add(Map.of("from", from, "to", user, "type", "text", "text", Map.of("body", "m" + round + "-" + i)));
                 }
                 try {
-                    ApiClient.Answer answer = node.api.post("/v1/messages", token, Map.of("messages", batch));
+                    ApiClient.Answer answer = node.api().post("/v1/messages", token, Map.of("messages", batch));
                     if (answer.status() == 202) {
                         JsonNode ids = answer.body().path("messages");
                         for (int i = 0; i < ids.size(); i++) acknowledged.put(Ids.parse(ids.get(i).path("id").asText()), users.get(i));
@@ -107,7 +107,7 @@ public final class ClusterLoad {
         for (JsonNode node : api.get("/v1/cluster", adminToken).body().path("nodes")) {
             if (!node.path("id").asText().equals(id)) continue;
             String port = node.path("address").asText().replaceAll(".*:", "");
-            return nodes.stream().filter(n -> Integer.toString(n.httpPort).equals(port)).findFirst().orElseThrow();
+            return nodes.stream().filter(n -> Integer.toString(n.httpPort()).equals(port)).findFirst().orElseThrow();
         }
         throw new IllegalStateException("no node " + id + " in the cluster");
     }

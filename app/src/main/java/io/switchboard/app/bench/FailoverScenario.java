@@ -41,13 +41,13 @@ final class FailoverScenario implements Scenario {
                 Thread.sleep(SETTLE.toMillis());
                 int shard = kill % options.shards();
                 NodeProcess watcher = awaitAllOwned(nodes, adminToken, NUMBER, options.shards());
-                String owner = ClusterLoad.owners(watcher.api, adminToken, NUMBER).get(shard);
-                NodeProcess victim = ClusterLoad.process(nodes, watcher.api, adminToken, owner);
+                String owner = ClusterLoad.owners(watcher.api(), adminToken, NUMBER).get(shard);
+                NodeProcess victim = ClusterLoad.process(nodes, watcher.api(), adminToken, owner);
                 NodeProcess survivor = nodes.stream().filter(n -> n != victim && n.alive()).findFirst().orElseThrow();
                 long killed = System.nanoTime();
                 victim.kill9();
                 boolean served = Measure.awaitUntil(() -> {
-                    String now = ClusterLoad.owners(survivor.api, adminToken, NUMBER).get(shard);
+                    String now = ClusterLoad.owners(survivor.api(), adminToken, NUMBER).get(shard);
                     return now != null && !now.equals(owner);
                 }, Duration.ofSeconds(60));
                 if (!served) throw new IllegalStateException("shard " + shard + " was not served again within 60 s");
@@ -71,7 +71,7 @@ final class FailoverScenario implements Scenario {
             throws Exception {
         NodeProcess asked = nodes.stream().filter(NodeProcess::alive).findFirst().orElseThrow();
         boolean owned = Measure.awaitUntil(() -> {
-            Map<Integer, String> owners = ClusterLoad.owners(asked.api, adminToken, number);
+            Map<Integer, String> owners = ClusterLoad.owners(asked.api(), adminToken, number);
             return owners.size() == shards && !owners.containsValue(null);
         }, Duration.ofSeconds(60));
         if (!owned) throw new IllegalStateException("not every shard found an owner within 60 s");

@@ -56,11 +56,11 @@ final class LocalCluster implements AutoCloseable {
 
     /** A project made through the first node; answers its token. */
     String project(String name) throws Exception {
-        return nodes.getFirst().api.expect(201, "/v1/projects", adminToken, Map.of("name", name)).get("token").asText();
+        return nodes.getFirst().api().expect(201, "/v1/projects", adminToken, Map.of("name", name)).get("token").asText();
     }
 
     void number(String token, String number, int tps, int shards) throws Exception {
-        nodes.getFirst().api.expect(201, "/v1/numbers", token, Map.of("number", number, "tps", tps, "shards", shards));
+        nodes.getFirst().api().expect(201, "/v1/numbers", token, Map.of("number", number, "tps", tps, "shards", shards));
     }
 
     @Override

@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
 public final class NodeProcess implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
-    public final ApiClient api;
-    public final int httpPort;
+    private volatile ApiClient api;
+    private volatile int httpPort;
     private final Path log;
     private final List<String> command;
     private final Map<String, String> environment;
@@ -34,19 +34,47 @@ public final class NodeProcess implements AutoCloseable {
      */
     public NodeProcess(Path log, Map<String, String> environment, String... options) throws IOException {
         this.log = log;
-        this.httpPort = freePort();
-        this.api = new ApiClient("http://127.0.0.1:" + httpPort);
         this.environment = Map.copyOf(environment);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         this.command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), "io.switchboard.app.cli.Main", "server",
-                "--http-port", Integer.toString(httpPort)));
+                System.getProperty("java.class.path"), "io.switchboard.app.cli.Main", "server"));
         command.addAll(List.of(options));
+        choosePort();
     }
 
-    /** Starts (or starts again) the process and waits until its API answers. */
+    /** The client of the node's API. */
+    public ApiClient api() {
+        return api;
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    private void choosePort() throws IOException {
+        httpPort = freePort();
+        api = new ApiClient("http://127.0.0.1:" + httpPort);
+    }
+
+    /**
+     * Starts (or starts again) the process and waits until its API answers. A port another process took between
+     * its choice and the node's bind is chosen again, a few times.
+     */
     public NodeProcess start() throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(command);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce();
+            } catch (IllegalStateException e) {
+                if (attempt >= 3 || !log().contains("Address already in use")) throw e;
+                choosePort();
+            }
+        }
+    }
+
+    private NodeProcess startOnce() throws IOException, InterruptedException {
+        List<String> withPort = new ArrayList<>(command);
+        withPort.addAll(List.of("--http-port", Integer.toString(httpPort)));
+        ProcessBuilder builder = new ProcessBuilder(withPort);
         builder.environment().keySet().removeIf(name -> name.startsWith("SWITCHBOARD_"));
         builder.environment().putAll(environment);
         builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

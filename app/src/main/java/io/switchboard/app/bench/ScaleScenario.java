@@ -40,7 +40,7 @@ final class ScaleScenario implements Scenario {
                 FailoverScenario.awaitAllOwned(cluster.nodes, cluster.adminToken, number, shards);
                 fill(cluster, token, number, options.clients());
                 long started = System.nanoTime();
-                var lifted = cluster.nodes.getFirst().api.patch("/v1/numbers/" + number, token, Map.of("tps", UNBOUNDED_TPS));
+                var lifted = cluster.nodes.getFirst().api().patch("/v1/numbers/" + number, token, Map.of("tps", UNBOUNDED_TPS));
                 if (lifted.status() != 200) throw new IllegalStateException("lifting the budget: " + lifted.body());
                 if (!Measure.awaitUntil(() -> reached(network, number) >= MESSAGES, DRAIN_LIMIT)) {
                     throw new IllegalStateException(number + " did not drain within " + DRAIN_LIMIT);
@@ -60,8 +60,8 @@ final class ScaleScenario implements Scenario {
             NodeProcess node = cluster.nodes.get(client % cluster.nodes.size());
             long batch;
             while ((batch = next.getAndIncrement()) < MESSAGES / BULK) {
-                byte[] request = KeepAliveClient.post(node.httpPort, "/v1/messages", token, body(number, batch));
-                try (KeepAliveClient http = new KeepAliveClient(node.httpPort, request)) {
+                byte[] request = KeepAliveClient.post(node.httpPort(), "/v1/messages", token, body(number, batch));
+                try (KeepAliveClient http = new KeepAliveClient(node.httpPort(), request)) {
                     int status = http.send();
                     if (status != 202) throw new IllegalStateException("a bulk send was answered " + status);
                 }

@@ -36,7 +36,10 @@ public final class ConfigLoader {
             Map.entry("cluster.enabled", "false"),
             Map.entry("cluster.heartbeat-ms", "500"),
             Map.entry("cluster.lease-ms", "2500"),
-            Map.entry("cluster.handoff-poll-ms", "20"));
+            Map.entry("cluster.handoff-poll-ms", "20"),
+            Map.entry("api.rate-per-token", "200"),
+            Map.entry("api.burst-per-token", "400"),
+            Map.entry("api.max-body-bytes", String.valueOf(4 * 1024 * 1024)));
 
     private final Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
 
@@ -72,7 +75,8 @@ public final class ConfigLoader {
                 "webhooks.event-batch-delay-ms", "webhooks.retry-first-ms", "webhooks.retry-max-ms",
                 "webhooks.retry-window-s", "webhooks.timeout-ms", "webhooks.circuit-failures", "webhooks.probe-max-ms",
                 "allow-private-urls", "cluster.enabled", "cluster.node-id", "cluster.address", "cluster.heartbeat-ms",
-                "cluster.lease-ms", "cluster.handoff-poll-ms");
+                "cluster.lease-ms", "cluster.handoff-poll-ms", "api.rate-per-token", "api.burst-per-token",
+                "api.max-body-bytes");
     }
 
     private void flatten(String prefix, JsonNode node) {
@@ -106,7 +110,9 @@ public final class ConfigLoader {
                         number("webhooks.circuit-failures", 1, 1_000_000),
                         Duration.ofMillis(number("webhooks.probe-max-ms", 1, 3_600_000)),
                         bool("allow-private-urls")),
-                cluster());
+                cluster(),
+                new NodeConfig.Api(number("api.rate-per-token", 0, 1_000_000), number("api.burst-per-token", 1, 10_000_000),
+                        number("api.max-body-bytes", 1_024, 1_073_741_824)));
     }
 
     private static int port(String key, String text) {

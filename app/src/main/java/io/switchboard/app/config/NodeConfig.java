@@ -7,7 +7,8 @@ import java.time.Duration;
  * A node's whole configuration, loaded by {@link ConfigLoader} from defaults, a file, environment variables and
  * the command line, in that order of precedence (the last wins).
  */
-public record NodeConfig(Http http, Network network, Store store, Secrets secrets, Webhooks webhooks, Cluster cluster) {
+public record NodeConfig(Http http, Network network, Store store, Secrets secrets, Webhooks webhooks, Cluster cluster,
+                         Api api) {
 
     /** Where the API listens. */
     public record Http(String host, int port) {}
@@ -46,4 +47,10 @@ public record NodeConfig(Http http, Network network, Store store, Secrets secret
     public record Webhooks(int concurrencyPerEndpoint, int eventBatchSize, Duration eventBatchDelay,
                            Duration firstRetry, Duration maxRetryDelay, Duration retryWindow, Duration timeout,
                            int circuitFailures, Duration maxProbeInterval, boolean allowPrivateUrls) {}
+
+    /**
+     * Abuse limits of the API: requests a second per project token (0: none) with bursts of up to
+     * {@code burstPerToken}, and the largest request body in bytes.
+     */
+    public record Api(int ratePerToken, int burstPerToken, long maxBodyBytes) {}
 }

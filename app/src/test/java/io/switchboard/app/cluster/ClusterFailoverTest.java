@@ -49,7 +49,7 @@ class ClusterFailoverTest {
             List<NodeProcess> nodes = new ArrayList<>();
             try {
                 for (int i = 0; i < 3; i++) nodes.add(node(store, network, i).start());
-                ApiClient api = nodes.getFirst().api;
+                ApiClient api = nodes.getFirst().api();
                 String token = api.expect(201, "/v1/projects", adminToken, Map.of("name", "cluster")).get("token").asText();
                 api.expect(201, "/v1/numbers", token, Map.of("number", NUMBER, "tps", 400, "shards", SHARDS));
                 await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
@@ -68,7 +68,7 @@ class ClusterFailoverTest {
                 assertThat(victim.kill9()).isEqualTo(137);
                 NodeProcess survivor = nodes.stream().filter(n -> n != victim).findFirst().orElseThrow();
                 await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(() -> {
-                    String now = owners(survivor.api).get(0);
+                    String now = owners(survivor.api()).get(0);
                     return now != null && !now.equals(owner);
                 });
                 long failoverMillis = (System.nanoTime() - killed) / 1_000_000;
@@ -78,14 +78,14 @@ class ClusterFailoverTest {
 
                 // SIGSTOP the owner of shard 1 past its lease: it is replaced, and once resumed never sends.
                 await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                        assertThat(owners(survivor.api).values()).doesNotContainNull().hasSize(SHARDS));
-                String frozenId = owners(survivor.api).get(1);
-                NodeProcess frozen = byId(nodes, survivor.api, frozenId);
+                        assertThat(owners(survivor.api()).values()).doesNotContainNull().hasSize(SHARDS));
+                String frozenId = owners(survivor.api()).get(1);
+                NodeProcess frozen = byId(nodes, survivor.api(), frozenId);
                 NodeProcess other = nodes.stream().filter(n -> n != frozen && n.alive()).findFirst().orElseThrow();
                 long staleBefore = network.stats().get(Counter.STALE_SENDS);
                 frozen.pause();
                 await().atMost(Duration.ofSeconds(15)).until(() -> {
-                    String now = owners(other.api).get(1);
+                    String now = owners(other.api()).get(1);
                     return now != null && !now.equals(frozenId);
                 });
                 frozen.resume();
@@ -95,9 +95,9 @@ class ClusterFailoverTest {
                         .as("messages sent on a fenced shard link").isZero();
 
                 // Re-shard 4 -> 8 under load: every node stops the old shards, the queue moves, the new ones spread.
-                assertThat(other.api.patch("/v1/numbers/" + NUMBER, token, Map.of("shards", 8)).status()).isEqualTo(200);
+                assertThat(other.api().patch("/v1/numbers/" + NUMBER, token, Map.of("shards", 8)).status()).isEqualTo(200);
                 await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                        assertThat(owners(other.api).values()).doesNotContainNull().hasSize(8));
+                        assertThat(owners(other.api()).values()).doesNotContainNull().hasSize(8));
 
                 load.stop();
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
@@ -106,13 +106,16 @@ class ClusterFailoverTest {
 
                 // A fourth node joins: two shards each. One leaves cleanly: the rest take its shards at once.
                 nodes.add(node(store, network, 3).start());
-                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(owners(other.api).values()
-                        .stream().collect(Collectors.groupingBy(o -> o, Collectors.counting())).values())
-                        .containsExactlyInAnyOrder(2L, 2L, 2L, 2L));
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                    var owners = owners(other.api()).values();
+                    assertThat(owners).doesNotContainNull();
+                    assertThat(owners.stream().collect(Collectors.groupingBy(o -> o, Collectors.counting())).values())
+                            .containsExactlyInAnyOrder(2L, 2L, 2L, 2L);
+                });
                 NodeProcess leaving = nodes.getLast();
-                String leavingId = nodeId(other.api, leaving);
+                String leavingId = nodeId(other.api(), leaving);
                 leaving.stop();
-                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(owners(other.api).values())
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(owners(other.api()).values())
                         .doesNotContainNull().doesNotContain(leavingId).hasSize(8));
             } finally {
                 for (NodeProcess node : nodes) node.close();
@@ -140,7 +143,7 @@ class ClusterFailoverTest {
 
     private String nodeId(ApiClient api, NodeProcess process) throws Exception {
         return java.util.stream.StreamSupport.stream(api.get("/v1/cluster", adminToken).body().path("nodes").spliterator(), false)
-                .filter(n -> n.path("address").asText().endsWith(":" + process.httpPort))
+                .filter(n -> n.path("address").asText().endsWith(":" + process.httpPort()))
                 .filter(n -> n.path("healthy").asBoolean()).map(n -> n.path("id").asText()).findFirst().orElseThrow();
     }
 }

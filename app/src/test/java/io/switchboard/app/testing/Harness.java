@@ -23,6 +23,7 @@ public final class Harness implements AutoCloseable {
     public final ApiClient api;
     public final String adminToken = Tokens.newToken("sba_");
     private final TestStores.TestStore store;
+    private final ConfigLoader config;
 
     public Harness(TestStores.Kind kind, Path tempDir, SimConfig network) throws Exception {
         this(kind, tempDir, network, Map.of());
@@ -33,7 +34,7 @@ public final class Harness implements AutoCloseable {
         this.store = TestStores.open(kind, tempDir);
         this.network = SimNetwork.start(network.withPort(0).withStatsPort(0));
         this.receiver = new Receiver();
-        ConfigLoader config = new ConfigLoader().set("http.host", "127.0.0.1").set("http.port", 0)
+        this.config = new ConfigLoader().set("http.host", "127.0.0.1").set("http.port", 0)
                 .set("network", "127.0.0.1:" + this.network.port()).set("data", tempDir.resolve("data"))
                 .set("admin-token", adminToken).set("webhooks.event-batch-delay-ms", 20)
                 .set("allow-private-urls", true); // the receivers run on loopback
@@ -41,6 +42,14 @@ public final class Harness implements AutoCloseable {
         settings.forEach(config::set);
         this.node = Node.start(config.load(), new PrintStream(java.io.OutputStream.nullOutputStream()));
         this.api = new ApiClient("http://127.0.0.1:" + node.httpPort());
+    }
+
+    /**
+     * A second node on the same store, network, data folder (master key) and admin token, on an API port of its own;
+     * the caller closes it. Useful on PostgreSQL or MariaDB, which two nodes can share.
+     */
+    public Node anotherNode() {
+        return Node.start(config.load(), new PrintStream(java.io.OutputStream.nullOutputStream()));
     }
 
     /** A project whose Webhook is the receiver's /webhook and Event Webhook its /events; answers its token. */

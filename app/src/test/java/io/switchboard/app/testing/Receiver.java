@@ -128,6 +128,7 @@ public final class Receiver implements AutoCloseable {
         String path = exchange.getRequestURI().getPath();
         AtomicInteger now = underWay.computeIfAbsent(path, p -> new AtomicInteger());
         mostUnderWay.computeIfAbsent(path, p -> new AtomicInteger()).accumulateAndGet(now.incrementAndGet(), Math::max);
+        boolean counted = true;
         try (exchange) {
             byte[] raw = exchange.getRequestBody().readAllBytes();
             Map<String, List<String>> headers = new java.util.HashMap<>();
@@ -137,12 +138,15 @@ public final class Receiver implements AutoCloseable {
             Call call = new Call(path, headers, raw, received.body(), answer.status(), received.arrivedMillis());
             attempts.add(call);
             if (answer.status() / 100 == 2) taken.add(call);
+            // No longer under way once answered: the caller may start its next call the moment the answer arrives.
+            now.decrementAndGet();
+            counted = false;
             byte[] body = answer.body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(answer.status(), body.length == 0 ? -1 : body.length);
             if (body.length > 0) exchange.getResponseBody().write(body);
         } finally {
-            now.decrementAndGet();
+            if (counted) now.decrementAndGet();
         }
     }
 

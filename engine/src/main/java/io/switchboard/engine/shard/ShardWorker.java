@@ -458,7 +458,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         boolean wanted = status != MessageStatus.DELIVERED || deliveryReports;
         EventRecord event = project.wantsEvents() && wanted
                 ? new EventRecord(Ids.next(), project.id(), messageId, number, recipient, status, error, at) : null;
-        return writer.submit(new Write.ChangeStatus(messageId, status, at, networkId, error, event))
+        return writer.submit(new Write.ChangeStatus(messageId, number, status, at, networkId, error, event))
                 .thenApply(counts -> {
                     boolean applied = counts[0] == 1;
                     if (applied) {

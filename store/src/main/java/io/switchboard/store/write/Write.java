@@ -40,12 +40,16 @@ public sealed interface Write {
     record ForgetKeys(long before) implements Write {}
 
     /**
-     * Moves a message to a higher status (result 1) or does nothing when it already is at or past it (result 0);
-     * an expiry or a cancellation applies only to a message still queued.
-     * The event, if any, is stored for the Event Webhook only when the change applied.
+     * Moves a message of the number to a higher status (result 1) or does nothing when it already is at or past it
+     * (result 0); an expiry or a cancellation applies only to a message still queued. The event, if any, is stored
+     * for the Event Webhook, and the number's daily usage counted, only when the change applied.
      */
-    record ChangeStatus(long messageId, MessageStatus status, long at, String networkId, String error,
-                        EventRecord event) implements Write {}
+    record ChangeStatus(long messageId, String number, MessageStatus status, long at, String networkId, String error,
+                        EventRecord event) implements Write {
+        public ChangeStatus {
+            java.util.Objects.requireNonNull(number, "number");
+        }
+    }
 
     /** The customer's Webhook took the incoming message. */
     record HookDone(long messageId) implements Write {}

@@ -1,10 +1,12 @@
 package io.switchboard.store.write;
 
+import io.switchboard.store.Direction;
 import io.switchboard.store.EventRecord;
 import io.switchboard.store.IdempotencyKey;
 import io.switchboard.store.MessageRecord;
 import io.switchboard.store.MessageStatus;
 import io.switchboard.store.Messages;
+import io.switchboard.store.Usage;
 import io.switchboard.store.db.Database;
 import io.switchboard.store.db.Sql;
 import io.switchboard.store.db.StoreException;
@@ -41,6 +43,7 @@ public final class WriteBatcher implements AutoCloseable {
     private final Database database;
     private final int maxWritesPerCommit;
     private final BlockingQueue<Group> queue = new LinkedBlockingQueue<>();
+    private final int usageSlot = java.util.concurrent.ThreadLocalRandom.current().nextInt(Usage.SLOTS);
     private final Thread writer;
     private volatile boolean running = true;
 
@@ -160,6 +163,7 @@ public final class WriteBatcher implements AutoCloseable {
         Map<Write, Integer> execute(Connection c) throws SQLException {
             Map<Write, Integer> results = new java.util.IdentityHashMap<>();
             List<EventRecord> events = new ArrayList<>();
+            Usage.Tally usage = new Usage.Tally(usageSlot);
             for (Write.ForgetKeys forget : forgets) {
                 results.put(forget, Sql.update(c, "DELETE FROM idempotency_keys WHERE created_at < ?", forget.before()));
             }
@@ -169,7 +173,10 @@ public final class WriteBatcher implements AutoCloseable {
                 int[] counts = batch(c, sql, inserts, insert -> row(insert.message()));
                 record(results, inserts, counts);
                 for (int i = 0; i < counts.length; i++) {
-                    if (counts[i] != 0 && inserts.get(i).event() != null) events.add(inserts.get(i).event());
+                    if (counts[i] == 0) continue;
+                    MessageRecord message = inserts.get(i).message();
+                    if (inserts.get(i).event() != null) events.add(inserts.get(i).event());
+                    if (message.direction() == Direction.IN) usage.count(message.number(), message.times().created(), Usage.Kind.RECEIVED);
                 }
             }
             for (var entry : changes.entrySet()) {
@@ -181,8 +188,12 @@ public final class WriteBatcher implements AutoCloseable {
                 int[] counts = batch(c, sql, list, change -> new Object[] {change.status().rank(), change.at(),
                         change.networkId(), change.error(), change.messageId(), change.status().rank()});
                 record(results, list, counts);
+                Usage.Kind counted = counted(entry.getKey());
                 for (int i = 0; i < counts.length; i++) {
-                    if (counts[i] != 0 && list.get(i).event() != null) events.add(list.get(i).event());
+                    if (counts[i] == 0) continue;
+                    Write.ChangeStatus change = list.get(i);
+                    if (change.event() != null) events.add(change.event());
+                    if (counted != null) usage.count(change.number(), change.at(), counted);
                 }
             }
             if (!events.isEmpty()) {
@@ -216,6 +227,7 @@ public final class WriteBatcher implements AutoCloseable {
                 record(results, eventsDead, batch(c, "UPDATE events SET state = 2, failure = ?, failed_at = ? WHERE id = ?",
                         eventsDead, dead -> new Object[] {clip(dead.reason()), dead.at(), dead.eventId()}));
             }
+            usage.writeTo(c, database); // last: its row locks are held only from here to the commit
             return results;
         }
 
@@ -239,6 +251,14 @@ public final class WriteBatcher implements AutoCloseable {
                 if (counts[i] != 0) insertsOnce.get(i).writes().forEach(this::add);
             }
         }
+    }
+
+    /** The usage counter a status change adds to, if any. */
+    private static Usage.Kind counted(MessageStatus status) {
+        if (status == MessageStatus.SENT) return Usage.Kind.SENT;
+        if (status == MessageStatus.DELIVERED) return Usage.Kind.DELIVERED;
+        if (status == MessageStatus.READ) return Usage.Kind.READ;
+        return null;
     }
 
     /** Reasons come from remote servers: kept to what the column holds. */

@@ -1,0 +1,48 @@
+package io.switchboard.api;
+
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.switchboard.store.ApiTokens.Credential;
+import io.switchboard.store.Scope;
+
+/**
+ * The checks every project call passes before its handler runs: a valid token (401), its token's request rate
+ * (429), and the scope the route needs (403), in that order. Which scope a route needs is decided here, in one
+ * place, by its path: a route added later gets the safe default, {@code read} to GET and {@code admin} for anything
+ * else, until it is listed.
+ */
+final class Access {
+    private final Tenants tenants;
+    private final RateLimits rates;
+
+    Access(Tenants tenants, RateLimits rates) {
+        this.tenants = tenants;
+        this.rates = rates;
+    }
+
+    /** Before a matched route; the handler then finds its project through {@link Tenants} again, from the cache. */
+    void check(Context ctx) {
+        Scope needed = required(ctx.method(), ctx.endpointHandlerPath());
+        if (needed == null) return;
+        String authorization = ctx.header("Authorization");
+        // The node admin's token passes to the route, which decides (a project route answers it 401, as before).
+        if (tenants.isAdmin(authorization)) return;
+        Credential caller = tenants.caller(authorization);
+        rates.take(caller.token());
+        if (!caller.token().allows(needed)) throw ApiError.insufficientScope(needed.label());
+    }
+
+    /**
+     * The scope a project token needs for the route, or null for a route that is not a project's ({@code /health},
+     * {@code POST /v1/projects}, which takes the node admin's token). {@code send}: sending and cancelling messages;
+     * {@code read}: every other GET; {@code admin}: everything else, and the GETs that show credentials (tokens,
+     * the webhook secret).
+     */
+    static Scope required(HandlerType method, String route) {
+        if (!route.startsWith("/v1/") || route.equals("/v1/projects")) return null;
+        boolean read = method == HandlerType.GET || method == HandlerType.HEAD;
+        if (route.startsWith("/v1/tokens") || route.startsWith("/v1/project/webhook-secret")) return Scope.ADMIN;
+        if (route.equals("/v1/messages") || route.startsWith("/v1/messages/")) return read ? Scope.READ : Scope.SEND;
+        return read ? Scope.READ : Scope.ADMIN;
+    }
+}

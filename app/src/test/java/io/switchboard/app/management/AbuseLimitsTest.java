@@ -1,0 +1,112 @@
+package io.switchboard.app.management;
+
+import static io.switchboard.app.testing.Harness.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.switchboard.app.testing.Harness;
+import io.switchboard.app.testing.Http;
+import io.switchboard.network.sim.SimConfig;
+import io.switchboard.store.testing.TestStores;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The per-token request rate (429 with Retry-After, then recovery) and the request body limit (413, nothing written). */
+class AbuseLimitsTest {
+    private static final String NUMBER = "+919800000001";
+    private static final String USER = "+15550000042";
+    private static final int RATE = 2;
+    private static final int BURST = 5;
+    private static final int MAX_BODY = 64 * 1024;
+
+    @TempDir static Path tempDir;
+    static Harness harness;
+    static Http http;
+    static String token;
+
+    @BeforeAll
+    static void start() throws Exception {
+        harness = new Harness(TestStores.Kind.EMBEDDED, tempDir, SimConfig.defaults(),
+                Map.of("api.rate-per-token", RATE, "api.burst-per-token", BURST, "api.max-body-bytes", MAX_BODY));
+        http = new Http(harness.node.httpPort());
+        token = harness.project("Shop");
+        harness.number(token, NUMBER, 100);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        harness.close();
+    }
+
+    @Test
+    void aTokenOverItsRateIsRefusedWith429AndRetryAfterThenServedAgain() throws Exception {
+        String fast = newToken("fast");
+        String calm = newToken("calm");
+        List<Integer> statuses = new ArrayList<>();
+        long start = System.nanoTime();
+        Http.Answer refused = null;
+        while (refused == null && statuses.size() < 200) {
+            Http.Answer answer = http.call("GET", "/v1/project", fast, null);
+            statuses.add(answer.status());
+            if (answer.status() == 429) refused = answer;
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+
+        assertThat(refused).as("a 429 among " + statuses).isNotNull();
+        long served = statuses.stream().filter(s -> s == 200).count();
+        assertThat(served).as("served before the first 429, in %.2f s", seconds)
+                .isGreaterThanOrEqualTo(BURST).isLessThanOrEqualTo(BURST + (long) Math.ceil(seconds * RATE) + 1);
+        assertThat(refused.code()).isEqualTo("rate_limited");
+        long retryAfter = Long.parseLong(refused.header("Retry-After").orElseThrow());
+        assertThat(retryAfter).isBetween(1L, 2L);
+        assertThat(http.call("GET", "/v1/project", calm, null).status()).as("another token of the project").isEqualTo(200);
+
+        Thread.sleep(retryAfter * 1_000);
+        assertThat(http.call("GET", "/v1/project", fast, null).status()).as("after Retry-After").isEqualTo(200);
+    }
+
+    @Test
+    void aBodyOverTheLimitIs413AndWritesNothing() throws Exception {
+        String sender = newToken("sender");
+        long before = harness.node.messageCount();
+        Map<String, Object> tooLarge = bulk(MAX_BODY + 1);
+        Map<String, Object> fits = bulk(MAX_BODY - 2_000);
+
+        Http.Answer declared = http.call("POST", "/v1/messages", sender, tooLarge);
+        Http.Answer chunked = http.chunked("POST", "/v1/messages", sender, tooLarge);
+
+        for (Http.Answer answer : List.of(declared, chunked)) {
+            assertThat(answer.status()).as(answer.body().toString()).isEqualTo(413);
+            assertThat(answer.code()).isEqualTo("body_too_large");
+            assertThat(answer.body().path("error").path("message").asText()).contains(String.valueOf(MAX_BODY));
+        }
+        assertThat(harness.node.messageCount()).isEqualTo(before);
+        assertThat(http.chunked("POST", "/v1/messages", sender, fits).status()).as("just under the limit, chunked")
+                .isEqualTo(202);
+        assertThat(http.call("POST", "/v1/messages", sender, fits).status()).as("just under the limit").isEqualTo(202);
+        assertThat(harness.node.messageCount()).isEqualTo(before + 2L * ((List<?>) fits.get("messages")).size());
+    }
+
+    /** A bulk send whose JSON is about {@code bytes} long. */
+    private static Map<String, Object> bulk(int bytes) throws Exception {
+        List<Map<String, Object>> messages = new ArrayList<>();
+        int each = 1_000;
+        while (true) {
+            Map<String, Object> body = Map.of("messages", messages);
+            int size = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(body).length;
+            if (size >= bytes) return body;
+            int room = Math.min(each, Math.max(1, bytes - size - 90));
+            messages.add(text(NUMBER, USER, "x".repeat(room)));
+        }
+    }
+
+    private static String newToken(String name) throws Exception {
+        return http.call("POST", "/v1/tokens", token, Map.of("name", name, "scopes", List.of("send", "read"))).body()
+                .path("token").asText();
+    }
+}
