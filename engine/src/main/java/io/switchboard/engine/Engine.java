@@ -45,8 +45,8 @@ public final class Engine implements AutoCloseable {
     public static final String REJECTED_TYPE = "invalid";
     /** How long an idempotency key holds: a retry within it gets the first answer. */
     public static final Duration KEY_LIFETIME = Duration.ofHours(24);
-    /** How often keys past their lifetime are swept from the store (each one is also cleared when reused). */
-    private static final Duration KEY_SWEEP = Duration.ofHours(1);
+    /** How often keys past their lifetime are swept from the store (a few thousand a sweep; one reused is taken over). */
+    private static final Duration KEY_SWEEP = Duration.ofMinutes(1);
     private final EngineSettings settings;
     private final Vault vault;
     private final Messages messages;

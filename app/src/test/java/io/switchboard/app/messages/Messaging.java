@@ -1,10 +1,17 @@
 package io.switchboard.app.messages;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.app.testing.Harness;
 import io.switchboard.network.sim.SimConfig;
+import io.switchboard.network.sim.SimNetwork;
+import io.switchboard.network.sim.UserMessage;
+import io.switchboard.store.Ids;
 import io.switchboard.store.testing.TestStores;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -68,6 +75,21 @@ final class Messaging {
 
     static Map<String, Object> withSchedule(Map<String, Object> message, long at) {
         return withPart(message, "schedule_at", Instant.ofEpochMilli(at).toString());
+    }
+
+    /**
+     * The user receives nothing before {@code at} (checked until just before it), then the message {@code id},
+     * delivered at or after {@code at}.
+     */
+    static void arrivesNotBefore(SimNetwork network, String user, long at, String id) throws InterruptedException {
+        while (System.currentTimeMillis() < at - 200) {
+            assertThat(network.received(user)).as("before its time").isEmpty();
+            Thread.sleep(50);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> !network.received(user).isEmpty());
+        UserMessage received = network.received(user).getFirst();
+        assertThat(received.messageId()).isEqualTo(Ids.parse(id));
+        assertThat(received.atMillis()).as("delivered at or after its time").isGreaterThanOrEqualTo(at);
     }
 
     /** The id of the first message a 202 answered. */

@@ -15,7 +15,6 @@ import io.switchboard.app.config.ConfigLoader;
 import io.switchboard.app.demo.ApiClient;
 import io.switchboard.app.testing.Receiver;
 import io.switchboard.network.sim.SimNetwork;
-import io.switchboard.store.Ids;
 import io.switchboard.store.crypto.Tokens;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -78,13 +77,7 @@ class TimedSendsSurviveRestartTest {
                         .extracting(e -> e.path("status").asText()).containsExactly("expired"));
                 assertThat(api.get("/v1/messages/" + later, token).body().path("status").asText()).isEqualTo("scheduled");
 
-                while (System.currentTimeMillis() < scheduleAt - 200) {
-                    assertThat(network.received(LATER)).as("before its time").isEmpty();
-                    Thread.sleep(50);
-                }
-                await().atMost(Duration.ofSeconds(20)).until(() -> !network.received(LATER).isEmpty());
-                assertThat(network.received(LATER).getFirst().messageId()).isEqualTo(Ids.parse(later));
-                assertThat(network.received(LATER).getFirst().atMillis()).isGreaterThanOrEqualTo(scheduleAt);
+                Messaging.arrivesNotBefore(network, LATER, scheduleAt, later);
                 assertThat(network.received(LAPSED)).as("expired while the node was down: never sent").isEmpty();
                 assertThat(network.received(ONCE)).as("the retry queued nothing").hasSize(1);
             }

@@ -21,8 +21,8 @@ public sealed interface Write {
 
     /**
      * Applies {@code writes} (a send's messages and, in a cluster, their handoffs) only if the project has not used
-     * the key yet (result 1); when it has (result 0), nothing is stored. A key older than {@code forgetBefore} (epoch
-     * ms) is forgotten first, so it may be used again. Two sends with one key, on one node or on several, store the
+     * the key yet (result 1); when it has (result 0), nothing is stored. A key made before {@code forgetBefore}
+     * (epoch ms) is past its lifetime and is taken over, so it may be used again. Two sends with one key, on one node or on several, store the
      * messages of one of them only.
      */
     record InsertOnce(IdempotencyKey key, long forgetBefore, List<Write> writes) implements Write {
@@ -36,7 +36,7 @@ public sealed interface Write {
         }
     }
 
-    /** Forgets every idempotency key made before {@code before} (epoch ms). */
+    /** Forgets idempotency keys made before {@code before} (epoch ms), up to a few thousand at a time. */
     record ForgetKeys(long before) implements Write {}
 
     /**

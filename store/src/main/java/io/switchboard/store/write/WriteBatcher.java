@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
 public final class WriteBatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WriteBatcher.class);
     private static final String INSERT_COLUMNS = "messages (" + Messages.COLUMNS + ")";
+    /** Old idempotency keys deleted per sweep: a bounded addition to one commit. */
+    private static final int KEYS_FORGOTTEN_AT_ONCE = 5_000;
     private static final String INSERT_MARKS = "(" + String.join(", ",
             java.util.Collections.nCopies(Messages.COLUMNS.split(",").length, "?")) + ")";
 
@@ -164,9 +166,7 @@ public final class WriteBatcher implements AutoCloseable {
             Map<Write, Integer> results = new java.util.IdentityHashMap<>();
             List<EventRecord> events = new ArrayList<>();
             Usage.Tally usage = new Usage.Tally(usageSlot);
-            for (Write.ForgetKeys forget : forgets) {
-                results.put(forget, Sql.update(c, "DELETE FROM idempotency_keys WHERE created_at < ?", forget.before()));
-            }
+            for (Write.ForgetKeys forget : forgets) results.put(forget, forgetKeys(c, forget.before()));
             if (!insertsOnce.isEmpty()) claimKeys(c, results);
             if (!inserts.isEmpty()) {
                 String sql = database.dialect().insertIgnore(INSERT_COLUMNS, INSERT_MARKS);
@@ -232,25 +232,49 @@ public final class WriteBatcher implements AutoCloseable {
         }
 
         /**
-         * Claims each key (a row that an older one is first cleared from) and adds the writes of the claims that won
-         * to this commit's. Within this transaction; a claim made by another node's commit makes ours a no-op
-         * (PostgreSQL and MariaDB wait for that commit before they decide), and so does an earlier claim of the
-         * same key in this batch. Runs before the messages and handoffs are written.
+         * Claims each key and adds the writes of the claims that won to this commit's. A key still in use makes its
+         * claim a no-op, whether another node's commit made it (PostgreSQL and MariaDB wait for that commit before
+         * they decide) or an earlier claim in this batch; a key past its lifetime is taken over in place. No range
+         * is deleted or locked here: on MariaDB, gap locks would deadlock two nodes claiming one key at once. Runs
+         * before the messages and handoffs are written.
          */
         private void claimKeys(Connection c, Map<Write, Integer> results) throws SQLException {
-            batch(c, "DELETE FROM idempotency_keys WHERE project_id = ? AND idem_key = ? AND created_at < ?", insertsOnce,
-                    once -> new Object[] {once.key().projectId(), once.key().key(), once.forgetBefore()});
             String sql = database.dialect().insertIgnore(
                     "idempotency_keys (project_id, idem_key, request_hash, status, answer, created_at)", "(?, ?, ?, ?, ?, ?)");
             int[] counts = batch(c, sql, insertsOnce, once -> {
                 IdempotencyKey k = once.key();
                 return new Object[] {k.projectId(), k.key(), k.requestHash(), k.status(), k.answer(), k.createdAt()};
             });
+            for (int i = 0; i < counts.length; i++) {
+                if (counts[i] != 0) continue;
+                Write.InsertOnce once = insertsOnce.get(i);
+                IdempotencyKey k = once.key();
+                counts[i] = Sql.update(c, "UPDATE idempotency_keys SET request_hash = ?, status = ?, answer = ?, "
+                        + "created_at = ? WHERE project_id = ? AND idem_key = ? AND created_at < ?", k.requestHash(),
+                        k.status(), k.answer(), k.createdAt(), k.projectId(), k.key(), once.forgetBefore());
+            }
             record(results, insertsOnce, counts);
             for (int i = 0; i < counts.length; i++) {
                 if (counts[i] != 0) insertsOnce.get(i).writes().forEach(this::add);
             }
         }
+    }
+
+    /**
+     * Deletes up to {@value #KEYS_FORGOTTEN_AT_ONCE} keys made before {@code before}, found by a plain read and
+     * deleted by their primary key, so that only those rows are locked. Answers how many went.
+     */
+    private static int forgetKeys(Connection c, long before) throws SQLException {
+        List<Object[]> old = Sql.query(c, "SELECT project_id, idem_key FROM idempotency_keys WHERE created_at < ? LIMIT "
+                + KEYS_FORGOTTEN_AT_ONCE,
+                row -> new Object[] {row.getString(1), row.getString(2), before}, before);
+        if (old.isEmpty()) return 0;
+        int forgotten = 0;
+        for (int count : batch(c, "DELETE FROM idempotency_keys WHERE project_id = ? AND idem_key = ? AND created_at < ?",
+                old, key -> key)) {
+            forgotten += count;
+        }
+        return forgotten;
     }
 
     /** The usage counter a status change adds to, if any. */
