@@ -80,13 +80,16 @@ final class CloudPayloads implements PayloadFormat {
                     .computeIfAbsent(event.number(), number -> change(changes, number).putArray("statuses"))
                     .addObject();
             item.put("id", wamid(event.messageId()));
-            item.put("status", event.status().label());
+            // Meta knows no expired or cancelled status: a Cloud API bot hears them as failed, the reason in the title.
+            boolean notSent = event.status() == MessageStatus.EXPIRED || event.status() == MessageStatus.CANCELLED;
+            item.put("status", notSent ? MessageStatus.FAILED.label() : event.status().label());
             item.put("timestamp", seconds(event.occurredAt()));
             item.put("recipient_id", digits(event.recipient()));
-            if (event.error() != null || event.status() == MessageStatus.FAILED) {
+            if (event.error() != null || event.status() == MessageStatus.FAILED || notSent) {
                 // Meta always names an error on a failed status; bots read errors[0] without looking first.
-                item.putArray("errors").addObject().put("code", GENERIC_ERROR)
-                        .put("title", event.error() != null ? event.error() : GENERIC_TITLE);
+                String title = notSent ? event.status().label() + ": the message was not sent"
+                        : event.error() != null ? event.error() : GENERIC_TITLE;
+                item.putArray("errors").addObject().put("code", GENERIC_ERROR).put("title", title);
             }
         }
         return write(body);

@@ -130,6 +130,18 @@ class CloudPayloadsTest {
     }
 
     @Test
+    void expiredAndCancelledReachACloudApiBotAsFailedWithTheReason() throws Exception {
+        JsonNode body = json.readTree(cloud.events(List.of(
+                event(Ids.next(), NUMBER_A, MessageStatus.EXPIRED, null, 1_700_000_001_000L),
+                event(Ids.next(), NUMBER_A, MessageStatus.CANCELLED, null, 1_700_000_002_000L))));
+        JsonNode statuses = body.at("/entry/0/changes/0/value/statuses");
+        assertThat(field(body.at("/entry/0/changes/0/value"), "status")).containsExactly("failed", "failed");
+        assertThat(statuses.at("/0/errors/0/title").asText()).isEqualTo("expired: the message was not sent");
+        assertThat(statuses.at("/1/errors/0/title").asText()).isEqualTo("cancelled: the message was not sent");
+        assertThat(statuses.at("/1/errors/0/code").asInt()).isEqualTo(131000);
+    }
+
+    @Test
     void formatsAreChosenByName() {
         assertThat(PayloadFormat.NAMES).containsExactlyInAnyOrder("native", "cloud");
         assertThat(PayloadFormat.of("native", json)).isInstanceOf(Payloads.class);

@@ -12,16 +12,19 @@ import io.switchboard.network.SimLink;
 import io.switchboard.store.BusinessNumber;
 import io.switchboard.store.Direction;
 import io.switchboard.store.EventRecord;
+import io.switchboard.store.IdempotencyKey;
 import io.switchboard.store.Ids;
 import io.switchboard.store.MessageRecord;
 import io.switchboard.store.MessageStatus;
 import io.switchboard.store.Messages;
 import io.switchboard.store.Priority;
 import io.switchboard.store.Project;
+import io.switchboard.store.SendOptions;
 import io.switchboard.store.crypto.Vault;
 import io.switchboard.store.write.Write;
 import io.switchboard.store.write.WriteBatcher;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -29,7 +32,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * The node's message engine: takes outgoing messages (durably, then into the outbox of the recipient's shard),
@@ -38,6 +43,10 @@ import java.util.function.BiFunction;
 public final class Engine implements AutoCloseable {
     /** The type of a failed message that was an invalid reply: its content is the JSON as the Webhook wrote it. */
     public static final String REJECTED_TYPE = "invalid";
+    /** How long an idempotency key holds: a retry within it gets the first answer. */
+    public static final Duration KEY_LIFETIME = Duration.ofHours(24);
+    /** How often keys past their lifetime are swept from the store (a few thousand a sweep; one reused is taken over). */
+    private static final Duration KEY_SWEEP = Duration.ofMinutes(1);
     private final EngineSettings settings;
     private final Vault vault;
     private final Messages messages;
@@ -54,6 +63,7 @@ public final class Engine implements AutoCloseable {
     private volatile java.util.function.Predicate<String> openFromStore;
     /** The projects of the open numbers, by id, as they are now. */
     private final Map<String, Project> projects = new ConcurrentHashMap<>();
+    private final AtomicLong keysForgottenAt = new AtomicLong();
 
     public record Parts(Vault vault, Messages messages, WriteBatcher writer, Deliveries deliveries, Clock clock) {}
 
@@ -78,7 +88,8 @@ public final class Engine implements AutoCloseable {
             var key = vault.unwrap(number.number(), number.wrappedDataKey());
             Outbox.Loader loader = ids -> messages.byIds(ids).stream()
                     .filter(m -> m.status() == MessageStatus.QUEUED && m.direction() == Direction.OUT)
-                    .map(m -> new OutboxEntry(m.id(), m.peer(), m.priority(), m.type(), key.open(m.id(), m.sealedBody())))
+                    .map(m -> new OutboxEntry(m.id(), m.peer(), m.priority(), m.type(), key.open(m.id(), m.sealedBody()),
+                            m.options().replyTo(), m.options().expiresAt()))
                     .toList();
             return new NumberLine(number, project, key, loader, new ShardSlots(number.shards()));
         });
@@ -103,7 +114,7 @@ public final class Engine implements AutoCloseable {
         if (!line.shards().start(shard, worker)) return false;
         // Handed-off ids are all among the queued ones read next; dropping them first keeps each in one outbox once.
         if (this.settings.clustered()) messages.dropHandoffs(number, shard);
-        messages.forEachQueued(number, shard, ref -> worker.enqueueStored(ref.id(), ref.priority()));
+        messages.forEachQueued(number, shard, worker::enqueueStored);
         worker.start(links, new LinkTarget(this.settings.networkHost(), this.settings.networkPort(), number, shard,
                 settings.shards(), epoch, this.settings.window(), settings.deliveryReports()));
         return true;
@@ -159,7 +170,7 @@ public final class Engine implements AutoCloseable {
             for (Messages.QueuedRef ref : refs) {
                 if (handoffsBeingTaken.contains(ref.id())) continue; // read again before its removal committed
                 ShardWorker worker = line.shards().get(ref.shard());
-                if (worker == null || !worker.enqueueStored(ref.id(), ref.priority())) continue; // its next owner reads it
+                if (worker == null || !worker.enqueueStored(ref)) continue; // its next owner reads it
                 handoffsBeingTaken.add(ref.id());
                 ids.add(ref.id());
                 done.add(new Write.HandoffTaken(ref.id()));
@@ -259,21 +270,104 @@ public final class Engine implements AutoCloseable {
      * in the same commit, and the node that runs its shard takes it from there.
      */
     public CompletableFuture<List<Accepted>> accept(Project project, List<OutgoingMessage> outgoing) {
+        List<Accepted> accepted = ids(outgoing);
+        return writer.submit(stores(project, accepted)).thenApply(counts -> {
+            queue(accepted);
+            return accepted;
+        });
+    }
+
+    /**
+     * Like {@link #accept}, under an idempotency key: the key ({@code keyOf} makes it, with the answer to keep, from
+     * the ids given) and the messages are stored in one commit, and only if the project has not used the key within
+     * {@link #KEY_LIFETIME}. Answers empty when it has: then nothing was stored or queued, and the key's stored
+     * answer is the one to give.
+     */
+    public CompletableFuture<Optional<List<Accepted>>> acceptOnce(Project project, List<OutgoingMessage> outgoing,
+                                                                  Function<List<Accepted>, IdempotencyKey> keyOf) {
+        List<Accepted> accepted = ids(outgoing);
+        long now = clock.millis();
+        long forgetBefore = now - KEY_LIFETIME.toMillis();
+        List<Write> writes = new ArrayList<>(2);
+        writes.add(new Write.InsertOnce(keyOf.apply(accepted), forgetBefore, stores(project, accepted)));
+        long last = keysForgottenAt.get();
+        if (now - last > KEY_SWEEP.toMillis() && keysForgottenAt.compareAndSet(last, now)) {
+            writes.add(new Write.ForgetKeys(forgetBefore));
+        }
+        return writer.submit(writes).thenApply(counts -> {
+            if (counts[0] == 0) return Optional.<List<Accepted>>empty();
+            queue(accepted);
+            return Optional.of(accepted);
+        });
+    }
+
+    private static List<Accepted> ids(List<OutgoingMessage> outgoing) {
         List<Accepted> accepted = new ArrayList<>(outgoing.size());
-        List<Write> writes = new ArrayList<>(outgoing.size() * (settings.clustered() ? 2 : 1));
-        for (OutgoingMessage message : outgoing) {
-            long id = Ids.next();
-            accepted.add(new Accepted(id, message));
-            MessageRecord record = record(project, id, message);
+        for (OutgoingMessage message : outgoing) accepted.add(new Accepted(Ids.next(), message));
+        return accepted;
+    }
+
+    /** The writes that store the messages: each one and, in a cluster, its handoff to the node that runs its shard. */
+    private List<Write> stores(Project project, List<Accepted> accepted) {
+        List<Write> writes = new ArrayList<>(accepted.size() * (settings.clustered() ? 2 : 1));
+        for (Accepted a : accepted) {
+            MessageRecord record = record(project, a.id(), a.message());
             writes.add(new Write.InsertMessage(record));
             if (settings.clustered()) writes.add(handoff(record));
         }
-        return writer.submit(writes).thenApply(counts -> {
-            for (Accepted a : accepted) numberCounters(a.message().from()).accepted(1);
-            if (!settings.clustered()) {
-                for (Accepted a : accepted) queue(a, false);
+        return writes;
+    }
+
+    /** Puts stored messages in line here; in a cluster the shards' owners take them from the handoffs instead. */
+    private void queue(List<Accepted> accepted) {
+        for (Accepted a : accepted) numberCounters(a.message().from()).accepted(1);
+        if (settings.clustered()) return;
+        for (Accepted a : accepted) queue(a, false);
+    }
+
+    /** What a cancellation came to. */
+    public enum Cancellation {
+        CANCELLED,
+        /** In flight, sent, final already, or an instant reply. */
+        TOO_LATE,
+        /** Its shard runs on another node of the cluster, which alone can take it out of line. */
+        ELSEWHERE
+    }
+
+    /**
+     * Cancels an outgoing message that still waits on this node (queued or scheduled, never handed to the network):
+     * it becomes {@code cancelled}, with an event. Otherwise nothing changes. The future fails when the store did not
+     * take the change; then the message is back in line.
+     */
+    public CompletableFuture<Cancellation> cancel(MessageRecord message) {
+        NumberLine line = lines.get(message.number());
+        if (line == null || message.direction() != Direction.OUT || message.status() != MessageStatus.QUEUED) {
+            return CompletableFuture.completedFuture(Cancellation.TOO_LATE);
+        }
+        ShardWorker worker = line.shards().get(message.shard());
+        if (worker == null) return CompletableFuture.completedFuture(Cancellation.ELSEWHERE);
+        if (!worker.withdraw(message.id(), message.priority())) {
+            return CompletableFuture.completedFuture(Cancellation.TOO_LATE);
+        }
+        Project project = projects.getOrDefault(message.projectId(), line.project());
+        long now = clock.millis();
+        EventRecord event = project.wantsEvents() ? new EventRecord(Ids.next(), project.id(), message.id(),
+                message.number(), message.peer(), MessageStatus.CANCELLED, null, now) : null;
+        CompletableFuture<int[]> written = writer.submit(new Write.ChangeStatus(message.id(), message.number(),
+                MessageStatus.CANCELLED, now,
+                null, null, event));
+        written.whenComplete((counts, failure) -> {
+            if (failure != null) {
+                SendOptions o = message.options();
+                worker.enqueueStored(new Messages.QueuedRef(message.id(), message.shard(), message.priority(),
+                        message.peer(), o.notBefore(), o.expiresAt()));
             }
-            return accepted;
+        });
+        return written.thenApply(counts -> {
+            if (counts[0] == 0) return Cancellation.TOO_LATE;
+            numberCounters(message.number()).status(MessageStatus.CANCELLED);
+            if (event != null) deliveries.event(project, event);
+            return Cancellation.CANCELLED;
         });
     }
 
@@ -284,11 +378,19 @@ public final class Engine implements AutoCloseable {
     private void queue(Accepted a, boolean instant) {
         NumberLine line = lineOf(a.message());
         ShardWorker worker = line.shardFor(a.message().to());
-        boolean queued = worker != null && (instant ? worker.enqueueInstant(entry(a)) : worker.enqueue(entry(a)));
+        boolean queued = worker != null && (instant ? worker.enqueueInstant(entry(a)) : place(worker, a));
         if (!queued && settings.clustered()) { // a single node reads every queued message back when it starts again
             writer.submit(new Write.Handoff(a.id(), a.message().from(), line.shardOf(a.message().to()),
                     a.message().priority().rank()));
         }
+    }
+
+    /** Into the outbox, or beside it until its time. */
+    private boolean place(ShardWorker worker, Accepted a) {
+        OutgoingMessage m = a.message();
+        if (!m.options().scheduledAfter(clock.millis())) return worker.enqueue(entry(a));
+        return worker.schedule(a.id(), new ShardWorker.Timed(m.priority(), m.to(), m.options().expiresAt()),
+                m.options().notBefore());
     }
 
     private static Write.Handoff handoff(MessageRecord record) {
@@ -344,7 +446,7 @@ public final class Engine implements AutoCloseable {
         int shard = line.shardOf(message.to());
         return new MessageRecord(id, project.id(), message.from(), Direction.OUT, message.to(), shard,
                 message.priority(), message.type(), line.key().seal(id, message.payload()), MessageStatus.QUEUED, null,
-                null, false, MessageRecord.Times.createdAt(clock.millis()));
+                null, false, MessageRecord.Times.createdAt(clock.millis()), message.options());
     }
 
     private NumberLine lineOf(OutgoingMessage message) {
@@ -355,7 +457,8 @@ public final class Engine implements AutoCloseable {
 
     private static OutboxEntry entry(Accepted a) {
         OutgoingMessage m = a.message();
-        return new OutboxEntry(a.id(), m.to(), m.priority(), m.type(), m.payload());
+        return new OutboxEntry(a.id(), m.to(), m.priority(), m.type(), m.payload(), m.options().replyTo(),
+                m.options().expiresAt());
     }
 
     @Override

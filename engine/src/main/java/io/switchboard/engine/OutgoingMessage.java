@@ -1,7 +1,17 @@
 package io.switchboard.engine;
 
 import io.switchboard.store.Priority;
+import io.switchboard.store.SendOptions;
 
-/** A validated message to send: {@code payload} is the JSON object of its {@code type} (for text: {"body":...}). */
-public record OutgoingMessage(String from, String to, String type, String payload, Priority priority) {
+/**
+ * A validated message to send: {@code payload} is the JSON of the object named after its {@code type} (for text:
+ * {"body":...}), stored and sent as the customer wrote it; {@code options} say what it replies to and when it may go.
+ */
+public record OutgoingMessage(String from, String to, String type, String payload, Priority priority,
+                              SendOptions options) {
+
+    /** A message to send at once, replying to nothing. */
+    public OutgoingMessage(String from, String to, String type, String payload, Priority priority) {
+        this(from, to, type, payload, priority, SendOptions.NONE);
+    }
 }

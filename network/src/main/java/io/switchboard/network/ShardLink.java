@@ -2,8 +2,16 @@ package io.switchboard.network;
 
 /** The node's connection to the network for one (number, shard). */
 public interface ShardLink extends AutoCloseable {
-    /** Thread-safe and non-blocking: the frame is queued and written by the link's writer. */
-    void send(long messageId, String to, String type, String payload);
+    /**
+     * Thread-safe and non-blocking: the frame is queued and written by the link's writer. {@code context} is the id
+     * of the message this one replies to, or "".
+     */
+    void send(long messageId, String to, String type, String payload, String context);
+
+    /** A message that replies to nothing. */
+    default void send(long messageId, String to, String type, String payload) {
+        send(messageId, to, type, payload, "");
+    }
 
     /** The inbound item (INBOUND or STATUS) with this seq is durably stored; returns one credit. */
     void ack(long seq);

@@ -64,12 +64,12 @@ public final class SimLink implements ShardLink {
     }
 
     @Override
-    public void send(long messageId, String to, String type, String payload) {
+    public void send(long messageId, String to, String type, String payload, String context) {
         int bytes = FrameCodec.utfLength(payload);
         if (bytes > FrameCodec.MAX_STRING_BYTES) {
             throw new IllegalArgumentException("payload too large: " + bytes + " bytes");
         }
-        outbox.add(new Frame.Send(messageId, to, type, payload));
+        outbox.add(new Frame.Send(messageId, to, type, payload, context == null ? "" : context));
     }
 
     @Override

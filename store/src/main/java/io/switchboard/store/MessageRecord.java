@@ -2,13 +2,26 @@ package io.switchboard.store;
 
 /**
  * One message as stored. {@code sealedBody} is the content (the kind's JSON) sealed with the number's data key;
- * the times are epoch milliseconds, null until that status was reached.
+ * the times are epoch milliseconds, null until that status was reached; {@code options} are what an outgoing message
+ * replies to, when it may go and when it expires.
  */
 public record MessageRecord(long id, String projectId, String number, Direction direction, String peer, int shard,
                             Priority priority, String type, byte[] sealedBody, MessageStatus status,
-                            String networkId, String error, boolean hookPending, Times times) {
+                            String networkId, String error, boolean hookPending, Times times, SendOptions options) {
 
-    public record Times(long created, Long sent, Long delivered, Long read, Long failed) {
+    /** A message sent at once (or an incoming one). */
+    public MessageRecord(long id, String projectId, String number, Direction direction, String peer, int shard,
+                         Priority priority, String type, byte[] sealedBody, MessageStatus status,
+                         String networkId, String error, boolean hookPending, Times times) {
+        this(id, projectId, number, direction, peer, shard, priority, type, sealedBody, status, networkId, error,
+                hookPending, times, SendOptions.NONE);
+    }
+
+    public record Times(long created, Long sent, Long delivered, Long read, Long failed, Long expired, Long cancelled) {
+        public Times(long created, Long sent, Long delivered, Long read, Long failed) {
+            this(created, sent, delivered, read, failed, null, null);
+        }
+
         public static Times createdAt(long created) {
             return new Times(created, null, null, null, null);
         }

@@ -10,7 +10,8 @@ import java.util.Optional;
 /** Reads of messages and pending events; every write goes through the {@code WriteBatcher}. */
 public final class Messages {
     public static final String COLUMNS = "id, project_id, number, direction, peer, shard, priority, type, body, status_rank, "
-            + "network_id, error, hook_state, created_at, sent_at, delivered_at, read_at, failed_at";
+            + "network_id, error, hook_state, created_at, sent_at, delivered_at, read_at, failed_at, "
+            + "reply_to, not_before, expires_at, expired_at, cancelled_at";
     static final String EVENT_SELECT = "SELECT id, project_id, message_id, number, peer, status, error, occurred_at FROM events";
     private final Database database;
 
@@ -24,12 +25,15 @@ public final class Messages {
                 "SELECT " + COLUMNS + " FROM messages WHERE id = ? AND project_id = ?", Messages::map, id, projectId));
     }
 
-    /** A queued outgoing message as the outbox keeps it: its id, shard and priority, not its body. */
-    public record QueuedRef(long id, int shard, Priority priority) {}
+    /**
+     * A queued outgoing message as the outbox keeps it: its id, shard, priority and recipient, not its body; and when
+     * it may go and when it expires (epoch ms, 0 when not set).
+     */
+    public record QueuedRef(long id, int shard, Priority priority, String peer, long notBefore, long expiresAt) {}
 
     /**
-     * The number's outgoing messages not yet taken by the network, in the order they must go, streamed a row at a
-     * time so that millions of them need no list in memory.
+     * The number's outgoing messages not yet taken by the network (scheduled ones too), in the order they must go,
+     * streamed a row at a time so that millions of them need no list in memory.
      */
     public void forEachQueued(String number, java.util.function.Consumer<QueuedRef> consumer) {
         forEachQueued(number, -1, consumer);
@@ -40,7 +44,7 @@ public final class Messages {
         database.withConnection(c -> {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
-            try (var statement = c.prepareStatement("SELECT id, shard, priority FROM messages "
+            try (var statement = c.prepareStatement("SELECT id, shard, priority, peer, not_before, expires_at FROM messages "
                     + "WHERE number = ? AND status_rank = 0 AND direction = 'o' AND (shard = ? OR ? < 0) "
                     + "ORDER BY priority, id")) {
                 statement.setFetchSize(10_000);
@@ -49,7 +53,8 @@ public final class Messages {
                 statement.setInt(3, shard);
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
-                        consumer.accept(new QueuedRef(rows.getLong(1), rows.getInt(2), Priority.ofRank(rows.getInt(3))));
+                        consumer.accept(new QueuedRef(rows.getLong(1), rows.getInt(2), Priority.ofRank(rows.getInt(3)),
+                                rows.getString(4), rows.getLong(5), rows.getLong(6))); // getLong answers 0 for NULL
                     }
                 }
                 c.commit();
@@ -92,10 +97,12 @@ public final class Messages {
         List<Object> values = new java.util.ArrayList<>();
         values.add(number);
         values.addAll(shards);
-        return database.withConnection(c -> Sql.query(c, "SELECT message_id, shard, priority FROM handoffs WHERE number = ? "
-                + "AND shard IN (" + String.join(",", java.util.Collections.nCopies(shards.size(), "?"))
-                + ") ORDER BY message_id LIMIT " + limit,
-                row -> new QueuedRef(row.getLong(1), row.getInt(2), Priority.ofRank(row.getInt(3))), values.toArray()));
+        return database.withConnection(c -> Sql.query(c, "SELECT h.message_id, h.shard, h.priority, m.peer, m.not_before, "
+                + "m.expires_at FROM handoffs h JOIN messages m ON m.id = h.message_id WHERE h.number = ? "
+                + "AND h.shard IN (" + String.join(",", java.util.Collections.nCopies(shards.size(), "?"))
+                + ") ORDER BY h.message_id LIMIT " + limit,
+                row -> new QueuedRef(row.getLong(1), row.getInt(2), Priority.ofRank(row.getInt(3)), row.getString(4),
+                        row.getLong(5), row.getLong(6)), values.toArray()));
     }
 
     /** Forgets the shard's handoffs: its new owner reads every queued message of the shard from the store itself. */
@@ -106,6 +113,17 @@ public final class Messages {
     /** Events still owed to the Event Webhook (not dead letters), oldest first. */
     public List<EventRecord> pendingEvents() {
         return database.withConnection(c -> Sql.query(c, EVENT_SELECT + " WHERE state = 1 ORDER BY id", Messages::mapEvent));
+    }
+
+    /**
+     * The project's idempotency key, if it was used after {@code after} (epoch ms): an older one is forgotten and
+     * reads as absent.
+     */
+    public Optional<IdempotencyKey> idempotencyKey(String projectId, String key, long after) {
+        return database.withConnection(c -> Sql.queryOne(c, "SELECT project_id, idem_key, request_hash, status, answer, "
+                + "created_at FROM idempotency_keys WHERE project_id = ? AND idem_key = ? AND created_at > ?",
+                row -> new IdempotencyKey(row.getString(1), row.getString(2), row.getString(3), row.getInt(4),
+                        row.getBytes(5), row.getLong(6)), projectId, key, after));
     }
 
     public long count() {
@@ -123,18 +141,19 @@ public final class Messages {
      * stored as failed at once), {@code received} the incoming ones.
      */
     public record Reached(String projectId, String number, Direction direction, long queued, long received, long sent,
-                          long delivered, long read, long failed) {}
+                          long delivered, long read, long failed, long expired, long cancelled) {}
 
     /** Every number's {@link Reached} counts, both ways: one pass over the table. */
     public List<Reached> reached(String neverQueuedType) {
         return database.withConnection(c -> Sql.query(c, "SELECT project_id, number, direction, "
                 + "SUM(CASE WHEN type = ? THEN 0 ELSE 1 END), COUNT(sent_at), COUNT(delivered_at), COUNT(read_at), "
-                + "COUNT(failed_at) FROM messages GROUP BY project_id, number, direction", row -> {
+                + "COUNT(failed_at), COUNT(expired_at), COUNT(cancelled_at) FROM messages "
+                + "GROUP BY project_id, number, direction", row -> {
                     Direction direction = Direction.of(row.getString(3));
                     long stored = row.getLong(4);
                     return new Reached(row.getString(1), row.getString(2), direction,
                             direction == Direction.OUT ? stored : 0, direction == Direction.IN ? stored : 0,
-                            row.getLong(5), row.getLong(6), row.getLong(7), row.getLong(8));
+                            row.getLong(5), row.getLong(6), row.getLong(7), row.getLong(8), row.getLong(9), row.getLong(10));
                 }, neverQueuedType));
     }
 
@@ -153,6 +172,8 @@ public final class Messages {
                 row.getInt("hook_state") == 1,
                 new MessageRecord.Times(row.getLong("created_at"), Sql.nullableLong(row, "sent_at"),
                         Sql.nullableLong(row, "delivered_at"), Sql.nullableLong(row, "read_at"),
-                        Sql.nullableLong(row, "failed_at")));
+                        Sql.nullableLong(row, "failed_at"), Sql.nullableLong(row, "expired_at"),
+                        Sql.nullableLong(row, "cancelled_at")),
+                new SendOptions(row.getString("reply_to"), row.getLong("not_before"), row.getLong("expires_at")));
     }
 }

@@ -31,16 +31,32 @@ public final class ApiClient {
         return send("PATCH", path, token, body);
     }
 
+    /** A POST with extra headers ({@code Idempotency-Key}, say). */
+    public Answer post(String path, String token, Object body, java.util.Map<String, String> headers)
+            throws IOException, InterruptedException {
+        return send("POST", path, token, body, headers);
+    }
+
+    public Answer delete(String path, String token) throws IOException, InterruptedException {
+        return answer(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
+                .timeout(TIMEOUT).DELETE().build());
+    }
+
     private Answer send(String method, String path, String token, Object body) throws IOException, InterruptedException {
+        return send(method, path, token, body, java.util.Map.of());
+    }
+
+    private Answer send(String method, String path, String token, Object body, java.util.Map<String, String> headers)
+            throws IOException, InterruptedException {
         byte[] bytes = body instanceof String text ? text.getBytes(java.nio.charset.StandardCharsets.UTF_8)
                 : json.writeValueAsBytes(body);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json")
                 .timeout(TIMEOUT)
-                .method(method, HttpRequest.BodyPublishers.ofByteArray(bytes))
-                .build();
-        return answer(request);
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(bytes));
+        headers.forEach(request::header);
+        return answer(request.build());
     }
 
     public Answer get(String path, String token) throws IOException, InterruptedException {

@@ -16,6 +16,9 @@ import java.util.Map;
  * {@link Loader} brings them back a page at a time when they come up, so a backlog of millions needs memory for
  * their ids only.
  *
+ * <p>A waiting message can be taken out of line ({@link #withdraw}, {@link #skip}): it is marked, and dropped when
+ * its turn comes, so the rings never shift.
+ *
  * <p>Not thread-safe: its shard worker guards it with its own lock (and so loads pages under that lock: a page is
  * one indexed query, far shorter than the gap between tokens at any budget that lets a backlog build up).
  */
@@ -30,6 +33,12 @@ public final class Outbox {
 
     private final LongRing[] levels = new LongRing[Priority.values().length];
     private final Map<Long, OutboxEntry> loaded = new HashMap<>();
+    /**
+     * Ids still in a ring but taken out of line, with how many of their copies are (a message can be queued twice
+     * around a shard takeover); {@code skippedPerLevel} counts them per level.
+     */
+    private final Map<Long, Integer> skipped = new HashMap<>();
+    private final int[] skippedPerLevel = new int[Priority.values().length];
     private final Loader loader;
     private final int loadedLimit;
 
@@ -63,11 +72,44 @@ public final class Outbox {
         }
     }
 
+    /**
+     * Takes a message out of line, every copy of it, if it is still waiting at its priority (not yet polled, nor
+     * taken out already): answers whether it was. Looks through that level, so it costs time in proportion to its
+     * depth.
+     */
+    public boolean withdraw(long id, Priority priority) {
+        LongRing level = levels[priority.rank()];
+        int copies = 0;
+        for (int i = 0; i < level.size(); i++) if (level.get(i) == id) copies++;
+        int already = skipped.getOrDefault(id, 0);
+        if (copies <= already) return false;
+        skipped.put(id, copies);
+        skippedPerLevel[priority.rank()] += copies - already;
+        loaded.remove(id);
+        return true;
+    }
+
+    /**
+     * Takes out of line one copy of a message the caller knows is waiting at this priority, without looking for it
+     * (an expiry: a second copy, if any, is found expired when its turn comes).
+     */
+    public void skip(long id, Priority priority) {
+        skipped.merge(id, 1, Integer::sum);
+        skippedPerLevel[priority.rank()]++;
+        loaded.remove(id);
+    }
+
     /** The next entry to send, or null when empty. */
     public OutboxEntry poll() {
-        for (LongRing level : levels) {
+        for (int rank = 0; rank < levels.length; rank++) {
+            LongRing level = levels[rank];
             while (!level.isEmpty()) {
                 long id = level.pollFirst();
+                if (!skipped.isEmpty() && skipped.containsKey(id)) {
+                    skipped.computeIfPresent(id, (skippedId, copies) -> copies == 1 ? null : copies - 1);
+                    skippedPerLevel[rank]--;
+                    continue;
+                }
                 OutboxEntry entry = loaded.remove(id);
                 if (entry == null) entry = loadPage(level, id);
                 if (entry != null) return entry;
@@ -81,7 +123,8 @@ public final class Outbox {
         List<Long> ids = new ArrayList<>(PAGE);
         ids.add(id);
         for (int i = 0; i < level.size() && ids.size() < PAGE; i++) {
-            if (!loaded.containsKey(level.get(i))) ids.add(level.get(i));
+            long next = level.get(i);
+            if (!loaded.containsKey(next) && !skipped.containsKey(next)) ids.add(next);
         }
         OutboxEntry first = null;
         for (OutboxEntry entry : loader.load(ids)) {
@@ -92,20 +135,20 @@ public final class Outbox {
     }
 
     public boolean isEmpty() {
-        for (LongRing level : levels) if (!level.isEmpty()) return false;
+        for (int i = 0; i < levels.length; i++) if (levels[i].size() > skippedPerLevel[i]) return false;
         return true;
     }
 
     public int size() {
         int size = 0;
-        for (LongRing level : levels) size += level.size();
+        for (int depth : depths()) size += depth;
         return size;
     }
 
-    /** Depth of each priority level, indexed by {@link Priority#rank()}. */
+    /** Depth of each priority level (messages taken out of line not counted), indexed by {@link Priority#rank()}. */
     public int[] depths() {
         int[] depths = new int[levels.length];
-        for (int i = 0; i < depths.length; i++) depths[i] = levels[i].size();
+        for (int i = 0; i < depths.length; i++) depths[i] = levels[i].size() - skippedPerLevel[i];
         return depths;
     }
 }

@@ -37,7 +37,7 @@ public final class Counters {
         if (parent != null) parent.received();
     }
 
-    void status(MessageStatus status) {
+    public void status(MessageStatus status) {
         statuses[status.ordinal()].increment();
         if (parent != null) parent.status(status);
     }

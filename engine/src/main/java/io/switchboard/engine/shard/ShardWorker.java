@@ -15,6 +15,7 @@ import io.switchboard.store.EventRecord;
 import io.switchboard.store.Ids;
 import io.switchboard.store.MessageRecord;
 import io.switchboard.store.MessageStatus;
+import io.switchboard.store.Messages;
 import io.switchboard.store.Priority;
 import io.switchboard.store.Project;
 import io.switchboard.store.crypto.DataKey;
@@ -24,7 +25,12 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -49,8 +55,14 @@ import org.slf4j.LoggerFactory;
  * queue, where it would be lost.
  * Incoming items are acknowledged to the network, returning its credit, only after their write is durable.
  *
+ * <p>Timed messages: a scheduled message waits beside the outbox until its time, then joins it; a message that
+ * expires is taken out of line when its time passes (or found expired when its turn comes) and becomes
+ * {@code expired} instead of going out late. A waiting message can also be withdrawn (a cancellation). Once the
+ * pump has taken a message for the network it is past both, including one put back after a lost connection, which
+ * the network may already have. The pump fires due timers whenever it looks for work, connected or not.
+ *
  * <p>Threads: the link's reader thread calls the listener methods and only enqueues or writes; the pump alone
- * polls the queues and sends. {@code lock} guards the three queues and {@code connected}.
+ * polls the queues and sends. {@code lock} guards the three queues, the timed messages and {@code connected}.
  */
 public final class ShardWorker implements ShardLinkListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ShardWorker.class);
@@ -69,6 +81,12 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
 
     private record Report(long seq, long messageId, String recipient, DeliveryStatus status, long at, String error)
             implements Incoming {}
+
+    /** A time when a message is due: to join the outbox ({@code release}) or to expire. */
+    private record Timer(long due, long id, boolean release) {}
+
+    /** A message that waits for its time, or that expires, with what it needs then (expiresAt 0: never). */
+    public record Timed(Priority priority, String to, long expiresAt) {}
 
     private final String number;
     private final int shard;
@@ -89,6 +107,13 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
     private final ArrayDeque<OutboxEntry> instant = new ArrayDeque<>();
     private final ArrayDeque<Incoming> incoming = new ArrayDeque<>();
     private boolean connected;
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>(Comparator.comparingLong(Timer::due));
+    /** Scheduled messages not yet due, by id; a withdrawn one is removed here and its timer then finds nothing. */
+    private final Map<Long, Timed> scheduled = new HashMap<>();
+    /** Messages in the outbox that expire, by id, until the pump takes them or they expire. */
+    private final Map<Long, Timed> expiring = new HashMap<>();
+    /** Messages put back in the outbox after a lost connection: the network may have them. */
+    private final Set<Long> handedOver = new HashSet<>();
     private volatile boolean running = true;
     /** Set while the shard winds down for a re-shard: nothing more is sent or taken, sent messages get their acks. */
     private volatile boolean draining;
@@ -138,12 +163,88 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
 
     /** Queues a message; false when the worker has stopped (then the message must go another way). */
     public boolean enqueue(OutboxEntry entry) {
-        return addAndSignal(() -> outbox.add(entry));
+        return addAndSignal(() -> {
+            outbox.add(entry);
+            trackExpiry(entry.id(), new Timed(entry.priority(), entry.to(), entry.expiresAt()));
+        });
     }
 
-    /** A message already in the store, queued by id: its body is read back when its turn comes. */
-    public boolean enqueueStored(long id, Priority priority) {
-        return addAndSignal(() -> outbox.addStored(id, priority));
+    /**
+     * A message to send no earlier than {@code notBefore} (epoch ms); it waits beside the outbox until then. False
+     * when the worker has stopped.
+     */
+    public boolean schedule(long id, Timed timed, long notBefore) {
+        return addAndSignal(() -> {
+            scheduled.put(id, timed);
+            timers.add(new Timer(notBefore, id, true));
+        });
+    }
+
+    /**
+     * A message already in the store, queued by id (scheduled ones wait for their time): its body is read back when
+     * its turn comes. False when the worker has stopped.
+     */
+    public boolean enqueueStored(Messages.QueuedRef ref) {
+        Timed timed = new Timed(ref.priority(), ref.peer(), ref.expiresAt());
+        if (ref.notBefore() > clock.millis()) return schedule(ref.id(), timed, ref.notBefore());
+        return addAndSignal(() -> {
+            outbox.addStored(ref.id(), ref.priority());
+            trackExpiry(ref.id(), timed);
+        });
+    }
+
+    /**
+     * Takes a message out of line if it still waits here (scheduled, or in the outbox and never handed to the
+     * network), so it will not be sent: answers whether it did. A message the pump has taken (in flight, sent, an
+     * instant reply) stays as it is.
+     */
+    public boolean withdraw(long id, Priority priority) {
+        lock.lock();
+        try {
+            if (handedOver.contains(id)) return false;
+            boolean wasScheduled = scheduled.remove(id) != null;
+            expiring.remove(id);
+            // Every copy in the outbox (a takeover can queue a message twice), not just the one an expiry would skip.
+            return outbox.withdraw(id, priority) || wasScheduled;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Called under {@code lock}: a message now in the outbox that expires gets its timer. */
+    private void trackExpiry(long id, Timed timed) {
+        if (timed.expiresAt() <= 0) return;
+        expiring.put(id, timed);
+        timers.add(new Timer(timed.expiresAt(), id, false));
+    }
+
+    /**
+     * Called under {@code lock}: releases the scheduled messages that are due into the outbox and takes out of line
+     * the ones that expired. Answers the milliseconds until the next timer.
+     */
+    private long fireTimers() {
+        long now = clock.millis();
+        Timer next;
+        while ((next = timers.peek()) != null && next.due() <= now) {
+            timers.poll();
+            if (next.release()) {
+                Timed timed = scheduled.remove(next.id());
+                if (timed == null) continue; // withdrawn
+                outbox.addStored(next.id(), timed.priority());
+                trackExpiry(next.id(), timed);
+            } else {
+                Timed timed = expiring.remove(next.id());
+                if (timed == null) continue; // taken by the pump, or withdrawn
+                outbox.skip(next.id(), timed.priority());
+                expire(next.id(), timed.to(), timed.expiresAt());
+            }
+        }
+        return next == null ? Long.MAX_VALUE : next.due() - now;
+    }
+
+    /** Records that the message expired before it could go: a final status and, if wanted, an event. */
+    private void expire(long id, String to, long at) {
+        changeStatus(id, to, MessageStatus.EXPIRED, at, null, null);
     }
 
     /** An instant reply: ahead of every queue, but still paid for from the budget. */
@@ -246,9 +347,12 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
     private void awaitWorkAndConnection() throws InterruptedException {
         lock.lock();
         try {
-            while (running && (draining || !connected || (!outboxReady() && instant.isEmpty() && incoming.isEmpty()))) {
+            while (running) {
+                long untilTimer = fireTimers();
+                if (!draining && connected && (outboxReady() || !instant.isEmpty() || !incoming.isEmpty())) return;
                 // A full store queue signals nobody when it drains: look again soon.
-                workOrConnection.await(writer.backlog() >= WRITE_BACKLOG_LIMIT ? 10 : 1_000, TimeUnit.MILLISECONDS);
+                long wait = writer.backlog() >= WRITE_BACKLOG_LIMIT ? 10 : 1_000;
+                workOrConnection.await(Math.max(1, Math.min(wait, untilTimer)), TimeUnit.MILLISECONDS);
             }
         } finally {
             lock.unlock();
@@ -267,13 +371,28 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
                 item = incoming.pollFirst();
             } else if (outboxReady()) {
                 tokensSinceOutbox = 0;
-                send = outbox.poll();
+                send = pollSendable();
             }
         } finally {
             lock.unlock();
         }
         if (send != null) send(send);
         else if (item != null) take(item);
+    }
+
+    /**
+     * The next message of the outbox that may still go; one that expired while it waited for its turn (its timer not
+     * fired yet) expires here instead. Called under {@code lock}.
+     */
+    private OutboxEntry pollSendable() {
+        OutboxEntry entry;
+        while ((entry = outbox.poll()) != null) {
+            boolean resend = !handedOver.isEmpty() && handedOver.remove(entry.id());
+            if (!expiring.isEmpty()) expiring.remove(entry.id());
+            if (resend || entry.expiresAt() <= 0 || entry.expiresAt() > clock.millis()) return entry;
+            expire(entry.id(), entry.to(), entry.expiresAt());
+        }
+        return null;
     }
 
     /**
@@ -299,7 +418,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         // Around a takeover a message can reach the outbox twice (read from the store, and handed off): send it once.
         if (inFlight.putIfAbsent(entry.id(), entry) != null) return;
         budget.record(Kind.SEND);
-        link.send(entry.id(), entry.to(), entry.type(), entry.payload());
+        link.send(entry.id(), entry.to(), entry.type(), entry.payload(), entry.replyTo() == null ? "" : entry.replyTo());
     }
 
     private void take(Incoming item) {
@@ -370,6 +489,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
                 List<OutboxEntry> unacknowledged = new ArrayList<>(inFlight.values());
                 unacknowledged.sort(Comparator.comparingLong(OutboxEntry::id));
                 inFlight.clear();
+                for (OutboxEntry entry : unacknowledged) handedOver.add(entry.id());
                 outbox.returnToFront(unacknowledged);
             }
             workOrConnection.signal();

@@ -2,18 +2,55 @@ package io.switchboard.engine.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.engine.OutgoingMessage;
+import io.switchboard.engine.validation.kinds.Kind;
+import io.switchboard.engine.validation.kinds.Kinds;
+import io.switchboard.network.protocol.FrameCodec;
 import io.switchboard.store.Priority;
+import io.switchboard.store.SendOptions;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
- * Turns one JSON message object ({@code {"from","to","type":"text","text":{"body"},"priority"}}) into an
- * {@link OutgoingMessage}, checked the way WhatsApp checks it, or says exactly what is wrong.
+ * Turns one JSON message object, shaped like the Cloud API's ({@code {"from","to","type":"image","image":{...},
+ * "context":{"message_id"},"priority","schedule_at","expires_at"|"ttl"}}), into an {@link OutgoingMessage}, checked
+ * the way WhatsApp checks it, or says exactly which field is wrong and why. The rules of each type are in
+ * {@link Kinds}; this class checks what every message has.
  */
 public final class MessageRules {
     public static final int MAX_TEXT_LENGTH = 4_096;
+    /** How far ahead a message may be scheduled; also the longest ttl. Ours: a schedule is not a calendar. */
+    public static final Duration MAX_AHEAD = Duration.ofDays(30);
+    /** Our own bound on the id a reply refers to (a wamid is about 60 characters). */
+    static final int MAX_CONTEXT_ID = 128;
     /** E.164: a plus, a country code that does not start with 0, at most 15 digits in all. */
     private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
+    /** What every message may have besides the object of its type; the Cloud API's own fields are taken and checked. */
+    private static final Set<String> COMMON = Set.of("from", "to", "type", "priority", "context", "schedule_at",
+            "expires_at", "ttl", "messaging_product", "recipient_type");
+    /** The fields a message of each type may have: the common ones and the object of its type. */
+    private static final Map<String, Set<String>> FIELDS = Kinds.TYPES.stream().collect(Collectors.toUnmodifiableMap(
+            type -> type, type -> Stream.concat(COMMON.stream(), Stream.of(type)).collect(Collectors.toUnmodifiableSet())));
+
+    /**
+     * What a message is checked against. {@code ownsNumber}: whether the caller's project owns a business number;
+     * {@code defaults}: {@code from} and {@code to} where they are missing (instant replies), or null; {@code now}:
+     * the time schedules and expiries are checked against; {@code timed}: whether {@code schedule_at},
+     * {@code expires_at} and {@code ttl} are allowed (an instant reply is sent at once).
+     */
+    public record Settings(Predicate<String> ownsNumber, OutgoingMessage defaults, Priority defaultPriority, long now,
+                           boolean timed) {
+        public static Settings api(Predicate<String> ownsNumber, long now) {
+            return new Settings(ownsNumber, null, Priority.NORMAL, now, true);
+        }
+    }
 
     private MessageRules() {}
 
@@ -21,55 +58,115 @@ public final class MessageRules {
         return number != null && E164.matcher(number).matches();
     }
 
-    /**
-     * @param at the JSON path of this object, for error fields ("" for a top-level message)
-     * @param ownsNumber whether the caller's project owns a business number
-     * @param defaults where a field is missing: {@code from} and {@code to} (instant replies), or null
-     */
+    /** An instant reply, or any message sent at once: no schedule or expiry allowed. */
     public static OutgoingMessage parse(JsonNode node, String at, Predicate<String> ownsNumber, OutgoingMessage defaults,
                                         Priority defaultPriority) {
-        if (node == null || !node.isObject()) throw new InvalidInput("invalid_message", "a message must be a JSON object", path(at, ""));
-        String from = text(node, "from", defaults == null ? null : defaults.from());
-        if (from == null) throw new InvalidInput("missing_field", "from is required: the business number to send from", path(at, "from"));
-        if (!ownsNumber.test(from)) {
-            throw new InvalidInput("unknown_number", "from " + from + " is not a number of this project", path(at, "from"));
+        return parse(node, at, new Settings(ownsNumber, defaults, defaultPriority, 0, false));
+    }
+
+    /** @param at the JSON path of this object, for error fields ("" for a top-level message) */
+    public static OutgoingMessage parse(JsonNode node, String at, Settings settings) {
+        if (node == null || !node.isObject()) {
+            throw new InvalidInput("invalid_message", "a message must be a JSON object", Fields.path(at, ""));
         }
-        String to = text(node, "to", defaults == null ? null : defaults.to());
-        if (to == null) throw new InvalidInput("missing_field", "to is required", path(at, "to"));
+        OutgoingMessage defaults = settings.defaults();
+        String from = text(node, "from", defaults == null ? null : defaults.from(), at);
+        if (from == null) throw new InvalidInput("missing_field", "from is required: the business number to send from", Fields.path(at, "from"));
+        if (!settings.ownsNumber().test(from)) {
+            throw new InvalidInput("unknown_number", "from " + from + " is not a number of this project", Fields.path(at, "from"));
+        }
+        String to = text(node, "to", defaults == null ? null : defaults.to(), at);
+        if (to == null) throw new InvalidInput("missing_field", "to is required", Fields.path(at, "to"));
         if (!isE164(to)) {
             throw new InvalidInput("invalid_recipient", "to must be an E.164 number such as +919800000001, got '" + to + "'",
-                    path(at, "to"));
+                    Fields.path(at, "to"));
         }
-        String type = text(node, "type", "text");
-        if (!"text".equals(type)) {
-            throw new InvalidInput("unsupported_type", "type '" + type + "' is not supported; use text", path(at, "type"));
+        String type = text(node, "type", "text", at);
+        Kind kind = Kinds.of(type).orElseThrow(() -> new InvalidInput("unsupported_type", "type '" + type
+                + "' is not supported; use one of " + String.join(", ", Kinds.TYPES.stream().sorted().toList()),
+                Fields.path(at, "type")));
+        Fields.only(node, at, FIELDS.get(type));
+        if (node.has("messaging_product")) Fields.oneOf(node, "messaging_product", at, Set.of("whatsapp"));
+        kind.check(node.get(type), Fields.path(at, type));
+        String payload = node.get(type).toString();
+        int bytes = FrameCodec.utfLength(payload);
+        if (bytes > FrameCodec.MAX_STRING_BYTES) {
+            throw new InvalidInput("payload_too_large", Fields.path(at, type) + " is " + bytes
+                    + " bytes as sent; the limit is " + FrameCodec.MAX_STRING_BYTES, Fields.path(at, type));
         }
-        JsonNode body = node.path("text").path("body");
-        if (!body.isTextual() || body.asText().isBlank()) {
-            throw new InvalidInput("empty_body", "text.body must be a non-empty string", path(at, "text.body"));
-        }
-        int length = body.asText().codePointCount(0, body.asText().length());
-        if (length > MAX_TEXT_LENGTH) {
-            throw new InvalidInput("body_too_long", "text.body has " + length + " characters; the limit is " + MAX_TEXT_LENGTH,
-                    path(at, "text.body"));
-        }
-        Priority priority = defaultPriority;
+        Priority priority = settings.defaultPriority();
         JsonNode priorityNode = node.get("priority");
         if (priorityNode != null && !priorityNode.isNull()) {
             priority = Priority.parse(priorityNode.asText()).orElseThrow(() -> new InvalidInput("invalid_priority",
-                    "priority must be one of urgent, high, normal, low", path(at, "priority")));
+                    "priority must be one of urgent, high, normal, low", Fields.path(at, "priority")));
         }
-        String payload = node.get("text").toString();
-        return new OutgoingMessage(from, to, type, payload, priority);
+        return new OutgoingMessage(from, to, type, payload, priority, options(node, at, settings));
     }
 
-    private static String text(JsonNode node, String field, String fallback) {
+    /** The reply context, the schedule and the expiry. */
+    private static SendOptions options(JsonNode node, String at, Settings settings) {
+        String replyTo = null;
+        JsonNode context = Fields.optionalObject(node, "context", at);
+        if (context != null) {
+            Fields.only(context, Fields.path(at, "context"), Set.of("message_id"));
+            replyTo = Fields.text(context, "message_id", Fields.path(at, "context"), MAX_CONTEXT_ID);
+        }
+        for (String field : new String[] {"schedule_at", "expires_at", "ttl"}) {
+            if (!settings.timed() && node.hasNonNull(field)) {
+                throw new InvalidInput("not_allowed", field + " is not allowed here: an instant reply is sent at once",
+                        Fields.path(at, field));
+            }
+        }
+        long now = settings.now();
+        long notBefore = time(node, "schedule_at", at);
+        if (notBefore > now + MAX_AHEAD.toMillis()) {
+            throw new InvalidInput("too_far_ahead", "schedule_at is more than " + MAX_AHEAD.toDays()
+                    + " days ahead; the limit is " + MAX_AHEAD.toDays() + " days", Fields.path(at, "schedule_at"));
+        }
+        long sendFrom = Math.max(now, notBefore);
+        long expiresAt = time(node, "expires_at", at);
+        if (node.hasNonNull("ttl")) {
+            if (expiresAt != 0) {
+                throw new InvalidInput("conflicting_fields", "give either expires_at or ttl, not both", Fields.path(at, "ttl"));
+            }
+            expiresAt = sendFrom + ttlSeconds(node.get("ttl"), Fields.path(at, "ttl")) * 1_000;
+        } else if (expiresAt != 0 && expiresAt <= sendFrom) {
+            throw new InvalidInput("expires_too_soon", "expires_at must be after " + (notBefore > now
+                    ? "schedule_at" : "now") + ": the message could never be sent", Fields.path(at, "expires_at"));
+        }
+        return new SendOptions(replyTo, notBefore, expiresAt);
+    }
+
+    private static long ttlSeconds(JsonNode ttl, String field) {
+        long max = MAX_AHEAD.toSeconds();
+        if (!ttl.isIntegralNumber() || !ttl.canConvertToLong() || ttl.asLong() < 1 || ttl.asLong() > max) {
+            throw new InvalidInput("out_of_range", "ttl must be a whole number of seconds from 1 to " + max, field);
+        }
+        return ttl.asLong();
+    }
+
+    /** An optional ISO-8601 time ({@code 2026-11-21T08:00:00Z} or with an offset) as epoch ms; 0 when absent. */
+    private static long time(JsonNode node, String name, String at) {
+        String text = Fields.optionalText(node, name, at);
+        if (text == null) return 0;
+        try {
+            return Instant.parse(text).toEpochMilli();
+        } catch (DateTimeParseException notUtc) {
+            try {
+                return OffsetDateTime.parse(text).toInstant().toEpochMilli();
+            } catch (DateTimeParseException e) {
+                throw new InvalidInput("invalid_time", name + " must be an ISO-8601 time such as 2026-11-21T08:00:00Z, got '"
+                        + text + "'", Fields.path(at, name));
+            }
+        }
+    }
+
+    private static String text(JsonNode node, String field, String fallback, String at) {
         JsonNode value = node.get(field);
-        return value == null || value.isNull() ? fallback : value.asText();
-    }
-
-    private static String path(String at, String field) {
-        if (at.isEmpty()) return field;
-        return field.isEmpty() ? at : at + "." + field;
+        if (value == null || value.isNull()) return fallback;
+        if (!value.isTextual()) {
+            throw new InvalidInput("invalid_type", field + " must be a string", Fields.path(at, field));
+        }
+        return value.asText();
     }
 }

@@ -59,6 +59,47 @@ class OutboxTest {
         assertThat(drain(outbox)).containsExactly(1L, 2L, 3L);
     }
 
+    @Test
+    void aWithdrawnMessageIsNeitherSentNorCountedAndOnlyAWaitingOneCanBeWithdrawn() {
+        Outbox outbox = new Outbox();
+        for (long id = 1; id <= 4; id++) outbox.add(entry(id, Priority.NORMAL));
+        outbox.add(entry(5, Priority.LOW));
+        assertThat(outbox.poll().id()).isEqualTo(1L);
+
+        assertThat(outbox.withdraw(1, Priority.NORMAL)).as("already taken").isFalse();
+        assertThat(outbox.withdraw(3, Priority.LOW)).as("not at that priority").isFalse();
+        assertThat(outbox.withdraw(3, Priority.NORMAL)).isTrue();
+        assertThat(outbox.withdraw(3, Priority.NORMAL)).as("withdrawn once").isFalse();
+        outbox.skip(5, Priority.LOW);
+        assertThat(outbox.depths()[Priority.NORMAL.rank()]).isEqualTo(2);
+        assertThat(outbox.depths()[Priority.LOW.rank()]).isZero();
+        assertThat(outbox.size()).isEqualTo(2);
+
+        assertThat(drain(outbox)).containsExactly(2L, 4L);
+        assertThat(outbox.isEmpty()).isTrue();
+        assertThat(outbox.depths()).containsOnly(0);
+    }
+
+    @Test
+    void aMessageQueuedTwiceIsWithdrawnBothTimes() {
+        Outbox outbox = new Outbox();
+        outbox.add(entry(1, Priority.NORMAL));
+        outbox.add(entry(2, Priority.NORMAL));
+        outbox.add(entry(1, Priority.NORMAL));
+        assertThat(outbox.withdraw(1, Priority.NORMAL)).isTrue();
+        assertThat(outbox.size()).isEqualTo(1);
+        assertThat(drain(outbox)).containsExactly(2L);
+    }
+
+    @Test
+    void anOutboxHoldingOnlyWithdrawnMessagesIsEmpty() {
+        Outbox outbox = new Outbox();
+        outbox.add(entry(1, Priority.HIGH));
+        outbox.skip(1, Priority.HIGH);
+        assertThat(outbox.isEmpty()).as("the pump must not spend a token on it").isTrue();
+        assertThat(outbox.poll()).isNull();
+    }
+
     private static List<Long> drain(Outbox outbox) {
         List<Long> ids = new ArrayList<>();
         for (OutboxEntry e = outbox.poll(); e != null; e = outbox.poll()) ids.add(e.id());

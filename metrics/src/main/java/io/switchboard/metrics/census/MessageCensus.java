@@ -15,7 +15,8 @@ import java.util.stream.Collectors;
  */
 public final class MessageCensus {
     /** One number's counts: outgoing messages per status reached, and incoming messages received. */
-    public record Counts(long queued, long sent, long delivered, long read, long failed, long received) {
+    public record Counts(long queued, long sent, long delivered, long read, long failed, long expired, long cancelled,
+                         long received) {
         public long of(MessageStatus status) {
             return switch (status) {
                 case QUEUED -> queued;
@@ -23,11 +24,13 @@ public final class MessageCensus {
                 case DELIVERED -> delivered;
                 case READ -> read;
                 case FAILED -> failed;
+                case EXPIRED -> expired;
+                case CANCELLED -> cancelled;
             };
         }
     }
 
-    private static final Counts NONE = new Counts(0, 0, 0, 0, 0, 0);
+    private static final Counts NONE = new Counts(0, 0, 0, 0, 0, 0, 0, 0);
     private final Engine engine;
     private final Map<String, Counts> atStart;
 
@@ -42,19 +45,20 @@ public final class MessageCensus {
     public Counts of(String number) {
         Counters live = engine.counters(number);
         Counts now = new Counts(live.accepted(), live.reached(MessageStatus.SENT), live.reached(MessageStatus.DELIVERED),
-                live.reached(MessageStatus.READ), live.reached(MessageStatus.FAILED), live.receivedCount());
+                live.reached(MessageStatus.READ), live.reached(MessageStatus.FAILED), live.reached(MessageStatus.EXPIRED),
+                live.reached(MessageStatus.CANCELLED), live.receivedCount());
         return sum(atStart.getOrDefault(number, NONE), now);
     }
 
     private static Counts counts(Messages.Reached row) {
         // Incoming messages do not move past received; a failed one would still count as failed.
-        return new Counts(row.queued(), row.sent(), row.delivered(), row.read(), row.failed(),
-                row.direction() == Direction.IN ? row.received() : 0);
+        return new Counts(row.queued(), row.sent(), row.delivered(), row.read(), row.failed(), row.expired(),
+                row.cancelled(), row.direction() == Direction.IN ? row.received() : 0);
     }
 
     private static Counts sum(Counts a, Counts b) {
         return new Counts(a.queued + b.queued, a.sent + b.sent, a.delivered + b.delivered, a.read + b.read,
-                a.failed + b.failed, a.received + b.received);
+                a.failed + b.failed, a.expired + b.expired, a.cancelled + b.cancelled, a.received + b.received);
     }
 
 }

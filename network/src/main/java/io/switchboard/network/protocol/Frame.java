@@ -31,7 +31,12 @@ public sealed interface Frame {
         public byte type() { return PONG; }
     }
 
-    record Send(long id, String to, String messageType, String payload) implements Frame {
+    /** {@code context}: the id of the message this one replies to (WhatsApp's {@code context.message_id}), or "". */
+    record Send(long id, String to, String messageType, String payload, String context) implements Frame {
+        public Send(long id, String to, String messageType, String payload) {
+            this(id, to, messageType, payload, "");
+        }
+
         public byte type() { return SEND; }
     }
 

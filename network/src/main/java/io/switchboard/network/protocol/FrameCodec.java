@@ -34,6 +34,7 @@ public final class FrameCodec {
                 out.writeUTF(f.to());
                 out.writeUTF(f.messageType());
                 out.writeUTF(f.payload());
+                out.writeUTF(f.context());
             }
             case Frame.Sent f -> {
                 out.writeLong(f.id());
@@ -76,7 +77,7 @@ public final class FrameCodec {
             case Frame.LOGIN_FAILED -> new Frame.LoginFailed(in.readUTF());
             case Frame.PING -> new Frame.Ping(in.readLong());
             case Frame.PONG -> new Frame.Pong(in.readLong());
-            case Frame.SEND -> new Frame.Send(in.readLong(), in.readUTF(), in.readUTF(), in.readUTF());
+            case Frame.SEND -> new Frame.Send(in.readLong(), in.readUTF(), in.readUTF(), in.readUTF(), in.readUTF());
             case Frame.SENT -> new Frame.Sent(in.readLong(), in.readUTF(), in.readLong());
             case Frame.SEND_REJECTED -> new Frame.SendRejected(in.readLong(), in.readUTF(), in.readUTF());
             case Frame.STATUS -> new Frame.Status(in.readLong(), in.readLong(), in.readUTF(), in.readByte(), in.readLong(),

@@ -238,7 +238,8 @@ public final class SimNetwork implements AutoCloseable {
         }
         ns.count(Counter.DELIVERED);
         long now = System.currentTimeMillis();
-        remember(to, new UserMessage(id, networkMessageId, ns.number, send.messageType(), send.payload(), now, taken));
+        remember(to, new UserMessage(id, networkMessageId, ns.number, send.messageType(), send.payload(), now, taken,
+                send.context()));
         if (deliveryReport) {
             ns.count(Counter.DELIVERY_REPORTS);
             offerStatus(ns, send, Frame.STATUS_DELIVERED, "");

@@ -22,6 +22,8 @@ class FrameCodecTest {
                 new Frame.Ping(123L),
                 new Frame.Pong(456L),
                 new Frame.Send(42L, "+15550000001", "text", "{\"body\":\"héllo ✓\"}"),
+                new Frame.Send(44L, "+15550000001", "reaction", "{\"message_id\":\"wamid.9\",\"emoji\":\"👍\"}",
+                        "0ABCDEFGHJKMN"),
                 new Frame.Sent(42L, "wamid.1", 1000L),
                 new Frame.SendRejected(43L, "invalid_recipient", "bad"),
                 new Frame.Status(9L, 42L, "+15550000001", Frame.STATUS_READ, 2000L, ""),

@@ -1,8 +1,10 @@
 package io.switchboard.store.write;
 
 import io.switchboard.store.EventRecord;
+import io.switchboard.store.IdempotencyKey;
 import io.switchboard.store.MessageRecord;
 import io.switchboard.store.MessageStatus;
+import java.util.List;
 
 /** One change to the store, applied by the {@link WriteBatcher} in a group commit with many others. */
 public sealed interface Write {
@@ -18,9 +20,29 @@ public sealed interface Write {
     }
 
     /**
+     * Applies {@code writes} (a send's messages and, in a cluster, their handoffs) only if the project has not used
+     * the key yet (result 1); when it has (result 0), nothing is stored. A key made before {@code forgetBefore}
+     * (epoch ms) is past its lifetime and is taken over, so it may be used again. Two sends with one key, on one node or on several, store the
+     * messages of one of them only.
+     */
+    record InsertOnce(IdempotencyKey key, long forgetBefore, List<Write> writes) implements Write {
+        public InsertOnce {
+            writes = List.copyOf(writes);
+            for (Write write : writes) {
+                if (!(write instanceof InsertMessage || write instanceof Handoff)) {
+                    throw new IllegalArgumentException("a send under a key stores messages and handoffs, not " + write);
+                }
+            }
+        }
+    }
+
+    /** Forgets idempotency keys made before {@code before} (epoch ms), up to a few thousand at a time. */
+    record ForgetKeys(long before) implements Write {}
+
+    /**
      * Moves a message of the number to a higher status (result 1) or does nothing when it already is at or past it
-     * (result 0). The event, if any, is stored for the Event Webhook, and the number's daily usage counted, only when
-     * the change applied.
+     * (result 0); an expiry or a cancellation applies only to a message still queued. The event, if any, is stored
+     * for the Event Webhook, and the number's daily usage counted, only when the change applied.
      */
     record ChangeStatus(long messageId, String number, MessageStatus status, long at, String networkId, String error,
                         EventRecord event) implements Write {

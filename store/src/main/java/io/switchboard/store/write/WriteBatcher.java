@@ -2,6 +2,7 @@ package io.switchboard.store.write;
 
 import io.switchboard.store.Direction;
 import io.switchboard.store.EventRecord;
+import io.switchboard.store.IdempotencyKey;
 import io.switchboard.store.MessageRecord;
 import io.switchboard.store.MessageStatus;
 import io.switchboard.store.Messages;
@@ -34,6 +35,10 @@ import org.slf4j.LoggerFactory;
 public final class WriteBatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WriteBatcher.class);
     private static final String INSERT_COLUMNS = "messages (" + Messages.COLUMNS + ")";
+    /** Old idempotency keys deleted per sweep: a bounded addition to one commit. */
+    private static final int KEYS_FORGOTTEN_AT_ONCE = 5_000;
+    private static final String INSERT_MARKS = "(" + String.join(", ",
+            java.util.Collections.nCopies(Messages.COLUMNS.split(",").length, "?")) + ")";
 
     private record Group(List<Write> writes, CompletableFuture<int[]> done) {}
 
@@ -132,6 +137,8 @@ public final class WriteBatcher implements AutoCloseable {
     /** The writes of one commit sorted by kind, applied kind by kind in an order that respects dependencies. */
     private final class Statements {
         private final List<Write.InsertMessage> inserts = new ArrayList<>();
+        private final List<Write.InsertOnce> insertsOnce = new ArrayList<>();
+        private final List<Write.ForgetKeys> forgets = new ArrayList<>();
         private final Map<MessageStatus, List<Write.ChangeStatus>> changes = new EnumMap<>(MessageStatus.class);
         private final List<Write.HookDone> hooksDone = new ArrayList<>();
         private final List<Write.EventDone> eventsDone = new ArrayList<>();
@@ -143,6 +150,8 @@ public final class WriteBatcher implements AutoCloseable {
         void add(Write write) {
             switch (write) {
                 case Write.InsertMessage insert -> inserts.add(insert);
+                case Write.InsertOnce once -> insertsOnce.add(once);
+                case Write.ForgetKeys forget -> forgets.add(forget);
                 case Write.ChangeStatus change -> changes.computeIfAbsent(change.status(), s -> new ArrayList<>()).add(change);
                 case Write.HookDone done -> hooksDone.add(done);
                 case Write.EventDone done -> eventsDone.add(done);
@@ -157,8 +166,10 @@ public final class WriteBatcher implements AutoCloseable {
             Map<Write, Integer> results = new java.util.IdentityHashMap<>();
             List<EventRecord> events = new ArrayList<>();
             Usage.Tally usage = new Usage.Tally(usageSlot);
+            for (Write.ForgetKeys forget : forgets) results.put(forget, forgetKeys(c, forget.before()));
+            if (!insertsOnce.isEmpty()) claimKeys(c, results);
             if (!inserts.isEmpty()) {
-                String sql = database.dialect().insertIgnore(INSERT_COLUMNS, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                String sql = database.dialect().insertIgnore(INSERT_COLUMNS, INSERT_MARKS);
                 int[] counts = batch(c, sql, inserts, insert -> row(insert.message()));
                 record(results, inserts, counts);
                 for (int i = 0; i < counts.length; i++) {
@@ -169,8 +180,10 @@ public final class WriteBatcher implements AutoCloseable {
                 }
             }
             for (var entry : changes.entrySet()) {
+                // Expired and cancelled replace queued only: never a status the network already reported.
+                String over = entry.getKey().onlyFromQueued() ? "status_rank = 0 AND status_rank < ?" : "status_rank < ?";
                 String sql = "UPDATE messages SET status_rank = ?, " + entry.getKey().timeColumn() + " = ?, network_id = COALESCE(?, network_id), "
-                        + "error = COALESCE(?, error) WHERE id = ? AND status_rank < ?";
+                        + "error = COALESCE(?, error) WHERE id = ? AND " + over;
                 List<Write.ChangeStatus> list = entry.getValue();
                 int[] counts = batch(c, sql, list, change -> new Object[] {change.status().rank(), change.at(),
                         change.networkId(), change.error(), change.messageId(), change.status().rank()});
@@ -217,6 +230,51 @@ public final class WriteBatcher implements AutoCloseable {
             usage.writeTo(c, database); // last: its row locks are held only from here to the commit
             return results;
         }
+
+        /**
+         * Claims each key and adds the writes of the claims that won to this commit's. A key still in use makes its
+         * claim a no-op, whether another node's commit made it (PostgreSQL and MariaDB wait for that commit before
+         * they decide) or an earlier claim in this batch; a key past its lifetime is taken over in place. No range
+         * is deleted or locked here: on MariaDB, gap locks would deadlock two nodes claiming one key at once. Runs
+         * before the messages and handoffs are written.
+         */
+        private void claimKeys(Connection c, Map<Write, Integer> results) throws SQLException {
+            String sql = database.dialect().insertIgnore(
+                    "idempotency_keys (project_id, idem_key, request_hash, status, answer, created_at)", "(?, ?, ?, ?, ?, ?)");
+            int[] counts = batch(c, sql, insertsOnce, once -> {
+                IdempotencyKey k = once.key();
+                return new Object[] {k.projectId(), k.key(), k.requestHash(), k.status(), k.answer(), k.createdAt()};
+            });
+            for (int i = 0; i < counts.length; i++) {
+                if (counts[i] != 0) continue;
+                Write.InsertOnce once = insertsOnce.get(i);
+                IdempotencyKey k = once.key();
+                counts[i] = Sql.update(c, "UPDATE idempotency_keys SET request_hash = ?, status = ?, answer = ?, "
+                        + "created_at = ? WHERE project_id = ? AND idem_key = ? AND created_at < ?", k.requestHash(),
+                        k.status(), k.answer(), k.createdAt(), k.projectId(), k.key(), once.forgetBefore());
+            }
+            record(results, insertsOnce, counts);
+            for (int i = 0; i < counts.length; i++) {
+                if (counts[i] != 0) insertsOnce.get(i).writes().forEach(this::add);
+            }
+        }
+    }
+
+    /**
+     * Deletes up to {@value #KEYS_FORGOTTEN_AT_ONCE} keys made before {@code before}, found by a plain read and
+     * deleted by their primary key, so that only those rows are locked. Answers how many went.
+     */
+    private static int forgetKeys(Connection c, long before) throws SQLException {
+        List<Object[]> old = Sql.query(c, "SELECT project_id, idem_key FROM idempotency_keys WHERE created_at < ? LIMIT "
+                + KEYS_FORGOTTEN_AT_ONCE,
+                row -> new Object[] {row.getString(1), row.getString(2), before}, before);
+        if (old.isEmpty()) return 0;
+        int forgotten = 0;
+        for (int count : batch(c, "DELETE FROM idempotency_keys WHERE project_id = ? AND idem_key = ? AND created_at < ?",
+                old, key -> key)) {
+            forgotten += count;
+        }
+        return forgotten;
     }
 
     /** The usage counter a status change adds to, if any. */
@@ -236,7 +294,13 @@ public final class WriteBatcher implements AutoCloseable {
         MessageRecord.Times t = m.times();
         return new Object[] {m.id(), m.projectId(), m.number(), m.direction().code(), m.peer(), m.shard(),
                 m.priority().rank(), m.type(), m.sealedBody(), m.status().rank(), m.networkId(), m.error(),
-                m.hookPending() ? 1 : 0, t.created(), t.sent(), t.delivered(), t.read(), t.failed()};
+                m.hookPending() ? 1 : 0, t.created(), t.sent(), t.delivered(), t.read(), t.failed(),
+                m.options().replyTo(), orNull(m.options().notBefore()), orNull(m.options().expiresAt()), t.expired(),
+                t.cancelled()};
+    }
+
+    private static Long orNull(long time) {
+        return time == 0 ? null : time;
     }
 
     private interface Binder<T> {

@@ -1,0 +1,137 @@
+package io.switchboard.app.messages;
+
+import static io.switchboard.app.messages.Messaging.NUMBER;
+import static io.switchboard.app.messages.Messaging.QUIET_USERS;
+import static io.switchboard.app.messages.Messaging.firstId;
+import static io.switchboard.app.messages.Messaging.text;
+import static io.switchboard.app.messages.Messaging.withSchedule;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.app.Node;
+import io.switchboard.app.config.ConfigLoader;
+import io.switchboard.app.demo.ApiClient;
+import io.switchboard.network.Shards;
+import io.switchboard.network.sim.SimNetwork;
+import io.switchboard.store.crypto.Tokens;
+import io.switchboard.store.testing.TestStores;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Two nodes sharing one PostgreSQL or MariaDB store, each running one of the number's two shards: a message accepted
+ * by the node that does not run its shard reaches the owner through the store with its schedule, an idempotency key
+ * holds across the nodes, and a cancel is made on the node that runs the message's shard.
+ */
+class ClusteredMessagesTest {
+    @TempDir Path tempDir;
+    private final String adminToken = Tokens.newToken("sba_");
+    private final String masterKey = Base64.getEncoder().encodeToString(new byte[32]);
+
+    @ParameterizedTest
+    @EnumSource(value = TestStores.Kind.class, names = {"POSTGRESQL", "MARIADB"})
+    void schedulesIdempotencyAndCancelsWorkAcrossTwoNodes(TestStores.Kind kind) throws Exception {
+        try (TestStores.TestStore store = TestStores.open(kind, tempDir);
+             SimNetwork network = SimNetwork.start(QUIET_USERS.withPort(0).withStatsPort(0));
+             Node a = start(store, network, "node-a");
+             Node b = start(store, network, "node-b")) {
+            ApiClient apiA = api(a);
+            ApiClient apiB = api(b);
+            String token = apiA.expect(201, "/v1/projects", adminToken, Map.of("name", "Clustered")).path("token").asText();
+            apiA.expect(201, "/v1/numbers", token, Map.of("number", NUMBER, "tps", 100, "shards", 2));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(owners(apiA).values()).containsExactlyInAnyOrder("node-a", "node-b"));
+            Map<Integer, String> owners = owners(apiA);
+            // A user whose shard node B runs, written to through node A: it goes by the store.
+            String user = userOn(owners.entrySet().stream().filter(e -> e.getValue().equals("node-b"))
+                    .findFirst().orElseThrow().getKey());
+
+            long scheduleAt = System.currentTimeMillis() + 3_000;
+            String scheduled = firstId(apiA.expect(202, "/v1/messages", token, withSchedule(text(user, "later"), scheduleAt)));
+            Messaging.arrivesNotBefore(network, user, scheduleAt, scheduled);
+
+            // One key, sent to both nodes at once and again: one message, one answer. Several rounds, as a race
+            // between the nodes' commits (and, on MariaDB, their locks) shows only now and then.
+            int rounds = 5;
+            for (int round = 0; round < rounds; round++) {
+                Map<String, Object> receipt = text(user, "receipt " + round);
+                String key = "receipt-" + round;
+                CountDownLatch go = new CountDownLatch(1);
+                List<CompletableFuture<ApiClient.Answer>> answers = List.of(apiA, apiB, apiA, apiB).stream()
+                        .map(api -> CompletableFuture.supplyAsync(() -> {
+                            try {
+                                go.await();
+                                return api.post("/v1/messages", token, receipt, Map.of("Idempotency-Key", key));
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        })).toList();
+                go.countDown();
+                JsonNode first = answers.getFirst().join().body();
+                for (CompletableFuture<ApiClient.Answer> answer : answers) {
+                    assertThat(answer.join().status()).as("round %d: %s", round, answer.join().body()).isEqualTo(202);
+                    assertThat(answer.join().body()).isEqualTo(first);
+                }
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> network.received(user).size() == 1 + rounds);
+            Thread.sleep(500);
+            assertThat(network.received(user)).as("the later message and each receipt, once").hasSize(1 + rounds);
+
+            // A scheduled message is cancelled on the node that runs its shard, and refused on the other.
+            String waiting = firstId(apiA.expect(202, "/v1/messages", token,
+                    withSchedule(text(user, "next hour"), System.currentTimeMillis() + 3_600_000)));
+            ApiClient.Answer elsewhere = apiA.delete("/v1/messages/" + waiting, token);
+            assertThat(elsewhere.status()).isEqualTo(409);
+            assertThat(elsewhere.body().path("error").path("message").asText()).contains("another node");
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(apiB.delete("/v1/messages/" + waiting, token).status()).isEqualTo(200));
+            assertThat(apiA.get("/v1/messages/" + waiting, token).body().path("status").asText()).isEqualTo("cancelled");
+        }
+    }
+
+    private Node start(TestStores.TestStore store, SimNetwork network, String id) {
+        Map<String, Object> settings = new HashMap<>(Map.of("http.host", "127.0.0.1", "http.port", 0,
+                "network", "127.0.0.1:" + network.port(), "data", tempDir.resolve(id), "admin-token", adminToken,
+                "master-key", masterKey, "db.url", store.url(), "db.user", store.user(), "cluster.enabled", true,
+                "cluster.node-id", id));
+        settings.put("cluster.heartbeat-ms", 200);
+        settings.put("cluster.lease-ms", 1_000);
+        ConfigLoader config = new ConfigLoader();
+        settings.forEach(config::set);
+        return Node.start(config.load(), new PrintStream(OutputStream.nullOutputStream()));
+    }
+
+    private static ApiClient api(Node node) {
+        return new ApiClient("http://127.0.0.1:" + node.httpPort());
+    }
+
+    /** The owner of each of the number's shards, as the cluster reports it (null while none holds it). */
+    private Map<Integer, String> owners(ApiClient api) throws Exception {
+        Map<Integer, String> owners = new HashMap<>();
+        for (JsonNode shard : api.get("/v1/cluster", adminToken).body().path("shards")) {
+            if (shard.path("number").asText().equals(NUMBER)) {
+                owners.put(shard.path("shard").asInt(), shard.path("owner").isNull() ? null : shard.path("owner").asText());
+            }
+        }
+        return owners;
+    }
+
+    private static String userOn(int shard) {
+        for (int i = 0; ; i++) {
+            String user = "+1555000" + String.format("%04d", 900 + i);
+            if (Shards.of(user, 2) == shard) return user;
+        }
+    }
+}

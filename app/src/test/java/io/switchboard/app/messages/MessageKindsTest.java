@@ -1,0 +1,134 @@
+package io.switchboard.app.messages;
+
+import static io.switchboard.app.messages.Messaging.NUMBER;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.app.testing.Harness;
+import io.switchboard.network.sim.UserMessage;
+import io.switchboard.store.Ids;
+import io.switchboard.store.testing.TestStores;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every message kind, sent through the API, reaches the simulated network's user exactly as the customer wrote it. */
+class MessageKindsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A message of one kind as a customer writes it ({@code object} is the value named after its type). */
+    record Sample(String name, String type, String object, String replyTo) {}
+
+    static final List<Sample> SAMPLES = List.of(
+            new Sample("text", "text", """
+                    {"body":"Your order #4711 has shipped ✓ https://example.com/t/4711","preview_url":true}""",
+                    "wamid.HBgLMTY0NjcwNDM1OTUVAgASGBQzQUZC"),
+            new Sample("image", "image", """
+                    {"link":"https://cdn.example.com/p/aloe.png","caption":"The best succulent ever? 🌵"}""", null),
+            new Sample("video by uploaded id", "video", """
+                    {"id":"0ABCDEFGHJKMN","caption":"How to repot it"}""", null),
+            new Sample("audio", "audio", """
+                    {"link":"https://cdn.example.com/a/hello.ogg"}""", null),
+            new Sample("document", "document", """
+                    {"link":"https://cdn.example.com/d/invoice-4711.pdf","caption":"Your invoice","filename":"invoice-4711.pdf"}""",
+                    null),
+            new Sample("sticker", "sticker", """
+                    {"id":"0ABCDEFGHJKMN"}""", null),
+            new Sample("location", "location", """
+                    {"latitude":37.44216251868683,"longitude":-122.16153582049394,"name":"Philz Coffee",
+                     "address":"101 Forest Ave, Palo Alto, CA 94301"}""", null),
+            new Sample("contacts", "contacts", """
+                    [{"name":{"formatted_name":"Barbara J. Johnson","first_name":"Barbara","last_name":"Johnson"},
+                      "birthday":"1999-01-23",
+                      "phones":[{"phone":"+16505559999","type":"HOME"},{"phone":"+16505551234","type":"WORK","wa_id":"16505551234"}],
+                      "emails":[{"email":"bjohnson@example.com","type":"WORK"}],
+                      "urls":[{"url":"https://www.luckyshrub.com","type":"WORK"}],
+                      "org":{"company":"Lucky Shrub","department":"Legal","title":"Manager"},
+                      "addresses":[{"street":"1 Lucky Shrub Way","city":"Menlo Park","state":"CA","zip":"94025",
+                                    "country":"United States","country_code":"US","type":"WORK"}]},
+                     {"name":{"formatted_name":"Asha"}}]""", null),
+            new Sample("interactive reply buttons", "interactive", """
+                    {"type":"button","header":{"type":"image","image":{"link":"https://cdn.example.com/h.png"}},
+                     "body":{"text":"Your appointment is tomorrow at 10:00. Change or cancel?"},
+                     "footer":{"text":"Lucky Shrub"},
+                     "action":{"buttons":[{"type":"reply","reply":{"id":"change-button","title":"Change"}},
+                                          {"type":"reply","reply":{"id":"cancel-button","title":"Cancel"}}]}}""",
+                    "0ABCDEFGHJKMN"),
+            new Sample("interactive list", "interactive", """
+                    {"type":"list","header":{"type":"text","text":"Choose Shipping Option"},
+                     "body":{"text":"Which shipping option do you prefer?"},"footer":{"text":"Lucky Shrub"},
+                     "action":{"button":"Shipping Options","sections":[
+                       {"title":"I want it ASAP!","rows":[
+                         {"id":"priority_express","title":"Priority Mail Express","description":"Next Day to 2 Days"},
+                         {"id":"priority_mail","title":"Priority Mail","description":"1–3 Days"}]},
+                       {"title":"I can wait a bit","rows":[{"id":"ground","title":"USPS Ground Advantage"}]}]}}""",
+                    null),
+            new Sample("template", "template", """
+                    {"name":"order_shipped","language":{"policy":"deterministic","code":"en_US"},"components":[
+                      {"type":"header","parameters":[{"type":"document",
+                        "document":{"link":"https://cdn.example.com/i/4711.pdf","filename":"invoice.pdf"}}]},
+                      {"type":"body","parameters":[{"type":"text","text":"Asha"},
+                        {"type":"currency","currency":{"fallback_value":"₹1,250.00","code":"INR","amount_1000":1250000}},
+                        {"type":"date_time","date_time":{"fallback_value":"May 21, 2026"}}]},
+                      {"type":"button","sub_type":"quick_reply","index":"0","parameters":[{"type":"payload","payload":"TRACK-4711"}]},
+                      {"type":"button","sub_type":"url","index":1,"parameters":[{"type":"text","text":"4711"}]}]}""",
+                    null),
+            new Sample("reaction", "reaction", """
+                    {"message_id":"wamid.HBgLMTY0NjcwNDM1OTUVAgASGBQzQUZC","emoji":"👍🏽"}""", null));
+
+    @TempDir Path tempDir;
+
+    @ParameterizedTest
+    @MethodSource("io.switchboard.app.messages.Messaging#kinds")
+    void everyKindReachesTheNetworkIntactAndReadsBackAsSent(TestStores.Kind kind) throws Exception {
+        try (Messaging.ProjectNode node = Messaging.start(kind, tempDir, "Kinds", 200)) {
+            Harness harness = node.harness();
+            String token = node.token();
+            List<Object> messages = new ArrayList<>();
+            for (int i = 0; i < SAMPLES.size(); i++) messages.add(message(SAMPLES.get(i), user(i)));
+
+            JsonNode accepted = harness.api.expect(202, "/v1/messages", token, Map.of("messages", messages));
+
+            for (int i = 0; i < SAMPLES.size(); i++) {
+                Sample sample = SAMPLES.get(i);
+                String id = accepted.path("messages").get(i).path("id").asText();
+                String user = user(i);
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                        assertThat(harness.network.received(user)).as(sample.name()).hasSize(1));
+                UserMessage received = harness.network.received(user).getFirst();
+                assertThat(received.messageId()).as(sample.name()).isEqualTo(Ids.parse(id));
+                assertThat(received.type()).as(sample.name()).isEqualTo(sample.type());
+                assertThat(JSON.readTree(received.payload())).as(sample.name() + " as the user got it")
+                        .isEqualTo(JSON.readTree(sample.object()));
+                assertThat(received.context()).as(sample.name() + " replies to")
+                        .isEqualTo(sample.replyTo() == null ? "" : sample.replyTo());
+
+                JsonNode stored = harness.api.get("/v1/messages/" + id, token).body();
+                assertThat(stored.path("type").asText()).isEqualTo(sample.type());
+                assertThat(stored.get(sample.type())).as(sample.name() + " read back").isEqualTo(JSON.readTree(sample.object()));
+                assertThat(stored.path("context").path("message_id").asText(null)).isEqualTo(sample.replyTo());
+            }
+        }
+    }
+
+    static String user(int i) {
+        return "+1555000" + String.format("%04d", 100 + i);
+    }
+
+    /** The message a customer posts: the Cloud API's fields, with our {@code from}. */
+    static ObjectNode message(Sample sample, String to) throws Exception {
+        ObjectNode message = JSON.createObjectNode().put("messaging_product", "whatsapp")
+                .put("recipient_type", "individual").put("from", NUMBER).put("to", to).put("type", sample.type());
+        message.set(sample.type(), JSON.readTree(sample.object()));
+        if (sample.replyTo() != null) message.putObject("context").put("message_id", sample.replyTo());
+        return message;
+    }
+}
