@@ -7,6 +7,8 @@ package io.switchboard.dispatcher;
  */
 record Answer(int status, byte[] body, long retryAfterMillis, String failure) {
     static final int GONE = 410;
+    /** What a call "gets" when its endpoint was removed: nobody is left to tell, so it is done without a call. */
+    static final Answer NO_ENDPOINT = new Answer(204, null, 0, "no endpoint");
 
     static Answer unreachable(String why) {
         return new Answer(0, null, 0, why);

@@ -368,7 +368,7 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
 
         @Override
         public void taken(Answer answer) {
-            if (answer.status() != 204 || answer.body() != null) { // 204 with no body: the endpoint was switched off
+            if (answer != Answer.NO_ENDPOINT) {
                 counters.eventCalls.increment();
                 counters.eventsDelivered.add(batch.size());
                 long now = System.currentTimeMillis();

@@ -156,7 +156,7 @@ final class Endpoint {
             String url = target.url(project);
             if (url == null) { // the endpoint was removed: nobody is left to tell
                 circuit.reset();
-                call.taken(new Answer(204, null, 0, null));
+                call.taken(Answer.NO_ENDPOINT);
                 done(lane);
                 return;
             }

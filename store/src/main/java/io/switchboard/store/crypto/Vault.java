@@ -49,12 +49,13 @@ public final class Vault {
                 RANDOM.nextBytes(key);
                 Files.createDirectories(keyFile.toAbsolutePath().getParent());
                 Path temporary = keyFile.resolveSibling(keyFile.getFileName() + ".new");
-                Files.writeString(temporary, Base64.getEncoder().encodeToString(key) + "\n");
-                try {
-                    Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-------"));
-                } catch (UnsupportedOperationException notPosix) {
-                    // Windows: the folder's own permissions protect it.
+                Files.deleteIfExists(temporary); // left by a start that died half way
+                // Made owner-only before a byte of the key is in it; where there are no POSIX permissions (Windows)
+                // the folder's own access rights protect it.
+                if (keyFile.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                    Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                 }
+                Files.writeString(temporary, Base64.getEncoder().encodeToString(key) + "\n");
                 Files.move(temporary, keyFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             }
             return ofBase64(Files.readString(keyFile));
