@@ -1,6 +1,7 @@
 package io.switchboard.store;
 
 import io.switchboard.store.db.Database;
+import io.switchboard.store.db.Dialect;
 import io.switchboard.store.db.Sql;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -42,8 +43,10 @@ public final class Messages {
     /** The same for one shard of the number ({@code shard} -1: every shard). */
     public void forEachQueued(String number, int shard, java.util.function.Consumer<QueuedRef> consumer) {
         database.withConnection(c -> {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
+            // PostgreSQL streams with a fetch size only inside a transaction; on the embedded store a transaction
+            // would hold the write lock for the whole read.
+            boolean inTransaction = database.dialect() == Dialect.POSTGRESQL;
+            if (inTransaction) c.setAutoCommit(false);
             try (var statement = c.prepareStatement("SELECT id, shard, priority, peer, not_before, expires_at FROM messages "
                     + "WHERE number = ? AND status_rank = 0 AND direction = 'o' AND (shard = ? OR ? < 0) "
                     + "ORDER BY priority, id")) {
@@ -57,9 +60,9 @@ public final class Messages {
                                 rows.getString(4), rows.getLong(5), rows.getLong(6))); // getLong answers 0 for NULL
                     }
                 }
-                c.commit();
+                if (inTransaction) c.commit();
             } finally {
-                c.setAutoCommit(autoCommit);
+                if (inTransaction) c.setAutoCommit(true);
             }
             return null;
         });

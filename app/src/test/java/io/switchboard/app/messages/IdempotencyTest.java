@@ -74,7 +74,9 @@ class IdempotencyTest {
             harness.number(token, Messaging.NUMBER, 100);
             harness.number(otherToken, "+919800000002", 100);
 
-            JsonNode first = post(harness, token, text("+15550000611", "your code is 1234"), "k-1").body();
+            ApiClient.Answer firstAnswer = post(harness, token, text("+15550000611", "your code is 1234"), "k-1");
+            assertThat(firstAnswer.status()).as(firstAnswer.body().toString()).isEqualTo(202);
+            JsonNode first = firstAnswer.body();
             long stored = harness.node.messageCount();
             ApiClient.Answer reused = post(harness, token, text("+15550000611", "your code is 9999"), "k-1");
             assertThat(reused.status()).as(reused.body().toString()).isEqualTo(422);

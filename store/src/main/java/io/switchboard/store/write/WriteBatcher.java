@@ -118,12 +118,11 @@ public final class WriteBatcher implements AutoCloseable {
     }
 
     private Map<Write, Integer> apply(List<Group> batch) throws SQLException {
-        if (connection == null) {
-            connection = database.dataSource().getConnection();
-            connection.setAutoCommit(false);
-        }
+        if (connection == null) connection = database.dataSource().getConnection();
         Statements statements = new Statements();
         for (Group group : batch) for (Write write : group.writes()) statements.add(write);
+        // One transaction per commit, none held between: on the embedded store a transaction holds the write lock.
+        connection.setAutoCommit(false);
         try {
             Map<Write, Integer> results = statements.execute(connection);
             connection.commit();
@@ -131,6 +130,8 @@ public final class WriteBatcher implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             connection.rollback();
             throw e;
+        } finally {
+            connection.setAutoCommit(true);
         }
     }
 
