@@ -141,43 +141,56 @@ public final class Engine implements AutoCloseable {
 
     /**
      * Opens the number again with a new shard count (its shards stopped, its queued messages re-routed in the
-     * store): a single node starts every new shard; in a cluster the leases decide.
+     * store): a single node starts every new shard; in a cluster the leases decide. Once only: in a cluster the
+     * re-shard and this node's next cluster round both ask, and the second must not stop the shards the first started.
      */
     public void reopen(BusinessNumber number) {
-        NumberLine line = lines.get(number.number());
-        if (line == null) return;
-        for (int shard = 0; shard < line.shards().count(); shard++) stopShard(number.number(), shard);
-        lines.put(number.number(), new NumberLine(number, line.project(), line.key(), line.loader(),
-                new ShardSlots(number.shards())));
-        if (!settings.clustered()) {
+        java.util.concurrent.atomic.AtomicBoolean reopened = new java.util.concurrent.atomic.AtomicBoolean();
+        lines.computeIfPresent(number.number(), (n, line) -> {
+            if (line.shards().count() == number.shards()) return line;
+            for (int shard = 0; shard < line.shards().count(); shard++) {
+                ShardWorker worker = line.shards().stop(shard);
+                if (worker != null) worker.close();
+            }
+            reopened.set(true);
+            return new NumberLine(number, line.project(), line.key(), line.loader(), new ShardSlots(number.shards()));
+        });
+        if (reopened.get() && !settings.clustered()) {
             for (int shard = 0; shard < number.shards(); shard++) startShard(number.number(), shard, 0, () -> true);
         }
     }
 
     /**
      * Takes into the outboxes the messages other nodes accepted for the shards this node runs (a clustered node's
-     * only way in for them), and marks them taken. Answers how many it took.
+     * only way in for them), and marks them taken. A message stored for the wrong shard (the node that accepted it had
+     * not yet seen a re-shard) goes to its recipient's shard under the current count: here, or on to that shard's
+     * owner through the store. Answers how many it took or moved.
      */
     public int takeHandoffs(int limit) {
         int taken = 0;
         for (NumberLine line : lines.values()) {
             List<Integer> running = new ArrayList<>();
             for (int shard = 0; shard < line.shards().count(); shard++) if (line.shards().get(shard) != null) running.add(shard);
-            List<Messages.QueuedRef> refs = messages.handoffs(line.number().number(), running, limit);
-            if (refs.isEmpty()) continue;
+            List<Messages.QueuedRef> refs = messages.handoffs(line.number().number(), running, line.shards().count(), limit);
             List<Write> done = new ArrayList<>(refs.size());
             List<Long> ids = new ArrayList<>(refs.size());
             for (Messages.QueuedRef ref : refs) {
                 if (handoffsBeingTaken.contains(ref.id())) continue; // read again before its removal committed
-                ShardWorker worker = line.shards().get(ref.shard());
-                if (worker == null || !worker.enqueueStored(ref)) continue; // its next owner reads it
+                int shard = line.shardOf(ref.peer());
+                ShardWorker worker = line.shards().get(shard);
+                if (worker == null) {
+                    done.add(new Write.Reroute(ref.id(), shard));
+                } else {
+                    if (!worker.enqueueStored(ref)) continue; // stopped meanwhile: its next owner reads it
+                    if (ref.shard() != shard) done.add(new Write.Reroute(ref.id(), shard));
+                    done.add(new Write.HandoffTaken(ref.id()));
+                }
                 handoffsBeingTaken.add(ref.id());
                 ids.add(ref.id());
-                done.add(new Write.HandoffTaken(ref.id()));
             }
             if (done.isEmpty()) continue;
             writer.submit(done).whenComplete((counts, failure) -> ids.forEach(handoffsBeingTaken::remove));
-            taken += done.size();
+            taken += ids.size();
         }
         return taken;
     }

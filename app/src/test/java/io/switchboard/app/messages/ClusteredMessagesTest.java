@@ -14,8 +14,21 @@ import io.switchboard.app.config.ConfigLoader;
 import io.switchboard.app.demo.ApiClient;
 import io.switchboard.network.Shards;
 import io.switchboard.network.sim.SimNetwork;
+import io.switchboard.network.sim.UserMessage;
+import io.switchboard.store.Direction;
+import io.switchboard.store.Ids;
+import io.switchboard.store.MessageRecord;
+import io.switchboard.store.MessageStatus;
+import io.switchboard.store.Numbers;
+import io.switchboard.store.Priority;
+import io.switchboard.store.crypto.DataKey;
 import io.switchboard.store.crypto.Tokens;
+import io.switchboard.store.crypto.Vault;
+import io.switchboard.store.db.Database;
+import io.switchboard.store.db.Sql;
 import io.switchboard.store.testing.TestStores;
+import io.switchboard.store.write.Write;
+import io.switchboard.store.write.WriteBatcher;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -24,6 +37,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,6 +113,53 @@ class ClusteredMessagesTest {
                     assertThat(apiB.delete("/v1/messages/" + waiting, token).status()).isEqualTo(200));
             assertThat(apiA.get("/v1/messages/" + waiting, token).body().path("status").asText()).isEqualTo("cancelled");
         }
+    }
+
+    /**
+     * A node that has not yet seen a re-shard stores messages for the old shards: one for a shard that no longer
+     * exists (the count went down) and one for a shard that now carries other users. Each is re-routed to its
+     * recipient's shard and reaches its user, and the store keeps the right shard for a later takeover.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestStores.Kind.class, names = {"POSTGRESQL", "MARIADB"})
+    void messagesStoredForTheOldShardsOfAReShardReachTheirUsers(TestStores.Kind kind) throws Exception {
+        try (TestStores.TestStore store = TestStores.open(kind, tempDir);
+             SimNetwork network = SimNetwork.start(QUIET_USERS.withPort(0).withStatsPort(0));
+             Node a = start(store, network, "node-a");
+             Node b = start(store, network, "node-b");
+             Database database = Database.open(store.url(), store.user(), store.password());
+             WriteBatcher staleNode = new WriteBatcher(database, 100)) {
+            ApiClient apiA = api(a);
+            String token = apiA.expect(201, "/v1/projects", adminToken, Map.of("name", "Stale")).path("token").asText();
+            apiA.expect(201, "/v1/numbers", token, Map.of("number", NUMBER, "tps", 100, "shards", 2));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(owners(apiA).values()).containsExactlyInAnyOrder("node-a", "node-b"));
+            String projectId = apiA.get("/v1/project", token).body().path("id").asText();
+            DataKey key = Vault.ofBase64(masterKey).unwrap(NUMBER, new Numbers(database).find(NUMBER).orElseThrow().wrappedDataKey());
+
+            String onShardOne = userOn(1);
+            long wrongShard = storeAsAStaleNodeWould(staleNode, key, projectId, onShardOne, 0);
+            long goneShard = storeAsAStaleNodeWould(staleNode, key, projectId, userOn(0), 5);
+
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertThat(network.received(onShardOne)).extracting(UserMessage::messageId).contains(wrongShard);
+                assertThat(network.received(userOn(0))).extracting(UserMessage::messageId).contains(goneShard);
+            });
+            Optional<Integer> storedShard = database.withConnection(c -> Sql.queryOne(c,
+                    "SELECT shard FROM messages WHERE id = ?", row -> row.getInt(1), wrongShard));
+            assertThat(storedShard).as("the shard the store keeps it for").contains(1);
+        }
+    }
+
+    /** A queued text and its handoff, written for {@code shard} whatever the recipient's shard is now. */
+    private static long storeAsAStaleNodeWould(WriteBatcher writer, DataKey key, String projectId, String to, int shard) {
+        long id = Ids.next();
+        MessageRecord message = new MessageRecord(id, projectId, NUMBER, Direction.OUT, to, shard, Priority.NORMAL,
+                "text", key.seal(id, "{\"body\":\"from a stale node\"}"), MessageStatus.QUEUED, null, null, false,
+                MessageRecord.Times.createdAt(System.currentTimeMillis()));
+        writer.submit(List.of(new Write.InsertMessage(message),
+                new Write.Handoff(id, NUMBER, shard, Priority.NORMAL.rank()))).join();
+        return id;
     }
 
     private Node start(TestStores.TestStore store, SimNetwork network, String id) {

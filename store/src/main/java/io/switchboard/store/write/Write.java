@@ -66,6 +66,12 @@ public sealed interface Write {
     /** A queued message for a shard another node sends: that node takes it from the handoffs. */
     record Handoff(long messageId, String number, int shard, int priority) implements Write {}
 
+    /**
+     * A queued message stored for the wrong shard (its node had not yet seen a re-shard) moves to {@code shard}, its
+     * handoff too, so that shard's owner takes it and a restart reads it there.
+     */
+    record Reroute(long messageId, int shard) implements Write {}
+
     /** The shard's owner took the handed-off message into its outbox. */
     record HandoffTaken(long messageId) implements Write {}
 }

@@ -147,6 +147,7 @@ public final class WriteBatcher implements AutoCloseable {
         private final List<Write.EventDead> eventsDead = new ArrayList<>();
         private final List<Write.Handoff> handoffs = new ArrayList<>();
         private final List<Write.HandoffTaken> handoffsTaken = new ArrayList<>();
+        private final List<Write.Reroute> reroutes = new ArrayList<>();
 
         void add(Write write) {
             switch (write) {
@@ -160,6 +161,7 @@ public final class WriteBatcher implements AutoCloseable {
                 case Write.EventDead dead -> eventsDead.add(dead);
                 case Write.Handoff handoff -> handoffs.add(handoff);
                 case Write.HandoffTaken taken -> handoffsTaken.add(taken);
+                case Write.Reroute reroute -> reroutes.add(reroute);
             }
         }
 
@@ -219,6 +221,12 @@ public final class WriteBatcher implements AutoCloseable {
                 record(results, handoffs, batch(c, database.dialect().insertIgnore(
                         "handoffs (message_id, number, shard, priority)", "(?, ?, ?, ?)"), handoffs,
                         h -> new Object[] {h.messageId(), h.number(), h.shard(), h.priority()}));
+            }
+            if (!reroutes.isEmpty()) {
+                record(results, reroutes, batch(c, "UPDATE messages SET shard = ? WHERE id = ?", reroutes,
+                        r -> new Object[] {r.shard(), r.messageId()}));
+                batch(c, "UPDATE handoffs SET shard = ? WHERE message_id = ?", reroutes,
+                        r -> new Object[] {r.shard(), r.messageId()});
             }
             if (!handoffsTaken.isEmpty()) {
                 record(results, handoffsTaken, batch(c, "DELETE FROM handoffs WHERE message_id = ?", handoffsTaken,
