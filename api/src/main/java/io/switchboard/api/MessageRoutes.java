@@ -39,6 +39,7 @@ final class MessageRoutes {
     private final Requests requests;
     private final ObjectMapper json;
     private final IdempotentSends idempotent;
+    private final ShardOwners owners;
 
     MessageRoutes(Api.Parts parts, Tenants tenants, Requests requests) {
         this.parts = parts;
@@ -46,6 +47,7 @@ final class MessageRoutes {
         this.requests = requests;
         this.json = parts.json();
         this.idempotent = new IdempotentSends(parts.messages(), parts.clock(), json);
+        this.owners = new ShardOwners(parts.cluster());
     }
 
     void addTo(Javalin server) {
@@ -122,10 +124,18 @@ final class MessageRoutes {
         Project project = tenants.project(ctx.header("Authorization"));
         MessageRecord message = find(ctx, project);
         Engine.Cancellation outcome = join(parts.engine().cancel(message));
+        if (outcome == Engine.Cancellation.ELSEWHERE) {
+            Optional<java.net.http.HttpResponse<byte[]>> owner = owners.forward(ctx, message.number(), message.shard());
+            if (owner.isPresent()) {
+                ctx.status(owner.get().statusCode()).contentType("application/json").result(owner.get().body());
+                return;
+            }
+        }
         if (outcome != Engine.Cancellation.CANCELLED) {
             MessageRecord now = parts.messages().find(project.id(), message.id()).orElse(message);
             String why = now.direction() == Direction.IN ? "it is an incoming message"
-                    : outcome == Engine.Cancellation.ELSEWHERE ? "another node of the cluster runs its shard"
+                    : outcome == Engine.Cancellation.ELSEWHERE
+                    ? "another node of the cluster runs its shard and did not answer; retry"
                     : "it is " + label(now) + "; only a queued or scheduled message that has not gone to the network can be";
             throw new ApiError(409, "not_cancellable", "message " + Ids.format(message.id()) + " cannot be cancelled: "
                     + why, null);

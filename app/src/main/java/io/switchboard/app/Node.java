@@ -109,7 +109,6 @@ public final class Node implements AutoCloseable {
                 var pendingEvents = messages.pendingEvents();
                 openNumbers(projects, numbers, null);
                 dispatcher.redeliver(pendingHooks, pendingEvents, false);
-                this.cluster = null;
             } else {
                 // In a cluster, what is owed for a shard is handed over by the node that takes the shard.
                 openNumbers(projects, numbers, leases);
@@ -118,11 +117,6 @@ public final class Node implements AutoCloseable {
                     projects.byId(found.projectId()).ifPresent(project -> engine.open(found, project));
                     return true;
                 }).orElse(false));
-                this.cluster = new ClusterMember(new ClusterMember.Settings(clustering.nodeId(), clustering.address(),
-                        clustering.heartbeat(), clustering.lease(), clustering.handoffPoll()), leases, engine,
-                        () -> openNumbers(projects, numbers, leases),
-                        (number, shard) -> dispatcher.redeliver(messages.pendingHooks(number, shard),
-                                messages.pendingEvents(number, shard), false)).start();
             }
 
             DeadLetters deadLetters = new DeadLetters(database);
@@ -144,6 +138,12 @@ public final class Node implements AutoCloseable {
                             new Api.Limits(limits.ratePerToken(), limits.burstPerToken(), limits.maxBodyBytes())),
                     observability))
                     .start(config.http().host(), config.http().port());
+            // Joins once its API listens, so that the address the other nodes see is where it answers.
+            this.cluster = leases == null ? null : new ClusterMember(new ClusterMember.Settings(clustering.nodeId(),
+                    advertised(clustering.address(), api.port()), clustering.heartbeat(), clustering.lease(),
+                    clustering.handoffPoll()), leases, engine, () -> openNumbers(projects, numbers, leases),
+                    (number, shard) -> dispatcher.redeliver(messages.pendingHooks(number, shard),
+                            messages.pendingEvents(number, shard), false)).start();
             this.name = leases != null ? clustering.nodeId() : hostName() + ":" + api.port();
             LOG.info("node up: API on port {}, network {}:{}, store {}", api.port(), config.network().host(),
                     config.network().port(), store.embedded() ? store.data().toAbsolutePath() : database.dialect());
@@ -176,6 +176,11 @@ public final class Node implements AutoCloseable {
             Project project = byId.get(number.projectId());
             if (project != null) engine.open(number, project);
         }
+    }
+
+    /** Where the other nodes reach this node's API: as configured, with the port it listens on for port 0 (any free). */
+    private static String advertised(String address, int port) {
+        return address.endsWith(":0") ? address.substring(0, address.length() - 1) + port : address;
     }
 
     public static Node start(NodeConfig config, PrintStream out) {

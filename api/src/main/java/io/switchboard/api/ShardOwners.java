@@ -1,0 +1,63 @@
+package io.switchboard.api;
+
+import io.javalin.http.Context;
+import io.switchboard.store.cluster.Leases;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Passes a request on to the node of the cluster that runs a shard, for what only that node can do (take a message
+ * out of its line), so that any node's API serves it. The caller's own token goes with it, and a request passed on
+ * once carries {@value #FORWARDED} and is never passed on again.
+ */
+final class ShardOwners {
+    static final String FORWARDED = "Switchboard-Forwarded";
+    private static final Logger LOG = LoggerFactory.getLogger(ShardOwners.class);
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    private final Api.Cluster cluster;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    ShardOwners(Api.Cluster cluster) {
+        this.cluster = cluster;
+    }
+
+    /**
+     * The answer of the node whose lease holds ({@code number}, {@code shard}) to this request, made without a body;
+     * empty when there is no such other live node, it could not be reached, or the request was passed on already.
+     */
+    Optional<HttpResponse<byte[]>> forward(Context ctx, String number, int shard) {
+        Leases leases = cluster.leases();
+        if (leases == null || ctx.header(FORWARDED) != null) return Optional.empty();
+        Optional<String> address = leases.all().stream()
+                .filter(lease -> lease.number().equals(number) && lease.shard() == shard)
+                .filter(lease -> lease.owner() != null && lease.expiresIn() >= 0 && !lease.owner().equals(cluster.nodeId()))
+                .findFirst()
+                .flatMap(lease -> leases.nodes().stream().filter(node -> node.id().equals(lease.owner())).findFirst())
+                .map(Leases.Node::address);
+        if (address.isEmpty()) return Optional.empty();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + address.get() + ctx.path()))
+                .timeout(TIMEOUT)
+                .header("Authorization", String.valueOf(ctx.header("Authorization")))
+                .header(FORWARDED, cluster.nodeId())
+                .method(ctx.method().name(), HttpRequest.BodyPublishers.noBody())
+                .build();
+        try {
+            return Optional.of(http.send(request, HttpResponse.BodyHandlers.ofByteArray()));
+        } catch (IOException e) {
+            LOG.warn("{} {}: the node that runs shard {}/{} ({}) did not answer: {}", ctx.method(), ctx.path(), number,
+                    shard, address.get(), e.toString());
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+}
