@@ -39,6 +39,7 @@ final class Access {
      * the webhook secret).
      */
     static Scope required(HandlerType method, String route) {
+        if (route.equals(CloudRoutes.PATH)) return Scope.SEND;
         if (!route.startsWith("/v1/") || route.equals("/v1/projects")) return null;
         boolean read = method == HandlerType.GET || method == HandlerType.HEAD;
         if (route.startsWith("/v1/tokens") || route.startsWith("/v1/project/webhook-secret")) return Scope.ADMIN;

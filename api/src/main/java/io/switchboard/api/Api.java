@@ -88,6 +88,7 @@ public final class Api implements AutoCloseable {
         new ProjectRoutes(parts, tenants, requests).addTo(server);
         new NumberRoutes(parts, tenants, requests).addTo(server);
         new MessageRoutes(parts, tenants, requests).addTo(server);
+        new CloudRoutes(parts, tenants, requests).addTo(server);
         new WebhookRoutes(parts.webhooks(), tenants, requests, parts.clock()).addTo(server);
         new ClusterRoutes(parts.cluster(), parts.engine(), tenants, requests).addTo(server);
         new TokenRoutes(management.tokens(), tenants, rates, requests, parts.clock()).addTo(server);
@@ -118,6 +119,12 @@ public final class Api implements AutoCloseable {
         else if (error.status() == 429) LOG.debug("{} {}: 429", ctx.method(), ctx.path()); // RateLimits logs once a spell
         else LOG.info("{} {}: {} {} field={}", ctx.method(), ctx.path(), error.status(), error.code(), error.field());
         error.headers().forEach(ctx::header);
+        if (CloudRoutes.isCloud(ctx.path())) {
+            GraphErrors.Graph graph = GraphErrors.of(error);
+            String details = error.field() == null ? error.getMessage() : error.getMessage() + " (" + error.field() + ")";
+            requests.send(ctx, graph.status(), GraphErrors.body(json, graph, details));
+            return;
+        }
         ObjectNode body = json.createObjectNode();
         ObjectNode detail = body.putObject("error");
         detail.put("code", error.code());
