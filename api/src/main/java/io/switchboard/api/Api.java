@@ -25,6 +25,7 @@ import io.switchboard.store.db.StoreException;
 import jakarta.servlet.DispatcherType;
 import java.time.Clock;
 import java.util.EnumSet;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.servlet.FilterHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,8 +67,11 @@ public final class Api implements AutoCloseable {
     private final Requests requests;
     private final Tenants tenants;
     private final Javalin server;
+    /** The HTTPS connector once made (by Jetty, at start), or null without HTTPS. */
+    private volatile ServerConnector httpsConnector;
 
-    public Api(Parts parts) {
+    /** {@code tls}: the HTTPS listener beside plain HTTP, or {@link Tls#NONE}. */
+    public Api(Parts parts, Tls tls) {
         this.json = parts.json();
         this.requests = new Requests(json);
         Management management = parts.management();
@@ -79,6 +83,9 @@ public final class Api implements AutoCloseable {
             config.useVirtualThreads = true;
             config.showJavalinBanner = false;
             config.http.maxRequestSize = management.limits().maxBodyBytes();
+            if (tls.enabled()) {
+                config.jetty.addConnector((jetty, http) -> httpsConnector = tls.connector(jetty, http));
+            }
             config.jetty.modifyServletContextHandler(handler -> handler.addFilter(new FilterHolder(bodyLimit), "/*",
                     EnumSet.of(DispatcherType.REQUEST)));
         });
@@ -112,6 +119,12 @@ public final class Api implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** The HTTPS port, or -1 without HTTPS. */
+    public int httpsPort() {
+        ServerConnector connector = httpsConnector;
+        return connector == null ? -1 : connector.getLocalPort();
     }
 
     private void answerError(Context ctx, ApiError error) {
