@@ -67,8 +67,12 @@ public final class Api implements AutoCloseable {
     private final Requests requests;
     private final Tenants tenants;
     private final Javalin server;
-    /** The HTTPS connector once made (by Jetty, at start), or null without HTTPS. */
+    /** The connectors once made (by Jetty, at start), when there is HTTPS; else Javalin makes its one plain one. */
     private volatile ServerConnector httpsConnector;
+    private volatile ServerConnector plainConnector;
+    /** Where {@link #start} asked plain HTTP to listen; read when Jetty makes the connectors. */
+    private volatile String plainHost;
+    private volatile int plainPort;
 
     /** {@code tls}: the HTTPS listener beside plain HTTP, or {@link Tls#NONE}. */
     public Api(Parts parts, Tls tls) {
@@ -84,6 +88,8 @@ public final class Api implements AutoCloseable {
             config.showJavalinBanner = false;
             config.http.maxRequestSize = management.limits().maxBodyBytes();
             if (tls.enabled()) {
+                // Javalin makes no plain connector of its own once one is added: make both.
+                config.jetty.addConnector((jetty, http) -> plainConnector = plain(jetty, http));
                 config.jetty.addConnector((jetty, http) -> httpsConnector = tls.connector(jetty, http));
             }
             config.jetty.modifyServletContextHandler(handler -> handler.addFilter(new FilterHolder(bodyLimit), "/*",
@@ -113,12 +119,23 @@ public final class Api implements AutoCloseable {
     }
 
     public Api start(String host, int port) {
+        plainHost = host;
+        plainPort = port;
         server.start(host, port);
         return this;
     }
 
+    /** The plain HTTP port. */
     public int port() {
-        return server.port();
+        ServerConnector plain = plainConnector;
+        return plain == null ? server.port() : plain.getLocalPort();
+    }
+
+    private ServerConnector plain(org.eclipse.jetty.server.Server jetty, org.eclipse.jetty.server.HttpConfiguration http) {
+        ServerConnector connector = new ServerConnector(jetty, new org.eclipse.jetty.server.HttpConnectionFactory(http));
+        connector.setHost(plainHost);
+        connector.setPort(plainPort);
+        return connector;
     }
 
     /** The HTTPS port, or -1 without HTTPS. */
