@@ -83,6 +83,14 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
                 parts.resolver(), parts.signers(), System::currentTimeMillis);
     }
 
+    /**
+     * Meta's handshake with a Cloud-format callback URL: whether it echoes a challenge sent with the verify token,
+     * through the same client (and the same address checks) as the calls.
+     */
+    public boolean verifiesAsMeta(String url, String verifyToken) {
+        return client.verifiesAsMeta(url, verifyToken);
+    }
+
     public DispatchCounters counters() {
         return counters;
     }
