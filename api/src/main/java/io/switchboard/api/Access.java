@@ -27,9 +27,15 @@ final class Access {
         String authorization = ctx.header("Authorization");
         // The node admin's token passes to the route, which decides (a project route answers it 401, as before).
         if (tenants.isAdmin(authorization)) return;
+        admit(authorization, needed);
+    }
+
+    /** The caller of a route that takes its token elsewhere (in the body): the same checks, in the same order. */
+    Credential admit(String authorization, Scope needed) {
         Credential caller = tenants.caller(authorization);
         rates.take(caller.token());
         if (!caller.token().allows(needed)) throw ApiError.insufficientScope(needed.label());
+        return caller;
     }
 
     /**

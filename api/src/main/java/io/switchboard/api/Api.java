@@ -102,6 +102,7 @@ public final class Api implements AutoCloseable {
         new NumberRoutes(parts, tenants, requests).addTo(server);
         new MessageRoutes(parts, tenants, requests).addTo(server);
         new CloudRoutes(parts, tenants, requests).addTo(server);
+        new PushRoutes(parts, access, requests).addTo(server);
         new WebhookRoutes(parts.webhooks(), tenants, requests, parts.clock()).addTo(server);
         new ClusterRoutes(parts.cluster(), parts.engine(), tenants, requests).addTo(server);
         new TokenRoutes(management.tokens(), tenants, rates, requests, parts.clock()).addTo(server);
