@@ -27,9 +27,15 @@ final class Access {
         String authorization = ctx.header("Authorization");
         // The node admin's token passes to the route, which decides (a project route answers it 401, as before).
         if (tenants.isAdmin(authorization)) return;
+        admit(authorization, needed);
+    }
+
+    /** The caller of a route that takes its token elsewhere (in the body): the same checks, in the same order. */
+    Credential admit(String authorization, Scope needed) {
         Credential caller = tenants.caller(authorization);
         rates.take(caller.token());
         if (!caller.token().allows(needed)) throw ApiError.insufficientScope(needed.label());
+        return caller;
     }
 
     /**
@@ -39,6 +45,7 @@ final class Access {
      * the webhook secret).
      */
     static Scope required(HandlerType method, String route) {
+        if (route.equals(CloudRoutes.PATH)) return Scope.SEND;
         if (!route.startsWith("/v1/") || route.equals("/v1/projects")) return null;
         boolean read = method == HandlerType.GET || method == HandlerType.HEAD;
         if (route.startsWith("/v1/tokens") || route.startsWith("/v1/project/webhook-secret")) return Scope.ADMIN;

@@ -25,6 +25,7 @@ import io.switchboard.store.db.StoreException;
 import jakarta.servlet.DispatcherType;
 import java.time.Clock;
 import java.util.EnumSet;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.servlet.FilterHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,8 +67,15 @@ public final class Api implements AutoCloseable {
     private final Requests requests;
     private final Tenants tenants;
     private final Javalin server;
+    /** The connectors once made (by Jetty, at start), when there is HTTPS; else Javalin makes its one plain one. */
+    private volatile ServerConnector httpsConnector;
+    private volatile ServerConnector plainConnector;
+    /** Where {@link #start} asked plain HTTP to listen; read when Jetty makes the connectors. */
+    private volatile String plainHost;
+    private volatile int plainPort;
 
-    public Api(Parts parts) {
+    /** {@code tls}: the HTTPS listener beside plain HTTP, or {@link Tls#NONE}. */
+    public Api(Parts parts, Tls tls) {
         this.json = parts.json();
         this.requests = new Requests(json);
         Management management = parts.management();
@@ -79,6 +87,11 @@ public final class Api implements AutoCloseable {
             config.useVirtualThreads = true;
             config.showJavalinBanner = false;
             config.http.maxRequestSize = management.limits().maxBodyBytes();
+            if (tls.enabled()) {
+                // Javalin makes no plain connector of its own once one is added: make both.
+                config.jetty.addConnector((jetty, http) -> plainConnector = plain(jetty, http));
+                config.jetty.addConnector((jetty, http) -> httpsConnector = tls.connector(jetty, http));
+            }
             config.jetty.modifyServletContextHandler(handler -> handler.addFilter(new FilterHolder(bodyLimit), "/*",
                     EnumSet.of(DispatcherType.REQUEST)));
         });
@@ -88,6 +101,8 @@ public final class Api implements AutoCloseable {
         new ProjectRoutes(parts, tenants, requests).addTo(server);
         new NumberRoutes(parts, tenants, requests).addTo(server);
         new MessageRoutes(parts, tenants, requests).addTo(server);
+        new CloudRoutes(parts, tenants, requests).addTo(server);
+        new PushRoutes(parts, access, requests).addTo(server);
         new WebhookRoutes(parts.webhooks(), tenants, requests, parts.clock()).addTo(server);
         new ClusterRoutes(parts.cluster(), parts.engine(), tenants, requests).addTo(server);
         new TokenRoutes(management.tokens(), tenants, rates, requests, parts.clock()).addTo(server);
@@ -105,12 +120,29 @@ public final class Api implements AutoCloseable {
     }
 
     public Api start(String host, int port) {
+        plainHost = host;
+        plainPort = port;
         server.start(host, port);
         return this;
     }
 
+    /** The plain HTTP port. */
     public int port() {
-        return server.port();
+        ServerConnector plain = plainConnector;
+        return plain == null ? server.port() : plain.getLocalPort();
+    }
+
+    private ServerConnector plain(org.eclipse.jetty.server.Server jetty, org.eclipse.jetty.server.HttpConfiguration http) {
+        ServerConnector connector = new ServerConnector(jetty, new org.eclipse.jetty.server.HttpConnectionFactory(http));
+        connector.setHost(plainHost);
+        connector.setPort(plainPort);
+        return connector;
+    }
+
+    /** The HTTPS port, or -1 without HTTPS. */
+    public int httpsPort() {
+        ServerConnector connector = httpsConnector;
+        return connector == null ? -1 : connector.getLocalPort();
     }
 
     private void answerError(Context ctx, ApiError error) {
@@ -118,6 +150,12 @@ public final class Api implements AutoCloseable {
         else if (error.status() == 429) LOG.debug("{} {}: 429", ctx.method(), ctx.path()); // RateLimits logs once a spell
         else LOG.info("{} {}: {} {} field={}", ctx.method(), ctx.path(), error.status(), error.code(), error.field());
         error.headers().forEach(ctx::header);
+        if (CloudRoutes.isCloud(ctx.path())) {
+            GraphErrors.Graph graph = GraphErrors.of(error);
+            String details = error.field() == null ? error.getMessage() : error.getMessage() + " (" + error.field() + ")";
+            requests.send(ctx, graph.status(), GraphErrors.body(json, graph, details));
+            return;
+        }
         ObjectNode body = json.createObjectNode();
         ObjectNode detail = body.putObject("error");
         detail.put("code", error.code());

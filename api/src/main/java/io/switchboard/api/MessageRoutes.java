@@ -145,7 +145,7 @@ final class MessageRoutes {
 
     /** The caller's message named in the path; another project's reads as not found. */
     private MessageRecord find(Context ctx, Project project) {
-        long id = Ids.parse(ctx.pathParam("id"));
+        long id = CloudRoutes.parseId(ctx.pathParam("id")); // ours, or ours as the Cloud API wrote it (wamid.<id>)
         return (id < 0 ? Optional.<MessageRecord>empty() : parts.messages().find(project.id(), id))
                 .orElseThrow(() -> ApiError.notFound("message " + ctx.pathParam("id")));
     }

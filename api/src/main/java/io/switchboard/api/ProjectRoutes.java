@@ -12,6 +12,8 @@ import io.switchboard.dispatcher.urls.OutboundUrls;
 import io.switchboard.store.Ids;
 import io.switchboard.store.Project;
 import io.switchboard.store.crypto.Tokens;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +52,7 @@ final class ProjectRoutes {
                 url(body, "event_webhook_url"), !body.has("events_enabled") || bool(body, "events_enabled"),
                 format(body, Project.NATIVE_FORMAT), intField(body, "webhook_concurrency", 0, 0, MAX_CONCURRENCY),
                 intField(body, "webhook_rate", 0, 0, MAX_WEBHOOK_RATE), parts.clock().millis());
+        verifyCloudUrls(body, null, project);
         String token = Tokens.newToken("sb_");
         SigningSecrets.NewSecret secret = parts.webhooks().secrets().newSecret(project.id());
         parts.projects().create(project, Tokens.hash(token), secret.sealed());
@@ -72,11 +75,40 @@ final class ProjectRoutes {
                 format(body, project.webhookFormat()),
                 intField(body, "webhook_concurrency", project.webhookConcurrency(), 0, MAX_CONCURRENCY),
                 intField(body, "webhook_rate", project.webhookRate(), 0, MAX_WEBHOOK_RATE), project.createdAt());
+        verifyCloudUrls(body, project, updated);
         parts.projects().update(updated);
         tenants.update(updated);
         parts.engine().update(updated);
         LOG.info("project {} updated (events {})", project.id(), updated.eventsEnabled() ? "on" : "off");
         requests.send(ctx, 200, projectJson(updated));
+    }
+
+    /**
+     * Meta's handshake, as Meta does it when a callback URL is saved: a Cloud-format project's Webhook and Event
+     * Webhook URLs, when set or changed (or the format becomes cloud), must echo {@code hub.challenge} to a GET with
+     * {@code hub.verify_token}, the {@code webhook_verify_token} of the request (used for this, not stored). A URL
+     * that does not is refused with a 400 naming it, and nothing is saved. {@code before}: null for a new project.
+     */
+    private void verifyCloudUrls(JsonNode body, Project before, Project after) {
+        if (!PayloadFormat.CLOUD.equals(after.webhookFormat())) return;
+        boolean formatChanged = before == null || !PayloadFormat.CLOUD.equals(before.webhookFormat());
+        Map<String, String> toVerify = new LinkedHashMap<>();
+        if (after.webhookUrl() != null && (formatChanged || !after.webhookUrl().equals(before.webhookUrl()))) {
+            toVerify.put("webhook_url", after.webhookUrl());
+        }
+        String events = after.eventWebhookUrl();
+        if (events != null && (formatChanged || !events.equals(before.eventWebhookUrl())) && !toVerify.containsValue(events)) {
+            toVerify.put("event_webhook_url", events);
+        }
+        if (toVerify.isEmpty()) return;
+        String verifyToken = requiredText(body, "webhook_verify_token", 200);
+        toVerify.forEach((field, url) -> {
+            if (!parts.webhooks().dispatcher().verifiesAsMeta(url, verifyToken)) {
+                throw ApiError.badRequest("webhook_not_verified", field + " did not answer Meta's verification: a GET"
+                        + " with hub.mode=subscribe, hub.verify_token and hub.challenge must answer 200 with the"
+                        + " challenge as its body", field);
+            }
+        });
     }
 
     private ObjectNode projectJson(Project project) {
@@ -112,7 +144,8 @@ final class ProjectRoutes {
         if (!body.has("webhook_format")) return fallback;
         String format = body.get("webhook_format").asText();
         if (!PayloadFormat.NAMES.contains(format)) {
-            throw ApiError.badRequest("invalid_format", "webhook_format must be native or cloud", "webhook_format");
+            throw ApiError.badRequest("invalid_format", "webhook_format must be one of "
+                    + String.join(", ", PayloadFormat.NAMES.stream().sorted().toList()), "webhook_format");
         }
         return format;
     }

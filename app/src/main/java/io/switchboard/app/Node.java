@@ -2,6 +2,7 @@ package io.switchboard.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.api.Api;
+import io.switchboard.api.Tls;
 import io.switchboard.app.config.NodeConfig;
 import io.switchboard.dispatcher.Dispatcher;
 import io.switchboard.dispatcher.DispatcherSettings;
@@ -136,7 +137,7 @@ public final class Node implements AutoCloseable {
                     new Api.Cluster(clustering.nodeId(), clustering.address(), leases, clustering.lease().toMillis()),
                     new Api.Management(new ApiTokens(database), new Usage(database),
                             new Api.Limits(limits.ratePerToken(), limits.burstPerToken(), limits.maxBodyBytes())),
-                    observability))
+                    observability), tls(config.http()))
                     .start(config.http().host(), config.http().port());
             // Joins once its API listens, so that the address the other nodes see is where it answers.
             this.cluster = leases == null ? null : new ClusterMember(new ClusterMember.Settings(clustering.nodeId(),
@@ -202,6 +203,16 @@ public final class Node implements AutoCloseable {
 
     public int httpPort() {
         return api.port();
+    }
+
+    /** The HTTPS port, or -1 when the node serves plain HTTP only. */
+    public int httpsPort() {
+        return api.httpsPort();
+    }
+
+    private static Tls tls(NodeConfig.Http http) {
+        return http.httpsPort() < 0 ? Tls.NONE
+                : new Tls(http.host(), http.httpsPort(), http.keystore(), http.keystorePassword());
     }
 
     /** How this node is named on the shard map: its cluster node id, or its host name and API port. */

@@ -123,7 +123,7 @@ final class CloudPayloads implements PayloadFormat {
     }
 
     /** An E.164 number as Meta writes it: digits, no "+". */
-    private static String digits(String number) {
+    static String digits(String number) {
         return number != null && number.startsWith("+") ? number.substring(1) : number;
     }
 

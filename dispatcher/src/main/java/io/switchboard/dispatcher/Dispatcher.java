@@ -77,10 +77,18 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
     public Dispatcher(DispatcherSettings settings, Parts parts) {
         this.settings = settings;
         this.parts = parts;
-        this.formats = Map.of(PayloadFormat.NATIVE, PayloadFormat.of(PayloadFormat.NATIVE, parts.json()),
-                PayloadFormat.CLOUD, PayloadFormat.of(PayloadFormat.CLOUD, parts.json()));
+        this.formats = PayloadFormat.NAMES.stream().collect(java.util.stream.Collectors.toUnmodifiableMap(
+                name -> name, name -> PayloadFormat.of(name, parts.json())));
         this.client = new WebhookClient(settings.requestTimeout(), Math.max(64, settings.concurrencyPerEndpoint()),
                 parts.resolver(), parts.signers(), System::currentTimeMillis);
+    }
+
+    /**
+     * Meta's handshake with a Cloud-format callback URL: whether it echoes a challenge sent with the verify token,
+     * through the same client (and the same address checks) as the calls.
+     */
+    public boolean verifiesAsMeta(String url, String verifyToken) {
+        return client.verifiesAsMeta(url, verifyToken);
     }
 
     public DispatchCounters counters() {

@@ -9,13 +9,15 @@ import java.util.Set;
 /**
  * The JSON bodies of a project's Webhook and Event Webhook calls. A project picks one by name, so a bot written
  * against Meta's Cloud API can take our calls unchanged ({@code cloud}) while others keep our own shape
- * ({@code native}). Bodies are bytes because they are signed and sent exactly as returned.
+ * ({@code native}), and users of the provider's Push API theirs ({@code push}). Bodies are bytes because they are signed and sent exactly as returned.
  */
 public interface PayloadFormat {
     String NATIVE = "native";
     String CLOUD = "cloud";
+    /** The provider's own format, for users of its Push API ({@code POST /api/v2/push}) and Event Webhook. */
+    String PUSH = "push";
     /** The names {@link #of} takes, for checking a project's setting before it is stored. */
-    Set<String> NAMES = Set.of(NATIVE, CLOUD);
+    Set<String> NAMES = Set.of(NATIVE, CLOUD, PUSH);
 
     /** The Webhook body for one incoming message; {@code payload} is its content, the JSON object of its type. */
     byte[] incoming(MessageRecord message, String payload);
@@ -32,8 +34,9 @@ public interface PayloadFormat {
         return switch (name) {
             case NATIVE -> new Payloads(json);
             case CLOUD -> new CloudPayloads(json);
+            case PUSH -> new PushPayloads(json);
             case null, default -> throw new IllegalArgumentException(
-                    "no payload format \"" + name + "\"; there are " + String.join(" and ", NAMES.stream().sorted().toList()));
+                    "no payload format \"" + name + "\"; there are " + String.join(", ", NAMES.stream().sorted().toList()));
         };
     }
 }

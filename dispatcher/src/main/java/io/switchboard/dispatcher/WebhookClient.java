@@ -2,6 +2,8 @@ package io.switchboard.dispatcher;
 
 import io.switchboard.dispatcher.signing.Signer;
 import io.switchboard.store.Project;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -77,6 +79,26 @@ final class WebhookClient implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Answer.unreachable("interrupted");
+        }
+    }
+
+    /**
+     * Meta's verification of a callback URL: {@code GET url?hub.mode=subscribe&hub.verify_token=...&hub.challenge=...}
+     * with a fresh random challenge; true when the endpoint answers 200 with the challenge as its body.
+     */
+    boolean verifiesAsMeta(String url, String verifyToken) {
+        String challenge = Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong(1L << 40, Long.MAX_VALUE));
+        String query = "hub.mode=subscribe&hub.verify_token=" + URLEncoder.encode(verifyToken, StandardCharsets.UTF_8)
+                + "&hub.challenge=" + challenge;
+        try {
+            ContentResponse response = http.newRequest(url + (url.contains("?") ? "&" : "?") + query)
+                    .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS).send();
+            return response.getStatus() == 200 && challenge.equals(response.getContentAsString().trim());
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -143,8 +143,9 @@ class CloudPayloadsTest {
 
     @Test
     void formatsAreChosenByName() {
-        assertThat(PayloadFormat.NAMES).containsExactlyInAnyOrder("native", "cloud");
+        assertThat(PayloadFormat.NAMES).containsExactlyInAnyOrder("native", "cloud", "push");
         assertThat(PayloadFormat.of("native", json)).isInstanceOf(Payloads.class);
+        assertThat(PayloadFormat.of("push", json)).isInstanceOf(PushPayloads.class);
         assertThat(PayloadFormat.of("cloud", json)).isInstanceOf(CloudPayloads.class);
         assertThatThrownBy(() -> PayloadFormat.of("soap", json))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("\"soap\"");

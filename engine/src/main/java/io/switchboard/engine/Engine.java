@@ -406,6 +406,17 @@ public final class Engine implements AutoCloseable {
                 m.options().notBefore());
     }
 
+    /**
+     * Tells the network the business read an incoming message, through its shard's worker (a read report's token).
+     * False when the message is not an incoming one from the network, or another node runs its shard.
+     */
+    public boolean markRead(MessageRecord message) {
+        NumberLine line = lines.get(message.number());
+        if (line == null || message.direction() != Direction.IN || message.networkId() == null) return false;
+        ShardWorker worker = line.shards().get(message.shard());
+        return worker != null && worker.markRead(message.networkId());
+    }
+
     private static Write.Handoff handoff(MessageRecord record) {
         return new Write.Handoff(record.id(), record.number(), record.shard(), record.priority().rank());
     }

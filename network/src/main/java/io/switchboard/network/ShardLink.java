@@ -13,6 +13,9 @@ public interface ShardLink extends AutoCloseable {
         send(messageId, to, type, payload, "");
     }
 
+    /** Tells the network the business read the incoming message {@code networkId}. Thread-safe and non-blocking. */
+    void markRead(String networkId);
+
     /** The inbound item (INBOUND or STATUS) with this seq is durably stored; returns one credit. */
     void ack(long seq);
 

@@ -73,6 +73,11 @@ public final class SimLink implements ShardLink {
     }
 
     @Override
+    public void markRead(String networkId) {
+        outbox.add(new Frame.MarkRead(networkId));
+    }
+
+    @Override
     public void ack(long seq) {
         outbox.add(new Frame.Ack(seq));
     }

@@ -73,7 +73,7 @@ public final class ConfigLoader {
     }
 
     private static Iterable<String> keys() {
-        return java.util.List.of("http.host", "http.port", "network", "data", "db.url", "db.user", "db.password",
+        return java.util.List.of("http.host", "http.port", "https.port", "https.keystore", "https.keystore-password", "network", "data", "db.url", "db.user", "db.password",
                 "admin-token", "master-key", "webhooks.concurrency", "webhooks.event-batch-size",
                 "webhooks.event-batch-delay-ms", "webhooks.retry-first-ms", "webhooks.retry-max-ms",
                 "webhooks.retry-window-s", "webhooks.timeout-ms", "webhooks.circuit-failures", "webhooks.probe-max-ms",
@@ -98,7 +98,7 @@ public final class ConfigLoader {
         String[] network = values.get("network").split(":");
         if (network.length != 2) throw new IllegalArgumentException("network: must be host:port, got '" + values.get("network") + "'");
         return new NodeConfig(
-                new NodeConfig.Http(values.get("http.host"), port("http.port", values.get("http.port"))),
+                http(),
                 new NodeConfig.Network(network[0], port("network", network[1])),
                 new NodeConfig.Store(Path.of(values.get("data")), values.get("db.url"), values.get("db.user"),
                         values.get("db.password")),
@@ -118,6 +118,21 @@ public final class ConfigLoader {
                         number("api.max-body-bytes", 1_024, 1_073_741_824)),
                 new NodeConfig.Observability(bool("metrics.open"), logFormat(),
                         Duration.ofHours(number("dashboard.session-hours", 1, 24 * 30))));
+    }
+
+    /** Plain HTTP, and HTTPS when {@code https.port} is set: then {@code https.keystore} must be readable. */
+    private NodeConfig.Http http() {
+        String host = values.get("http.host");
+        int port = port("http.port", values.get("http.port"));
+        String httpsPort = values.get("https.port");
+        if (httpsPort == null || httpsPort.isBlank()) return new NodeConfig.Http(host, port, -1, null, null);
+        String keystore = values.get("https.keystore");
+        if (keystore == null || !Files.isReadable(Path.of(keystore))) {
+            throw new IllegalArgumentException("https.keystore: a readable PKCS12 file (certificate and key) is required"
+                    + " with https.port, got '" + keystore + "'");
+        }
+        return new NodeConfig.Http(host, port, port("https.port", httpsPort), Path.of(keystore),
+                values.get("https.keystore-password"));
     }
 
     private NodeConfig.LogFormat logFormat() {

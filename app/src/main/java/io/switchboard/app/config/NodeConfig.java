@@ -10,8 +10,17 @@ import java.time.Duration;
 public record NodeConfig(Http http, Network network, Store store, Secrets secrets, Webhooks webhooks, Cluster cluster,
                          Api api, Observability observability) {
 
-    /** Where the API listens. */
-    public record Http(String host, int port) {}
+    /**
+     * Where the API listens: plain HTTP on {@code port}, and HTTPS on {@code httpsPort} (-1: none) with the
+     * certificate and key of a PKCS12 {@code keystore}. The password is never shown by {@link #toString()}.
+     */
+    public record Http(String host, int port, int httpsPort, Path keystore, String keystorePassword) {
+        @Override
+        public String toString() {
+            return "Http[host=" + host + ", port=" + port + ", httpsPort=" + httpsPort + ", keystore=" + keystore
+                    + ", keystorePassword=" + (keystorePassword == null ? "none" : "***") + "]";
+        }
+    }
 
     /** Where the (simulated) WhatsApp network is. */
     public record Network(String host, int port) {}

@@ -51,6 +51,8 @@ public final class Receiver implements AutoCloseable {
     private final List<Call> attempts = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> underWay = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> mostUnderWay = new ConcurrentHashMap<>();
+    /** The verify token this receiver's bot knows: it echoes Meta's challenge only to a GET that carries it. */
+    public static final String VERIFY_TOKEN = "bot-verify-token";
     private volatile Function<Call, Answer> answers = call -> Answer.ok();
 
     public Receiver() throws IOException {
@@ -124,7 +126,27 @@ public final class Receiver implements AutoCloseable {
         return byUser;
     }
 
+    /** Meta's verification GET: answered as a Cloud API bot does, with the challenge when the token is its own. */
+    private static boolean verification(HttpExchange exchange) throws IOException {
+        if (!exchange.getRequestMethod().equals("GET")) return false;
+        Map<String, String> query = new java.util.HashMap<>();
+        String raw = exchange.getRequestURI().getRawQuery();
+        for (String pair : raw == null ? new String[0] : raw.split("&")) {
+            String[] parts = pair.split("=", 2);
+            query.put(java.net.URLDecoder.decode(parts[0], java.nio.charset.StandardCharsets.UTF_8),
+                    parts.length < 2 ? "" : java.net.URLDecoder.decode(parts[1], java.nio.charset.StandardCharsets.UTF_8));
+        }
+        boolean mine = "subscribe".equals(query.get("hub.mode")) && VERIFY_TOKEN.equals(query.get("hub.verify_token"));
+        byte[] body = (mine ? query.getOrDefault("hub.challenge", "") : "forbidden").getBytes();
+        try (exchange) {
+            exchange.sendResponseHeaders(mine ? 200 : 403, body.length);
+            exchange.getResponseBody().write(body);
+        }
+        return true;
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
+        if (verification(exchange)) return;
         String path = exchange.getRequestURI().getPath();
         AtomicInteger now = underWay.computeIfAbsent(path, p -> new AtomicInteger());
         mostUnderWay.computeIfAbsent(path, p -> new AtomicInteger()).accumulateAndGet(now.incrementAndGet(), Math::max);

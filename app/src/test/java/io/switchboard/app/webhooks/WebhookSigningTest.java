@@ -90,7 +90,8 @@ class WebhookSigningTest {
     @Test
     void aCloudFormatProjectGetsMetasEnvelopeInAsciiWithAValidHubSignature() throws Exception {
         try (Harness harness = harness()) {
-            JsonNode project = harness.createProject("Cloud bot", Map.of("webhook_format", "cloud"));
+            JsonNode project = harness.createProject("Cloud bot", Map.of("webhook_format", "cloud",
+                    "webhook_verify_token", Receiver.VERIFY_TOKEN));
             String token = project.path("token").asText();
             String secret = project.path("webhook_secret").asText();
             harness.number(token, NUMBER, 1_000);

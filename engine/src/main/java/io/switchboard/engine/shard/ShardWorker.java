@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Design: one pump thread spends the budget. It waits until there is work and a connection, takes a token, and
  * only then chooses what the token pays for, so a message that arrived while it waited is weighed fairly:
- * instant replies first; then incoming items (messages and reports, which the network holds for us only in a
+ * instant replies first, then read marks (the business read a user's message: a read report the other way); then
+ * incoming items (messages and reports, which the network holds for us only in a
  * bounded queue that overflows into loss) over the campaign, except that every {@value #OUTBOX_SHARE}th token
  * goes to the outbox when both wait, so a flood of incoming traffic slows a campaign but never stops it. Each
  * send brings back up to three incoming items (delivered, read, a reply), so while more than
@@ -106,6 +107,8 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
     private final Outbox outbox;
     private final ArrayDeque<OutboxEntry> instant = new ArrayDeque<>();
     private final ArrayDeque<Incoming> incoming = new ArrayDeque<>();
+    /** Network ids of incoming messages the business read, to tell the network (each a read report's token). */
+    private final ArrayDeque<String> readMarks = new ArrayDeque<>();
     private boolean connected;
     private final PriorityQueue<Timer> timers = new PriorityQueue<>(Comparator.comparingLong(Timer::due));
     /** Scheduled messages not yet due, by id; a withdrawn one is removed here and its timer then finds nothing. */
@@ -252,6 +255,15 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         return addAndSignal(() -> instant.addLast(entry));
     }
 
+    /**
+     * Tells the network the business read the incoming message {@code networkId}, paid from the budget as a read
+     * report. Kept in memory only, like Meta's own read marks: one lost in a crash is just a later blue tick.
+     * False when the worker has stopped.
+     */
+    public boolean markRead(String networkId) {
+        return addAndSignal(() -> readMarks.addLast(networkId));
+    }
+
     /** Adds work under the lock and wakes the pump; false (nothing added) once the worker has stopped. */
     private boolean addAndSignal(Runnable add) {
         lock.lock();
@@ -349,7 +361,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         try {
             while (running) {
                 long untilTimer = fireTimers();
-                if (!draining && connected && (outboxReady() || !instant.isEmpty() || !incoming.isEmpty())) return;
+                if (!draining && connected && (outboxReady() || !instant.isEmpty() || !readMarks.isEmpty() || !incoming.isEmpty())) return;
                 // A full store queue signals nobody when it drains: look again soon.
                 long wait = writer.backlog() >= WRITE_BACKLOG_LIMIT ? 10 : 1_000;
                 workOrConnection.await(Math.max(1, Math.min(wait, untilTimer)), TimeUnit.MILLISECONDS);
@@ -363,10 +375,13 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
     private void spend() {
         OutboxEntry send = null;
         Incoming item = null;
+        String readMark = null;
         lock.lock();
         try {
             if (!instant.isEmpty()) {
                 send = instant.pollFirst();
+            } else if (!readMarks.isEmpty()) {
+                readMark = readMarks.pollFirst();
             } else if (!incoming.isEmpty() && (!outboxReady() || ++tokensSinceOutbox < outboxShare())) {
                 item = incoming.pollFirst();
             } else if (outboxReady()) {
@@ -377,6 +392,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
             lock.unlock();
         }
         if (send != null) send(send);
+        else if (readMark != null) markReadNow(readMark);
         else if (item != null) take(item);
     }
 
@@ -419,6 +435,15 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         if (inFlight.putIfAbsent(entry.id(), entry) != null) return;
         budget.record(Kind.SEND);
         link.send(entry.id(), entry.to(), entry.type(), entry.payload(), entry.replyTo() == null ? "" : entry.replyTo());
+    }
+
+    private void markReadNow(String networkId) {
+        if (!leaseValid.getAsBoolean()) { // as for a send: not ours to act for now
+            addAndSignal(() -> readMarks.addFirst(networkId));
+            return;
+        }
+        budget.record(Kind.READ_REPORT);
+        link.markRead(networkId);
     }
 
     private void take(Incoming item) {

@@ -3,7 +3,7 @@ package io.switchboard.network.protocol;
 /** One protocol frame. On the wire: int length of the rest, byte type, then the fields in record order. */
 public sealed interface Frame {
     byte LOGIN = 1, LOGIN_OK = 2, LOGIN_FAILED = 3, PING = 4, PONG = 5, SEND = 6, SENT = 7, STATUS = 8,
-            INBOUND = 9, ACK = 10, FENCED = 11, SEND_REJECTED = 12;
+            INBOUND = 9, ACK = 10, FENCED = 11, SEND_REJECTED = 12, MARK_READ = 13;
 
     byte STATUS_DELIVERED = 1, STATUS_READ = 2, STATUS_FAILED = 3;
 
@@ -56,6 +56,11 @@ public sealed interface Frame {
     record Inbound(long seq, String networkId, String from, String profileName, String messageType, String payload,
                    long atMillis) implements Frame {
         public byte type() { return INBOUND; }
+    }
+
+    /** The business read a user's message ({@code networkId}, as INBOUND gave it): the user sees blue ticks. */
+    record MarkRead(String networkId) implements Frame {
+        public byte type() { return MARK_READ; }
     }
 
     record Ack(long seq) implements Frame {

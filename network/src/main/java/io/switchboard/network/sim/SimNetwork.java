@@ -48,6 +48,8 @@ public final class SimNetwork implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final AtomicLong inboundIds = new AtomicLong();
     private final AtomicLong sendsTaken = new AtomicLong();
+    /** The network ids of incoming messages the business marked read, in the order the marks came. */
+    private final Set<String> markedRead = ConcurrentHashMap.newKeySet();
     private volatile double inboundRate;
     private volatile boolean closed;
     private long lastTickNanos = System.nanoTime();
@@ -224,6 +226,17 @@ public final class SimNetwork implements AutoCloseable {
                 afterMillis(config.deliverMillis(), () -> deliver(ns, send, networkMessageId, deliveryReports, taken));
             }
         });
+    }
+
+    /** The business read a message its user wrote: the user would see blue ticks. */
+    void onMarkRead(NumberState ns, String networkId) {
+        ns.count(Counter.MARKED_READ);
+        markedRead.add(networkId);
+    }
+
+    /** Whether the business marked the incoming message with this network id read. */
+    public boolean markedRead(String networkId) {
+        return markedRead.contains(networkId);
     }
 
     // ---- the users ----

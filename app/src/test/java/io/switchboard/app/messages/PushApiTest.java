@@ -1,0 +1,110 @@
+package io.switchboard.app.messages;
+
+import static io.switchboard.app.messages.Messaging.NUMBER;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.app.testing.Harness;
+import io.switchboard.app.testing.Http;
+import io.switchboard.network.sim.SimConfig;
+import io.switchboard.network.sim.UserMessage;
+import io.switchboard.store.testing.TestStores;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The provider's Push API ({@code POST /api/v2/push}, token in the body) and its Event Webhook format: pushes reach
+ * the network, and their statuses come back as the provider's codes (4 submitted, 1 delivered, 3 read).
+ */
+class PushApiTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final SimConfig READING_USERS = SimConfig.defaults().withReplyProbability(0).withReadProbability(1.0);
+
+    @TempDir Path tempDir;
+
+    @ParameterizedTest
+    @MethodSource("io.switchboard.app.messages.Messaging#kinds")
+    void aPushInTheGuidesFormatReachesTheNetworkAndItsEventsComeInTheProvidersFormat(TestStores.Kind kind)
+            throws Exception {
+        try (Harness harness = new Harness(kind, tempDir, READING_USERS)) {
+            JsonNode project = harness.createProject("Guide", Map.of("webhook_format", "push"));
+            String token = project.path("token").asText();
+            harness.number(token, NUMBER, 100);
+            String other = harness.project("Other");
+            Http http = new Http(harness.node.httpPort());
+
+            Http.Answer answer = http.call("POST", "/api/v2/push", null, Map.of("token", token, "application", "8",
+                    "globalmessage", "Sale starts now", "priority", "1", "data", List.of(
+                            Map.of("number", "15550004001", "message", "Hello Asha, your order shipped"),
+                            Map.of("number", "15550004002"))));
+
+            assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
+            JsonNode body = answer.body();
+            assertThat(body.path("status").asInt()).isEqualTo(100);
+            assertThat(body.path("message").asText()).isEqualTo("Success");
+            assertThat(body.path("push_id").asText()).isNotBlank();
+            assertThat(body.path("data").findValuesAsText("number")).containsExactly("15550004001", "15550004002");
+            assertThat(body.path("data").findValues("credit")).allMatch(c -> c.asInt() == 1);
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                assertThat(harness.network.received("+15550004001")).hasSize(1);
+                assertThat(harness.network.received("+15550004002")).hasSize(1);
+            });
+            UserMessage first = harness.network.received("+15550004001").getFirst();
+            assertThat(JSON.readTree(first.payload()).path("body").asText()).isEqualTo("Hello Asha, your order shipped");
+            assertThat(JSON.readTree(harness.network.received("+15550004002").getFirst().payload()).path("body").asText())
+                    .isEqualTo("Sale starts now");
+            String msgId = body.path("data").get(0).path("msg_id").asText();
+            assertThat(harness.api.get("/v1/messages/" + msgId, token).body().path("priority").asText()).isEqualTo("high");
+
+            // Its Event Webhook: the provider's envelope and codes, submitted (4), delivered (1), read (3), in order.
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(statuses(harness, msgId))
+                    .containsExactly(4, 1, 3));
+            JsonNode call = harness.receiver.calls("/events").getFirst().body();
+            assertThat(call.path("project_id").asText()).isEqualTo(project.path("id").asText());
+            assertThat(call.path("event_id").asInt()).isEqualTo(1);
+            assertThat(call.path("data").get(0).path("number").asText()).startsWith("155500040");
+
+            // A media push: the link's type by its extension, the text as its caption.
+            JsonNode media = http.call("POST", "/api/v2/push", null, Map.of("token", token, "application", "8",
+                    "globalmedia", "https://cdn.example.com/p/aloe.png", "data",
+                    List.of(Map.of("number", "15550004003", "message", "Our aloe")))).body();
+            assertThat(media.path("status").asInt()).as(media.toString()).isEqualTo(100);
+            await().atMost(Duration.ofSeconds(20)).until(() -> !harness.network.received("+15550004003").isEmpty());
+            UserMessage image = harness.network.received("+15550004003").getFirst();
+            assertThat(image.type()).isEqualTo("image");
+            assertThat(JSON.readTree(image.payload())).isEqualTo(JSON.readTree(
+                    "{\"link\":\"https://cdn.example.com/p/aloe.png\",\"caption\":\"Our aloe\"}"));
+
+            // Bad input and other projects: refused, nothing sent.
+            Http.Answer tooLong = http.call("POST", "/api/v2/push", null, Map.of("token", token, "application", "8",
+                    "data", List.of(Map.of("number", "15550004004", "message", "x".repeat(4097)))));
+            assertThat(tooLong.status()).isEqualTo(400);
+            assertThat(tooLong.body().path("error").path("field").asText()).startsWith("data[0]");
+            assertThat(http.call("POST", "/api/v2/push", null, Map.of("token", "sb_nobody", "application", "8",
+                    "data", List.of(Map.of("number", "15550004004", "message", "hi")))).status()).isEqualTo(401);
+            Http.Answer theirs = http.call("POST", "/api/v2/push", null, Map.of("token", other, "application", "8",
+                    "from", NUMBER, "data", List.of(Map.of("number", "15550004004", "message", "hi"))));
+            assertThat(theirs.status()).isEqualTo(400);
+            assertThat(theirs.code()).isEqualTo("unknown_number");
+            assertThat(harness.api.get("/v1/messages/" + msgId, other).status()).isEqualTo(404);
+            assertThat(harness.network.received("+15550004004")).isEmpty();
+        }
+    }
+
+    private static List<Integer> statuses(Harness harness, String msgId) {
+        return harness.receiver.calls("/events").stream().flatMap(call -> {
+            List<JsonNode> items = new java.util.ArrayList<>();
+            call.body().path("data").forEach(items::add);
+            return items.stream();
+        }).filter(item -> item.path("msg_id").asText().equals(msgId)).map(item -> item.path("status").asInt())
+                .collect(Collectors.toList());
+    }
+}
