@@ -41,12 +41,14 @@ final class CloudRoutes {
     private final Tenants tenants;
     private final Requests requests;
     private final ObjectMapper json;
+    private final ShardOwners owners;
 
     CloudRoutes(Api.Parts parts, Tenants tenants, Requests requests) {
         this.parts = parts;
         this.tenants = tenants;
         this.requests = requests;
         this.json = parts.json();
+        this.owners = new ShardOwners(parts.cluster());
     }
 
     void addTo(Javalin server) {
@@ -112,8 +114,9 @@ final class CloudRoutes {
                 .orElseThrow(() -> ApiError.badRequest("unknown_message", "message_id " + given
                         + " is not a message this number received", "message_id"));
         if (!parts.engine().markRead(message)) {
+            if (owners.answeredByOwner(ctx, number, message.shard())) return;
             throw new ApiError(503, "shard_elsewhere", "the shard of message " + given
-                    + " is not run by this node right now; retry", null);
+                    + " is not run by a node that answers right now; retry", null);
         }
         requests.send(ctx, 200, json.createObjectNode().put("success", true));
     }

@@ -124,12 +124,8 @@ final class MessageRoutes {
         Project project = tenants.project(ctx.header("Authorization"));
         MessageRecord message = find(ctx, project);
         Engine.Cancellation outcome = join(parts.engine().cancel(message));
-        if (outcome == Engine.Cancellation.ELSEWHERE) {
-            Optional<java.net.http.HttpResponse<byte[]>> owner = owners.forward(ctx, message.number(), message.shard());
-            if (owner.isPresent()) {
-                ctx.status(owner.get().statusCode()).contentType("application/json").result(owner.get().body());
-                return;
-            }
+        if (outcome == Engine.Cancellation.ELSEWHERE && owners.answeredByOwner(ctx, message.number(), message.shard())) {
+            return;
         }
         if (outcome != Engine.Cancellation.CANCELLED) {
             MessageRecord now = parts.messages().find(project.id(), message.id()).orElse(message);

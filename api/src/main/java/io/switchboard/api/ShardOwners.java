@@ -30,34 +30,38 @@ final class ShardOwners {
     }
 
     /**
-     * The answer of the node whose lease holds ({@code number}, {@code shard}) to this request, made without a body;
-     * empty when there is no such other live node, it could not be reached, or the request was passed on already.
+     * Passes the request (its method, path and body) on to the node whose lease holds ({@code number}, {@code shard})
+     * and writes that node's answer as this one's: false, with nothing written, when there is no such other live
+     * node, it could not be reached, or the request was passed on already.
      */
-    Optional<HttpResponse<byte[]>> forward(Context ctx, String number, int shard) {
+    boolean answeredByOwner(Context ctx, String number, int shard) {
         Leases leases = cluster.leases();
-        if (leases == null || ctx.header(FORWARDED) != null) return Optional.empty();
+        if (leases == null || ctx.header(FORWARDED) != null) return false;
         Optional<String> address = leases.all().stream()
                 .filter(lease -> lease.number().equals(number) && lease.shard() == shard)
                 .filter(lease -> lease.owner() != null && lease.expiresIn() >= 0 && !lease.owner().equals(cluster.nodeId()))
                 .findFirst()
                 .flatMap(lease -> leases.nodes().stream().filter(node -> node.id().equals(lease.owner())).findFirst())
                 .map(Leases.Node::address);
-        if (address.isEmpty()) return Optional.empty();
+        if (address.isEmpty()) return false;
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + address.get() + ctx.path()))
                 .timeout(TIMEOUT)
                 .header("Authorization", String.valueOf(ctx.header("Authorization")))
+                .header("Content-Type", "application/json")
                 .header(FORWARDED, cluster.nodeId())
-                .method(ctx.method().name(), HttpRequest.BodyPublishers.noBody())
+                .method(ctx.method().name(), HttpRequest.BodyPublishers.ofByteArray(ctx.bodyAsBytes()))
                 .build();
         try {
-            return Optional.of(http.send(request, HttpResponse.BodyHandlers.ofByteArray()));
+            HttpResponse<byte[]> answer = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            ctx.status(answer.statusCode()).contentType("application/json").result(answer.body());
+            return true;
         } catch (IOException e) {
             LOG.warn("{} {}: the node that runs shard {}/{} ({}) did not answer: {}", ctx.method(), ctx.path(), number,
                     shard, address.get(), e.toString());
-            return Optional.empty();
+            return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Optional.empty();
+            return false;
         }
     }
 }

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.app.Node;
 import io.switchboard.app.config.ConfigLoader;
 import io.switchboard.app.demo.ApiClient;
+import io.switchboard.app.testing.Receiver;
 import io.switchboard.network.Shards;
 import io.switchboard.network.sim.SimNetwork;
 import io.switchboard.network.sim.UserMessage;
@@ -47,7 +48,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Two nodes sharing one PostgreSQL or MariaDB store, each running one of the number's two shards: a message accepted
  * by the node that does not run its shard reaches the owner through the store with its schedule, an idempotency key
- * holds across the nodes, and a cancel made through either node takes the message out of its owner's line.
+ * holds across the nodes, and a cancel or a read mark made through either node is carried out by the shard's owner.
  */
 class ClusteredMessagesTest {
     @TempDir Path tempDir;
@@ -60,10 +61,12 @@ class ClusteredMessagesTest {
         try (TestStores.TestStore store = TestStores.open(kind, tempDir);
              SimNetwork network = SimNetwork.start(QUIET_USERS.withPort(0).withStatsPort(0));
              Node a = start(store, network, "node-a");
-             Node b = start(store, network, "node-b")) {
+             Node b = start(store, network, "node-b");
+             Receiver receiver = new Receiver()) {
             ApiClient apiA = api(a);
             ApiClient apiB = api(b);
-            String token = apiA.expect(201, "/v1/projects", adminToken, Map.of("name", "Clustered")).path("token").asText();
+            String token = apiA.expect(201, "/v1/projects", adminToken, Map.of("name", "Clustered",
+                    "webhook_url", receiver.url("/webhook"))).path("token").asText();
             apiA.expect(201, "/v1/numbers", token, Map.of("number", NUMBER, "tps", 100, "shards", 2));
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                     assertThat(owners(apiA).values()).containsExactlyInAnyOrder("node-a", "node-b"));
@@ -110,6 +113,16 @@ class ClusteredMessagesTest {
                     assertThat(apiA.delete("/v1/messages/" + waiting, token).status()).isEqualTo(200));
             assertThat(apiA.delete("/v1/messages/" + waiting, token).body().path("error").path("code").asText())
                     .as("a second cancel").isEqualTo("not_cancellable");
+
+            // A message the user wrote in on node B's shard is marked read through node A's Cloud API endpoint.
+            await().atMost(Duration.ofSeconds(10)).until(() -> network.inject(NUMBER, user, "hello"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !receiver.calls("/webhook").isEmpty());
+            String incoming = receiver.calls("/webhook").getFirst().body().path("id").asText();
+            String networkId = apiA.get("/v1/messages/" + incoming, token).body().path("network_id").asText();
+            ApiClient.Answer read = apiA.post("/v23.0/" + NUMBER.substring(1) + "/messages", token,
+                    Map.of("messaging_product", "whatsapp", "status", "read", "message_id", "wamid." + incoming));
+            assertThat(read.status()).as(read.body().toString()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> network.markedRead(networkId));
             assertThat(apiA.get("/v1/messages/" + waiting, token).body().path("status").asText()).isEqualTo("cancelled");
         }
     }
@@ -166,6 +179,7 @@ class ClusteredMessagesTest {
                 "network", "127.0.0.1:" + network.port(), "data", tempDir.resolve(id), "admin-token", adminToken,
                 "master-key", masterKey, "db.url", store.url(), "db.user", store.user(), "cluster.enabled", true,
                 "cluster.node-id", id));
+        settings.put("allow-private-urls", true); // the receiver runs on loopback
         settings.put("cluster.heartbeat-ms", 200);
         settings.put("cluster.lease-ms", 1_000);
         ConfigLoader config = new ConfigLoader();
