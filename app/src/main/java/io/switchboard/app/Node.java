@@ -10,6 +10,8 @@ import io.switchboard.dispatcher.urls.OutboundUrls;
 import io.switchboard.engine.Engine;
 import io.switchboard.engine.EngineSettings;
 import io.switchboard.engine.NumberLine;
+import io.switchboard.engine.upstream.UpstreamLinks;
+import io.switchboard.network.cloud.CloudLinks;
 import io.switchboard.app.cluster.ClusterMember;
 import io.switchboard.store.ApiTokens;
 import io.switchboard.store.BusinessNumber;
@@ -21,6 +23,7 @@ import io.switchboard.store.Numbers;
 import io.switchboard.store.Project;
 import io.switchboard.store.Projects;
 import io.switchboard.store.Settings;
+import io.switchboard.store.Upstreams;
 import io.switchboard.store.Usage;
 import io.switchboard.store.crypto.Tokens;
 import io.switchboard.store.crypto.Vault;
@@ -63,6 +66,7 @@ public final class Node implements AutoCloseable {
     private final Engine engine;
     private final Dispatcher dispatcher;
     private final Api api;
+    private final CloudLinks cloudLinks;
     private final Messages messages;
     private final LiveHistory liveHistory;
     private volatile String name = "starting";
@@ -97,8 +101,15 @@ public final class Node implements AutoCloseable {
                     id -> engine().project(id).orElse(null), this::openPayload, secrets::signer,
                     urls.resolver(Executors.newVirtualThreadPerTaskExecutor()), json, latency));
             NodeConfig.Cluster clustering = config.cluster();
-            this.engine = new Engine(EngineSettings.of(config.network().host(), config.network().port())
-                    .clustered(clustering.enabled()), new Engine.Parts(vault, messages, writer, dispatcher, clock));
+            EngineSettings engineSettings = EngineSettings.of(config.network().host(), config.network().port())
+                    .clustered(clustering.enabled());
+            NodeConfig.Upstream upstream = config.upstream();
+            this.cloudLinks = new CloudLinks(new CloudLinks.Settings(upstream.timeout(), upstream.concurrency(),
+                    upstream.firstRetry(), upstream.maxRetryDelay()));
+            Upstreams upstreams = new Upstreams(database);
+            this.engine = new Engine(engineSettings, new Engine.Parts(vault, messages, writer, dispatcher, clock),
+                    new UpstreamLinks(new UpstreamLinks.Parts(upstreams, vault, messages, cloudLinks),
+                            Engine.networkLinks(engineSettings)));
 
             Leases leases = clustering.enabled() ? new Leases(database) : null;
             // The store's message counts before this node changes them; the census adds what it does from now on.
@@ -142,7 +153,7 @@ public final class Node implements AutoCloseable {
                     new Api.Cluster(clustering.nodeId(), clustering.address(), leases, clustering.lease().toMillis()),
                     new Api.Management(new ApiTokens(database), new Usage(database),
                             new Api.Limits(limits.ratePerToken(), limits.burstPerToken(), limits.maxBodyBytes())),
-                    observability))
+                    observability, new Api.Upstream(upstreams, cloudLinks)))
                     .start(config.http().host(), config.http().port());
             this.name = leases != null ? clustering.nodeId() : hostName() + ":" + api.port();
             LOG.info("node up: API on port {}, network {}:{}, store {}", api.port(), config.network().host(),
@@ -256,6 +267,7 @@ public final class Node implements AutoCloseable {
         closeQuietly(liveHistory);
         closeQuietly(cluster);
         closeQuietly(engine);
+        closeQuietly(cloudLinks);
         closeQuietly(dispatcher);
         closeQuietly(writer);
         closeQuietly(database);
