@@ -1,6 +1,11 @@
 package io.switchboard.app.upstream;
 
-import static io.switchboard.app.testing.Harness.text;
+import static io.switchboard.app.upstream.CloudRig.ACCESS_TOKEN;
+import static io.switchboard.app.upstream.CloudRig.APP_SECRET;
+import static io.switchboard.app.upstream.CloudRig.NUMBER;
+import static io.switchboard.app.upstream.CloudRig.PHONE_NUMBER_ID;
+import static io.switchboard.app.upstream.CloudRig.VERIFY_TOKEN;
+import static io.switchboard.app.upstream.CloudRig.users;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,13 +15,11 @@ import io.switchboard.app.testing.CloudApiStandIn;
 import io.switchboard.app.testing.Harness;
 import io.switchboard.app.testing.Receiver;
 import io.switchboard.dispatcher.signing.Signer;
-import io.switchboard.network.sim.SimConfig;
 import io.switchboard.store.testing.TestStores;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -31,11 +34,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * into the same pipeline as the network's; and Meta's errors are handled as its documentation says.
  */
 class CloudUpstreamTest {
-    static final String NUMBER = "+15550001111";
-    static final String PHONE_NUMBER_ID = "106540352242922";
-    static final String ACCESS_TOKEN = "EAAG-access-token-4f8e1c";
-    static final String APP_SECRET = "app-secret-9b2d7a";
-    static final String VERIFY_TOKEN = "verify-token-3c6e0f";
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     @TempDir Path tempDir;
@@ -44,68 +42,10 @@ class CloudUpstreamTest {
         return TestStores.kinds();
     }
 
-    /** A node, the stand-in, a project whose webhooks are the receiver's, and its number connected to the stand-in. */
-    record Rig(Harness harness, CloudApiStandIn meta, String token) implements AutoCloseable {
-        static Rig start(TestStores.Kind kind, Path tempDir, int tps, Map<String, Object> settings) throws Exception {
-            Harness harness = new Harness(kind, tempDir, SimConfig.defaults(), settings);
-            CloudApiStandIn meta = new CloudApiStandIn(PHONE_NUMBER_ID, ACCESS_TOKEN, APP_SECRET);
-            meta.webhookUrl("http://127.0.0.1:" + harness.node.httpPort() + "/upstream/cloud/webhook");
-            String token = harness.project("Shop");
-            harness.api.expect(201, "/v1/numbers", token, Map.of("number", NUMBER, "tps", tps, "upstream", upstream(meta)));
-            return new Rig(harness, meta, token);
-        }
-
-        static Map<String, Object> upstream(CloudApiStandIn meta) {
-            return Map.of("kind", "cloud", "base_url", meta.baseUrl(), "api_version", CloudApiStandIn.VERSION,
-                    "phone_number_id", PHONE_NUMBER_ID, "access_token", ACCESS_TOKEN, "app_secret", APP_SECRET,
-                    "verify_token", VERIFY_TOKEN);
-        }
-
-        /** Sends one text to each user; answers the message ids in order. */
-        List<String> send(List<String> users, String body) throws Exception {
-            List<Map<String, Object>> batch = new ArrayList<>();
-            for (String user : users) batch.add(text(NUMBER, user, body));
-            JsonNode accepted = harness.api.expect(202, "/v1/messages", token, Map.of("messages", batch));
-            List<String> ids = new ArrayList<>();
-            accepted.path("messages").forEach(m -> ids.add(m.path("id").asText()));
-            return ids;
-        }
-
-        JsonNode message(String id) throws Exception {
-            return harness.api.get("/v1/messages/" + id, token).body();
-        }
-
-        String status(String id) throws Exception {
-            return message(id).path("status").asText();
-        }
-
-        /** The Event Webhook's statuses per message id, in the order they came. */
-        Map<String, List<String>> events() {
-            Map<String, List<String>> byMessage = new LinkedHashMap<>();
-            for (JsonNode event : harness.receiver.events("/events")) {
-                byMessage.computeIfAbsent(event.path("message_id").asText(), id -> new ArrayList<>())
-                        .add(event.path("status").asText());
-            }
-            return byMessage;
-        }
-
-        @Override
-        public void close() throws Exception {
-            harness.close();
-            meta.close();
-        }
-    }
-
-    static List<String> users(int from, int count) {
-        List<String> users = new ArrayList<>();
-        for (int i = from; i < from + count; i++) users.add("+9198765%05d".formatted(i));
-        return users;
-    }
-
     @ParameterizedTest
     @MethodSource("kinds")
     void aConnectedNumberSendsThroughTheGraphApiAndTakesMetasWebhooks(TestStores.Kind kind) throws Exception {
-        try (Rig rig = Rig.start(kind, tempDir, 100, Map.of())) {
+        try (CloudRig rig = CloudRig.start(kind, tempDir, 100, Map.of())) {
             Harness harness = rig.harness();
             harness.receiver.answer(call -> call.path().equals("/webhook")
                     ? new Receiver.Answer(200, "{\"type\":\"text\",\"text\":{\"body\":\"thanks, got it\"}}")
@@ -146,7 +86,7 @@ class CloudUpstreamTest {
             // Another project neither sees nor changes the number.
             String other = harness.project("Other");
             assertThat(harness.api.get("/v1/numbers", other).body().path("numbers")).isEmpty();
-            ApiClient.Answer patched = harness.api.patch("/v1/numbers/" + NUMBER, other, Map.of("upstream", Rig.upstream(rig.meta())));
+            ApiClient.Answer patched = harness.api.patch("/v1/numbers/" + NUMBER, other, Map.of("upstream", CloudRig.upstream(rig.meta())));
             assertThat(patched.status()).as("%s", patched.body()).isEqualTo(404);
             assertThat(harness.api.get("/v1/messages/" + ids.getFirst(), other).status()).isEqualTo(404);
         }
@@ -154,7 +94,7 @@ class CloudUpstreamTest {
 
     @Test
     void throughputErrorsSlowTheNumberDownAndLoseNothing() throws Exception {
-        try (Rig rig = Rig.start(TestStores.Kind.EMBEDDED, tempDir, 50, Map.of())) {
+        try (CloudRig rig = CloudRig.start(TestStores.Kind.EMBEDDED, tempDir, 50, Map.of())) {
             rig.meta().throughput(5);
             List<String> ids = rig.send(users(0, 40), "offer");
             await().atMost(Duration.ofSeconds(60)).until(() -> rig.meta().accepted().size() >= 40);
@@ -174,7 +114,7 @@ class CloudUpstreamTest {
 
     @Test
     void pairRateErrorsDelayOnlyThatUser() throws Exception {
-        try (Rig rig = Rig.start(TestStores.Kind.EMBEDDED, tempDir, 100, Map.of())) {
+        try (CloudRig rig = CloudRig.start(TestStores.Kind.EMBEDDED, tempDir, 100, Map.of())) {
             String busy = users(0, 1).getFirst();
             rig.meta().script(busy, 131056);
             long start = System.currentTimeMillis();
@@ -202,7 +142,7 @@ class CloudUpstreamTest {
 
     @Test
     void permanentErrorsFailTheMessageWithTheCodeAndTransientOnesAreRetried() throws Exception {
-        try (Rig rig = Rig.start(TestStores.Kind.EMBEDDED, tempDir, 100,
+        try (CloudRig rig = CloudRig.start(TestStores.Kind.EMBEDDED, tempDir, 100,
                 Map.of("upstream.retry-first-ms", 50, "upstream.timeout-ms", 500))) {
             String spammy = users(0, 1).getFirst();
             rig.meta().script(spammy, 131048);
@@ -230,7 +170,7 @@ class CloudUpstreamTest {
 
     @Test
     void duplicateAndOutOfOrderWebhooksChangeNothing() throws Exception {
-        try (Rig rig = Rig.start(TestStores.Kind.EMBEDDED, tempDir, 100, Map.of())) {
+        try (CloudRig rig = CloudRig.start(TestStores.Kind.EMBEDDED, tempDir, 100, Map.of())) {
             String user = users(0, 1).getFirst();
             String id = rig.send(List.of(user), "hi").getFirst();
             await().atMost(WAIT).until(() -> rig.status(id).equals("sent"));
@@ -258,7 +198,7 @@ class CloudUpstreamTest {
 
     @Test
     void metasHandshakeAndSignaturesAreChecked() throws Exception {
-        try (Rig rig = Rig.start(TestStores.Kind.EMBEDDED, tempDir, 100, Map.of())) {
+        try (CloudRig rig = CloudRig.start(TestStores.Kind.EMBEDDED, tempDir, 100, Map.of())) {
             CloudApiStandIn meta = rig.meta();
             var handshake = meta.verify(VERIFY_TOKEN, "1158201444");
             assertThat(handshake.statusCode()).isEqualTo(200);
