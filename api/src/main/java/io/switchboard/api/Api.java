@@ -11,6 +11,7 @@ import io.switchboard.dispatcher.urls.OutboundUrls;
 import io.switchboard.engine.Engine;
 import io.switchboard.engine.validation.InvalidInput;
 import io.switchboard.metrics.NodeMetrics;
+import io.switchboard.network.cloud.CloudLinks;
 import io.switchboard.metrics.health.Readiness;
 import io.switchboard.metrics.live.LiveHistory;
 import io.switchboard.store.ApiTokens;
@@ -18,6 +19,7 @@ import io.switchboard.store.DeadLetters;
 import io.switchboard.store.Messages;
 import io.switchboard.store.Numbers;
 import io.switchboard.store.Projects;
+import io.switchboard.store.Upstreams;
 import io.switchboard.store.Usage;
 import io.switchboard.store.cluster.Leases;
 import io.switchboard.store.crypto.Vault;
@@ -42,7 +44,10 @@ public final class Api implements AutoCloseable {
     public record Parts(Engine engine, Projects projects, Numbers numbers, Messages messages, Vault vault,
                         ObjectMapper json, Clock clock, String adminTokenHash, Webhooks webhooks, Cluster cluster,
                         Management management,
-                        Observability observability) {}
+                        Observability observability, Upstream upstream) {}
+
+    /** Numbers connected to Meta's Cloud API: where each is connected, and the links of those running here. */
+    public record Upstream(Upstreams upstreams, CloudLinks links) {}
 
     /** This node in its cluster: its id, its address, and the shared leases (null on a single node). */
     public record Cluster(String nodeId, String address, Leases leases, long leaseMillis) {}
@@ -108,6 +113,7 @@ public final class Api implements AutoCloseable {
         new TokenRoutes(management.tokens(), tenants, rates, requests, parts.clock()).addTo(server);
         new UsageRoutes(parts.numbers(), management.usage(), tenants, requests, parts.clock()).addTo(server);
         new ObservabilityRoutes(parts.observability(), tenants, requests).addTo(server);
+        new CloudWebhookRoutes(parts, requests).addTo(server);
         server.exception(ApiError.class, (e, ctx) -> answerError(ctx, e));
         server.exception(InvalidInput.class, (e, ctx) -> answerError(ctx, ApiError.badRequest(e.code(), e.getMessage(), e.field())));
         server.exception(StoreException.class, (e, ctx) -> answerError(ctx,

@@ -48,12 +48,18 @@ final class Requests {
     }
 
     static String requiredText(JsonNode body, String field, int maxLength) {
+        return requiredText(body, "", field, maxLength);
+    }
+
+    /** A field of a nested object, named in errors by its path ({@code prefix} ends with a dot). */
+    static String requiredText(JsonNode body, String prefix, String field, int maxLength) {
         JsonNode value = body.get(field);
+        String path = prefix + field;
         if (value == null || !value.isTextual() || value.asText().isBlank()) {
-            throw ApiError.badRequest("missing_field", field + " is required", field);
+            throw ApiError.badRequest("missing_field", path + " is required", path);
         }
         if (value.asText().length() > maxLength) {
-            throw ApiError.badRequest("too_long", field + " is longer than " + maxLength + " characters", field);
+            throw ApiError.badRequest("too_long", path + " is longer than " + maxLength + " characters", path);
         }
         return value.asText().trim();
     }

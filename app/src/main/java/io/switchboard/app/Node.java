@@ -11,6 +11,8 @@ import io.switchboard.dispatcher.urls.OutboundUrls;
 import io.switchboard.engine.Engine;
 import io.switchboard.engine.EngineSettings;
 import io.switchboard.engine.NumberLine;
+import io.switchboard.engine.upstream.UpstreamLinks;
+import io.switchboard.network.cloud.CloudLinks;
 import io.switchboard.app.cluster.ClusterMember;
 import io.switchboard.store.ApiTokens;
 import io.switchboard.store.BusinessNumber;
@@ -22,6 +24,7 @@ import io.switchboard.store.Numbers;
 import io.switchboard.store.Project;
 import io.switchboard.store.Projects;
 import io.switchboard.store.Settings;
+import io.switchboard.store.Upstreams;
 import io.switchboard.store.Usage;
 import io.switchboard.store.crypto.Tokens;
 import io.switchboard.store.crypto.Vault;
@@ -64,6 +67,7 @@ public final class Node implements AutoCloseable {
     private final Engine engine;
     private final Dispatcher dispatcher;
     private final Api api;
+    private final CloudLinks cloudLinks;
     private final Messages messages;
     private final LiveHistory liveHistory;
     private volatile String name = "starting";
@@ -98,8 +102,15 @@ public final class Node implements AutoCloseable {
                     id -> engine().project(id).orElse(null), this::openPayload, secrets::signer,
                     urls.resolver(Executors.newVirtualThreadPerTaskExecutor()), json, latency));
             NodeConfig.Cluster clustering = config.cluster();
-            this.engine = new Engine(EngineSettings.of(config.network().host(), config.network().port())
-                    .clustered(clustering.enabled()), new Engine.Parts(vault, messages, writer, dispatcher, clock));
+            EngineSettings engineSettings = EngineSettings.of(config.network().host(), config.network().port())
+                    .clustered(clustering.enabled());
+            NodeConfig.Upstream upstream = config.upstream();
+            this.cloudLinks = new CloudLinks(new CloudLinks.Settings(upstream.timeout(), upstream.concurrency(),
+                    upstream.firstRetry(), upstream.maxRetryDelay()));
+            Upstreams upstreams = new Upstreams(database);
+            this.engine = new Engine(engineSettings, new Engine.Parts(vault, messages, writer, dispatcher, clock),
+                    new UpstreamLinks(new UpstreamLinks.Parts(upstreams, vault, messages, cloudLinks),
+                            Engine.networkLinks(engineSettings)));
 
             Leases leases = clustering.enabled() ? new Leases(database) : null;
             // The store's message counts before this node changes them; the census adds what it does from now on.
@@ -137,7 +148,7 @@ public final class Node implements AutoCloseable {
                     new Api.Cluster(clustering.nodeId(), clustering.address(), leases, clustering.lease().toMillis()),
                     new Api.Management(new ApiTokens(database), new Usage(database),
                             new Api.Limits(limits.ratePerToken(), limits.burstPerToken(), limits.maxBodyBytes())),
-                    observability), tls(config.http()))
+                    observability, new Api.Upstream(upstreams, cloudLinks)), tls(config.http()))
                     .start(config.http().host(), config.http().port());
             // Joins once its API listens, so that the address the other nodes see is where it answers.
             this.cluster = leases == null ? null : new ClusterMember(new ClusterMember.Settings(clustering.nodeId(),
@@ -272,6 +283,7 @@ public final class Node implements AutoCloseable {
         closeQuietly(liveHistory);
         closeQuietly(cluster);
         closeQuietly(engine);
+        closeQuietly(cloudLinks);
         closeQuietly(dispatcher);
         closeQuietly(writer);
         closeQuietly(database);

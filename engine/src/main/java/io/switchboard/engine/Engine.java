@@ -67,14 +67,25 @@ public final class Engine implements AutoCloseable {
 
     public record Parts(Vault vault, Messages messages, WriteBatcher writer, Deliveries deliveries, Clock clock) {}
 
+    /** An engine whose shards all log in to the (simulated) network. */
     public Engine(EngineSettings settings, Parts parts) {
+        this(settings, parts, networkLinks(settings));
+    }
+
+    /** Opens a shard's link to the (simulated) network. */
+    public static BiFunction<LinkTarget, ShardLinkListener, ShardLink> networkLinks(EngineSettings settings) {
+        return (target, listener) -> SimLink.open(target, listener, settings.heartbeat());
+    }
+
+    /** An engine whose shards open their link through {@code links} (some numbers go to Meta's Cloud API). */
+    public Engine(EngineSettings settings, Parts parts, BiFunction<LinkTarget, ShardLinkListener, ShardLink> links) {
         this.settings = settings;
         this.vault = parts.vault();
         this.messages = parts.messages();
         this.writer = parts.writer();
         this.deliveries = parts.deliveries();
         this.clock = parts.clock();
-        this.links = (target, listener) -> SimLink.open(target, listener, settings.heartbeat());
+        this.links = links;
     }
 
     /**
@@ -216,7 +227,7 @@ public final class Engine implements AutoCloseable {
                         + " shards; it cannot change to " + number.shards() + " while open");
             }
             for (ShardWorker worker : line.shards().running()) {
-                worker.budget().change(shareOf(number));
+                worker.share(shareOf(number));
                 worker.deliveryReports(number.deliveryReports());
             }
             return new NumberLine(number, line.project(), line.key(), line.loader(), line.shards());

@@ -15,6 +15,13 @@ public interface ShardLinkListener {
 
     void onSendRejected(long messageId, String code, String reason);
 
+    /**
+     * The network refused these sent messages for now because the number is over its throughput (Meta's 130429):
+     * none of them went, and they must go again later, in this order (a user's messages come in their order). The
+     * number should slow down. The simulated network never says this.
+     */
+    void onThrottled(java.util.List<Long> messageIds);
+
     /** {@code error} is null unless the status is FAILED. */
     void onStatus(long seq, long messageId, String recipient, DeliveryStatus status, long atMillis, String error);
 

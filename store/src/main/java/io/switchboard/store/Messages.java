@@ -68,6 +68,13 @@ public final class Messages {
         });
     }
 
+    /** The number's outgoing message the network knows by {@code networkId} (Meta's wamid), if any. */
+    public Optional<Long> outgoingByNetworkId(String number, String networkId) {
+        return database.withConnection(c -> Sql.queryOne(c,
+                "SELECT id FROM messages WHERE network_id = ? AND number = ? AND direction = 'o'",
+                row -> row.getLong(1), networkId, number));
+    }
+
     /** The messages with these ids (those that exist), in no particular order. */
     public List<MessageRecord> byIds(List<Long> ids) {
         if (ids.isEmpty()) return List.of();

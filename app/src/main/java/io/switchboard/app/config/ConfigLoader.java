@@ -42,7 +42,11 @@ public final class ConfigLoader {
             Map.entry("api.max-body-bytes", String.valueOf(4 * 1024 * 1024)),
             Map.entry("metrics.open", "false"),
             Map.entry("log.format", "text"),
-            Map.entry("dashboard.session-hours", "12"));
+            Map.entry("dashboard.session-hours", "12"),
+            Map.entry("upstream.timeout-ms", "10000"),
+            Map.entry("upstream.concurrency", "32"),
+            Map.entry("upstream.retry-first-ms", "500"),
+            Map.entry("upstream.retry-max-ms", "30000"));
 
     private final Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
 
@@ -79,7 +83,8 @@ public final class ConfigLoader {
                 "webhooks.retry-window-s", "webhooks.timeout-ms", "webhooks.circuit-failures", "webhooks.probe-max-ms",
                 "allow-private-urls", "cluster.enabled", "cluster.node-id", "cluster.address", "cluster.heartbeat-ms",
                 "cluster.lease-ms", "cluster.handoff-poll-ms", "api.rate-per-token", "api.burst-per-token",
-                "api.max-body-bytes", "metrics.open", "log.format", "dashboard.session-hours");
+                "api.max-body-bytes", "metrics.open", "log.format", "dashboard.session-hours", "upstream.timeout-ms",
+                "upstream.concurrency", "upstream.retry-first-ms", "upstream.retry-max-ms");
     }
 
     private void flatten(String prefix, JsonNode node) {
@@ -117,7 +122,11 @@ public final class ConfigLoader {
                 new NodeConfig.Api(number("api.rate-per-token", 0, 1_000_000), number("api.burst-per-token", 1, 10_000_000),
                         number("api.max-body-bytes", 1_024, 1_073_741_824)),
                 new NodeConfig.Observability(bool("metrics.open"), logFormat(),
-                        Duration.ofHours(number("dashboard.session-hours", 1, 24 * 30))));
+                        Duration.ofHours(number("dashboard.session-hours", 1, 24 * 30))),
+                new NodeConfig.Upstream(Duration.ofMillis(number("upstream.timeout-ms", 100, 300_000)),
+                        number("upstream.concurrency", 1, 1_000),
+                        Duration.ofMillis(number("upstream.retry-first-ms", 1, 3_600_000)),
+                        Duration.ofMillis(number("upstream.retry-max-ms", 1, 3_600_000))));
     }
 
     /** Plain HTTP, and HTTPS when {@code https.port} is set: then {@code https.keystore} must be readable. */

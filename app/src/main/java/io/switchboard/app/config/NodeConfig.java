@@ -8,7 +8,7 @@ import java.time.Duration;
  * the command line, in that order of precedence (the last wins).
  */
 public record NodeConfig(Http http, Network network, Store store, Secrets secrets, Webhooks webhooks, Cluster cluster,
-                         Api api, Observability observability) {
+                         Api api, Observability observability, Upstream upstream) {
 
     /**
      * Where the API listens: plain HTTP on {@code port}, and HTTPS on {@code httpsPort} (-1: none) with the
@@ -68,6 +68,12 @@ public record NodeConfig(Http http, Network network, Store store, Secrets secret
      * lines as text or JSON, and how long a dashboard login lasts.
      */
     public record Observability(boolean metricsOpen, LogFormat logFormat, Duration dashboardSession) {}
+
+    /**
+     * Calls to Meta's Cloud API for numbers connected to it: how long one may take (then it is sent again), how many
+     * are under way at once per shard, and the backoff of one that failed (5xx, timeout), doubling from the first.
+     */
+    public record Upstream(Duration timeout, int concurrency, Duration firstRetry, Duration maxRetryDelay) {}
 
     /** One line per event: plain text, or a JSON object (logstash's layout). */
     public enum LogFormat { TEXT, JSON }

@@ -4,26 +4,18 @@ import static io.switchboard.app.testing.Harness.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.OutputStreamAppender;
-import ch.qos.logback.core.encoder.Encoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.app.logging.LogFormats;
 import io.switchboard.app.testing.Harness;
+import io.switchboard.app.testing.LogCapture;
 import io.switchboard.app.testing.Receiver;
 import io.switchboard.network.sim.SimConfig;
 import io.switchboard.store.testing.TestStores;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -34,7 +26,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * A node's log output, as text and as JSON lines, after a run that handles every kind of secret and message body
@@ -51,17 +42,8 @@ class LogsKeepNoSecretsTest {
 
     @Test
     void logsHoldNoSecretAndNoMessageBody() throws Exception {
-        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        ByteArrayOutputStream textLines = new ByteArrayOutputStream();
-        ByteArrayOutputStream jsonLines = new ByteArrayOutputStream();
-        OutputStreamAppender<ILoggingEvent> text = capture(context, textLines, pattern(context));
-        OutputStreamAppender<ILoggingEvent> json = capture(context, jsonLines, LogFormats.json(context));
-        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        Logger ours = context.getLogger("io.switchboard");
-        Level before = ours.getLevel();
-        root.addAppender(text);
-        root.addAppender(json);
-        ours.setLevel(Level.DEBUG);
+        LogCapture text = LogCapture.text();
+        LogCapture json = LogCapture.with(LogFormats::json);
         List<String> secrets = new ArrayList<>(List.of(BODY, URL_SECRET));
         try {
             byte[] key = new byte[32];
@@ -110,15 +92,12 @@ class LogsKeepNoSecretsTest {
                         && harness.node.dispatcher().counters().failedCalls() > 0);
             }
         } finally {
-            root.detachAppender(text);
-            root.detachAppender(json);
-            ours.setLevel(before);
-            text.stop();
-            json.stop();
+            json.close();
+            text.close();
         }
 
-        String textLog = textLines.toString(StandardCharsets.UTF_8);
-        String jsonLog = jsonLines.toString(StandardCharsets.UTF_8);
+        String textLog = text.output();
+        String jsonLog = json.output();
         assertThat(textLog).as("the run was logged").contains("node up").contains("failed (HTTP 500)").contains("was not sent");
         for (String secret : secrets) {
             assertThat(textLog).as("text log").doesNotContain(secret);
@@ -132,23 +111,5 @@ class LogsKeepNoSecretsTest {
             assertThat(event.path("message").isTextual()).as("one event a line: %s", line).isTrue();
             assertThat(event.path("level").asText()).isIn("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
         }
-    }
-
-    private static Encoder<ILoggingEvent> pattern(LoggerContext context) {
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-        encoder.setContext(context);
-        encoder.setPattern("%d %level [%thread] %logger - %msg%n%ex");
-        encoder.start();
-        return encoder;
-    }
-
-    private static OutputStreamAppender<ILoggingEvent> capture(LoggerContext context, ByteArrayOutputStream into,
-                                                               Encoder<ILoggingEvent> encoder) {
-        OutputStreamAppender<ILoggingEvent> appender = new OutputStreamAppender<>();
-        appender.setContext(context);
-        appender.setEncoder(encoder);
-        appender.setOutputStream(into);
-        appender.start();
-        return appender;
     }
 }

@@ -96,8 +96,17 @@ public final class Signer {
 
     /** Meta's {@code X-Hub-Signature-256} value: {@code sha256=<lowercase hex HMAC-SHA256 of the body>}, newest secret only. */
     public String hubSignature(byte[] body) {
+        return hubSignature(hubKey, body);
+    }
+
+    /** The same keyed by any secret: Meta signs the webhooks it sends with the app's secret. */
+    public static String hubSignature(String secret, byte[] body) {
+        return hubSignature(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), HMAC), body);
+    }
+
+    private static String hubSignature(SecretKeySpec key, byte[] body) {
         Objects.requireNonNull(body, "body");
-        return "sha256=" + HexFormat.of().formatHex(hmac(hubKey, body));
+        return "sha256=" + HexFormat.of().formatHex(hmac(key, body));
     }
 
     @Override

@@ -62,6 +62,10 @@ import org.slf4j.LoggerFactory;
  * pump has taken a message for the network it is past both, including one put back after a lost connection, which
  * the network may already have. The pump fires due timers whenever it looks for work, connected or not.
  *
+ * <p>Throttling: when the network says the number is over its throughput (Meta's Cloud API does; see
+ * {@link Throttle}), the messages it refused go back to the front of the outbox, the budget is cut and sending pauses
+ * briefly; incoming items are still taken meanwhile.
+ *
  * <p>Threads: the link's reader thread calls the listener methods and only enqueues or writes; the pump alone
  * polls the queues and sends. {@code lock} guards the three queues, the timed messages and {@code connected}.
  */
@@ -97,6 +101,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
     private volatile boolean deliveryReports;
     private final DataKey key;
     private final TpsBudget budget;
+    private final Throttle throttle;
     private final WriteBatcher writer;
     private final Deliveries deliveries;
     private final Counters counters;
@@ -148,6 +153,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         this.project = settings.project();
         this.key = settings.key();
         this.budget = settings.budget();
+        this.throttle = new Throttle(budget.tps());
         this.outbox = new Outbox(settings.loader(), BODIES_IN_MEMORY);
         this.writer = writer;
         this.deliveries = deliveries;
@@ -297,6 +303,12 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         return budget;
     }
 
+    /** A new share of the number's TPS for this shard, from now on (it also ends a throttle's cut). */
+    public void share(double tps) {
+        throttle.configured(tps);
+        budget.change(tps);
+    }
+
     /** Queue depth per priority (instant replies count as urgent). */
     public int[] depths() {
         lock.lock();
@@ -345,6 +357,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
                     LockSupport.parkNanos(LEASE_RECHECK_NANOS);
                     continue;
                 }
+                throttle.recover(clock.millis(), budget.tps()).ifPresent(budget::change);
                 long wait;
                 while ((wait = budget.tryTake()) > 0) LockSupport.parkNanos(wait);
                 spend();
@@ -361,9 +374,12 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         try {
             while (running) {
                 long untilTimer = fireTimers();
-                if (!draining && connected && (outboxReady() || !instant.isEmpty() || !readMarks.isEmpty() || !incoming.isEmpty())) return;
+                boolean sending = !throttle.paused(clock.millis());
+                boolean work = (sending && (outboxReady() || !instant.isEmpty())) || !readMarks.isEmpty() || !incoming.isEmpty();
+                if (!draining && connected && work) return;
                 // A full store queue signals nobody when it drains: look again soon.
                 long wait = writer.backlog() >= WRITE_BACKLOG_LIMIT ? 10 : 1_000;
+                if (!sending) wait = Math.min(wait, throttle.pausedUntil() - clock.millis());
                 workOrConnection.await(Math.max(1, Math.min(wait, untilTimer)), TimeUnit.MILLISECONDS);
             }
         } finally {
@@ -378,13 +394,14 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         String readMark = null;
         lock.lock();
         try {
-            if (!instant.isEmpty()) {
+            boolean sending = !throttle.paused(clock.millis());
+            if (sending && !instant.isEmpty()) {
                 send = instant.pollFirst();
             } else if (!readMarks.isEmpty()) {
                 readMark = readMarks.pollFirst();
-            } else if (!incoming.isEmpty() && (!outboxReady() || ++tokensSinceOutbox < outboxShare())) {
+            } else if (!incoming.isEmpty() && (!sending || !outboxReady() || ++tokensSinceOutbox < outboxShare())) {
                 item = incoming.pollFirst();
-            } else if (outboxReady()) {
+            } else if (sending && outboxReady()) {
                 tokensSinceOutbox = 0;
                 send = pollSendable();
             }
@@ -568,6 +585,29 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         acked();
         String recipient = entry != null ? entry.to() : "";
         changeStatus(messageId, recipient, MessageStatus.FAILED, clock.millis(), null, code + ": " + reason);
+    }
+
+    @Override
+    public void onThrottled(List<Long> messageIds) {
+        double before = budget.tps();
+        lock.lock();
+        try {
+            List<OutboxEntry> refused = new ArrayList<>(messageIds.size());
+            for (long id : messageIds) {
+                OutboxEntry entry = inFlight.remove(id);
+                if (entry != null) refused.add(entry);
+            }
+            outbox.returnToFront(refused);
+            double cut = throttle.throttled(clock.millis(), before);
+            if (cut != before) budget.change(cut);
+            workOrConnection.signal();
+        } finally {
+            lock.unlock();
+        }
+        if (budget.tps() != before) {
+            LOG.info("shard {}/{}: the network says the number is over its throughput; budget {} -> {} TPS", number,
+                    shard, before, budget.tps());
+        }
     }
 
     @Override

@@ -14,6 +14,7 @@ final class RecordingListener implements ShardLinkListener {
     record Fenced(String reason) {}
     record Sent(long messageId, String networkMessageId, long atMillis) {}
     record Rejected(long messageId, String code, String reason) {}
+    record Throttled(List<Long> messageIds) {}
     record Status(long seq, long messageId, String recipient, DeliveryStatus status, long atMillis, String error) {}
     record Inbound(long seq, InboundMessage message) {}
 
@@ -49,6 +50,7 @@ final class RecordingListener implements ShardLinkListener {
     @Override public void onSendRejected(long messageId, String code, String reason) {
         add(new Rejected(messageId, code, reason));
     }
+    @Override public void onThrottled(List<Long> messageIds) { add(new Throttled(List.copyOf(messageIds))); }
     @Override public void onStatus(long seq, long messageId, String recipient, DeliveryStatus status, long atMillis,
                                    String error) {
         item(seq, new Status(seq, messageId, recipient, status, atMillis, error));

@@ -1,0 +1,315 @@
+package io.switchboard.app.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * A local stand-in for Meta's WhatsApp Cloud API, as its documentation describes it, for the tests of the upstream
+ * connector. {@code POST /{version}/{phone_number_id}/messages} with the bearer token answers
+ * {@code {"messaging_product","contacts":[{"input","wa_id"}],"messages":[{"id":"wamid..."}]}}, or a Graph error
+ * ({@code {"error":{"message","type","code","error_data":{"details"},"fbtrace_id"}}}, HTTP 400; 401 with code 190 for
+ * a wrong token; 100 for bad parameters). On demand it answers like Meta under load: a throughput limit per second
+ * (130429), a pair rate limit for one user (131056), a permanent refusal for one user (131048 and the like), and 5xx.
+ * It sends webhooks as Meta does: the envelope {@code object, entry[].changes[].value{messaging_product, metadata,
+ * contacts, messages | statuses}}, ASCII-only JSON signed with {@code X-Hub-Signature-256} (HMAC-SHA256 of the raw
+ * body with the app secret, computed here on its own); a test sends them twice, out of order, or with a bad
+ * signature as it likes.
+ */
+public final class CloudApiStandIn implements AutoCloseable {
+    public static final String VERSION = "v21.0";
+
+    /** A send Meta took. */
+    public record Accepted(String wamid, String to, String type, JsonNode body, long atMillis) {}
+
+    /** Any send that reached the stand-in, and the Graph code it was answered with (0: taken). */
+    public record Attempt(String to, int code, long atMillis) {}
+
+    private final String phoneNumberId;
+    private final String accessToken;
+    private final String appSecret;
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpServer server;
+    private final HttpClient client = HttpClient.newHttpClient();
+    private final SecureRandom random = new SecureRandom();
+    private final List<Accepted> accepted = new CopyOnWriteArrayList<>();
+    private final List<String> readMarks = new CopyOnWriteArrayList<>();
+    private final List<Attempt> attempts = new CopyOnWriteArrayList<>();
+    private final Map<String, ArrayDeque<Integer>> scripted = new ConcurrentHashMap<>();
+    private final AtomicInteger serverErrors = new AtomicInteger();
+    private final AtomicInteger slowAnswers = new AtomicInteger();
+    private volatile long slowMillis;
+    private volatile int perSecond = Integer.MAX_VALUE;
+    private long windowSecond;
+    private int inWindow;
+    private volatile String webhookUrl;
+
+    public CloudApiStandIn(String phoneNumberId, String accessToken, String appSecret) throws IOException {
+        this.phoneNumberId = phoneNumberId;
+        this.accessToken = accessToken;
+        this.appSecret = appSecret;
+        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
+        server.createContext("/", this::handle);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.start();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** Where the app's webhooks go: the node's callback URL. */
+    public void webhookUrl(String url) {
+        this.webhookUrl = url;
+    }
+
+    /** Takes at most this many sends a second (a fixed one-second window); the rest get 130429. */
+    public void throughput(int perSecond) {
+        this.perSecond = perSecond;
+    }
+
+    /** The next sends to {@code to} are answered with these Graph codes, one each, in order; then taken. */
+    public void script(String to, Integer... codes) {
+        scripted.computeIfAbsent(to, user -> new ArrayDeque<>()).addAll(List.of(codes));
+    }
+
+    /** The next {@code count} sends, whoever they go to, are answered 503. */
+    public void serverErrors(int count) {
+        serverErrors.set(count);
+    }
+
+    /**
+     * The next {@code count} sends are answered only after {@code millis}, with a 503 and without taking the message:
+     * a caller that gave up meanwhile lost nothing by sending again. Recorded with code -1.
+     */
+    public void slowAnswers(int count, long millis) {
+        slowMillis = millis;
+        slowAnswers.set(count);
+    }
+
+    public List<Accepted> accepted() {
+        return List.copyOf(accepted);
+    }
+
+    /** The wamids of the incoming messages the node marked read, in order. */
+    public List<String> readMarks() {
+        return List.copyOf(readMarks);
+    }
+
+    public List<Attempt> attempts() {
+        return List.copyOf(attempts);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            byte[] raw = exchange.getRequestBody().readAllBytes();
+            String path = exchange.getRequestURI().getPath();
+            if (!"POST".equals(exchange.getRequestMethod()) || !path.equals("/" + VERSION + "/" + phoneNumberId + "/messages")) {
+                reply(exchange, 400, graphError(100, "Unsupported post request.", "GraphMethodException", ""));
+                return;
+            }
+            if (!("Bearer " + accessToken).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                reply(exchange, 401, graphError(190, "Invalid OAuth access token - Cannot parse access token", "OAuthException", ""));
+                return;
+            }
+            JsonNode body = json.readTree(raw);
+            if ("read".equals(body.path("status").asText()) && "whatsapp".equals(body.path("messaging_product").asText())) {
+                readMarks.add(body.path("message_id").asText());
+                reply(exchange, 200, json.createObjectNode().put("success", true));
+                return;
+            }
+            String to = body.path("to").asText("");
+            String type = body.path("type").asText("text");
+            if (!"whatsapp".equals(body.path("messaging_product").asText()) || to.isEmpty() || !body.has(type)) {
+                reply(exchange, 400, graphError(100, "(#100) Invalid parameter", "OAuthException", "messaging_product, to and the " + type + " object are required"));
+                return;
+            }
+            long now = System.currentTimeMillis();
+            if (serverErrors.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                attempts.add(new Attempt(to, 2, now));
+                reply(exchange, 503, graphError(2, "Service temporarily unavailable", "OAuthException", ""));
+                return;
+            }
+            if (slowAnswers.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                attempts.add(new Attempt(to, -1, now));
+                sleep(slowMillis);
+                reply(exchange, 503, graphError(2, "Service temporarily unavailable", "OAuthException", ""));
+                return;
+            }
+            Integer code = next(to);
+            if (code == null && !withinThroughput(now)) code = 130429;
+            attempts.add(new Attempt(to, code == null ? 0 : code, now));
+            if (code != null) {
+                reply(exchange, 400, graphError(code, "(#" + code + ") " + title(code), "OAuthException", title(code)));
+                return;
+            }
+            String wamid = "wamid." + HexFormat.of().formatHex(bytes(12)).toUpperCase();
+            accepted.add(new Accepted(wamid, to, type, body, now));
+            String waId = to.startsWith("+") ? to.substring(1) : to;
+            ObjectNode answer = json.createObjectNode().put("messaging_product", "whatsapp");
+            answer.putArray("contacts").addObject().put("input", to).put("wa_id", waId);
+            answer.putArray("messages").addObject().put("id", wamid);
+            reply(exchange, 200, answer);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private byte[] bytes(int count) {
+        byte[] bytes = new byte[count];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+
+    private Integer next(String to) {
+        ArrayDeque<Integer> codes = scripted.get(to);
+        if (codes == null) return null;
+        synchronized (codes) {
+            return codes.pollFirst();
+        }
+    }
+
+    private synchronized boolean withinThroughput(long now) {
+        long second = now / 1_000;
+        if (second != windowSecond) {
+            windowSecond = second;
+            inWindow = 0;
+        }
+        return ++inWindow <= perSecond;
+    }
+
+    private static String title(int code) {
+        return switch (code) {
+            case 130429 -> "Rate limit hit";
+            case 131056 -> "(Business Account, Consumer Account) pair rate limit hit";
+            case 131048 -> "Spam rate limit hit";
+            case 131026 -> "Message Undeliverable";
+            default -> "Error";
+        };
+    }
+
+    private ObjectNode graphError(int code, String message, String type, String details) {
+        ObjectNode body = json.createObjectNode();
+        ObjectNode error = body.putObject("error");
+        error.put("message", message).put("type", type).put("code", code);
+        if (!details.isEmpty()) error.putObject("error_data").put("messaging_product", "whatsapp").put("details", details);
+        error.put("fbtrace_id", "A" + HexFormat.of().formatHex(bytes(8)));
+        return body;
+    }
+
+    private void reply(HttpExchange exchange, int status, JsonNode body) throws IOException {
+        byte[] bytes = json.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+
+    // --- webhooks, as Meta sends them ---
+
+    /** A status webhook for one message ({@code sent}, {@code delivered}, {@code read}, or {@code failed}). */
+    public byte[] status(String wamid, String to, String status) {
+        ObjectNode value = value();
+        ObjectNode item = value.putArray("statuses").addObject();
+        item.put("id", wamid).put("status", status).put("timestamp", String.valueOf(System.currentTimeMillis() / 1_000))
+                .put("recipient_id", to.substring(1));
+        if (status.equals("failed")) {
+            item.putArray("errors").addObject().put("code", 131026).put("title", "Message Undeliverable");
+        }
+        return envelope(value);
+    }
+
+    /** An incoming text message webhook from {@code from} (E.164), with its profile name. */
+    public byte[] incoming(String wamid, String from, String name, String text) {
+        ObjectNode value = value();
+        value.putArray("contacts").addObject().put("wa_id", from.substring(1)).putObject("profile").put("name", name);
+        value.putArray("messages").addObject().put("from", from.substring(1)).put("id", wamid)
+                .put("timestamp", String.valueOf(System.currentTimeMillis() / 1_000)).put("type", "text")
+                .putObject("text").put("body", text);
+        return envelope(value);
+    }
+
+    private ObjectNode value() {
+        ObjectNode value = json.createObjectNode().put("messaging_product", "whatsapp");
+        value.putObject("metadata").put("display_phone_number", "15550001111").put("phone_number_id", phoneNumberId);
+        return value;
+    }
+
+    /** Meta's envelope, written as Meta writes it: ASCII only, everything else escaped. */
+    private byte[] envelope(ObjectNode value) {
+        ObjectNode root = json.createObjectNode().put("object", "whatsapp_business_account");
+        ArrayNode entries = root.putArray("entry");
+        ObjectNode change = entries.addObject().put("id", "102290129340398").putArray("changes").addObject();
+        change.set("value", value);
+        change.put("field", "messages");
+        try {
+            return json.writer().with(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII)
+                    .writeValueAsBytes(root);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Posts a webhook body signed with the app secret; answers the node's status. */
+    public int send(byte[] body) throws IOException, InterruptedException {
+        return send(body, "sha256=" + hmacHex(appSecret, body));
+    }
+
+    /** Posts a webhook body with this {@code X-Hub-Signature-256} (null: none); answers the node's status. */
+    public int send(byte[] body, String signature) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(webhookUrl))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (signature != null) request.header("X-Hub-Signature-256", signature);
+        return client.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    /** Meta's subscription handshake: answers the node's status and body. */
+    public HttpResponse<String> verify(String verifyToken, String challenge) throws IOException, InterruptedException {
+        String query = "?hub.mode=subscribe&hub.verify_token=" + java.net.URLEncoder.encode(verifyToken, StandardCharsets.UTF_8)
+                + "&hub.challenge=" + challenge;
+        return client.send(HttpRequest.newBuilder(URI.create(webhookUrl + query)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String hmacHex(String secret, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        client.close();
+    }
+}

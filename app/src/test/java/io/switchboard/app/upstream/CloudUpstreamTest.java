@@ -1,0 +1,229 @@
+package io.switchboard.app.upstream;
+
+import static io.switchboard.app.upstream.CloudRig.ACCESS_TOKEN;
+import static io.switchboard.app.upstream.CloudRig.APP_SECRET;
+import static io.switchboard.app.upstream.CloudRig.NUMBER;
+import static io.switchboard.app.upstream.CloudRig.PHONE_NUMBER_ID;
+import static io.switchboard.app.upstream.CloudRig.VERIFY_TOKEN;
+import static io.switchboard.app.upstream.CloudRig.users;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.app.demo.ApiClient;
+import io.switchboard.app.testing.CloudApiStandIn;
+import io.switchboard.app.testing.Harness;
+import io.switchboard.app.testing.Receiver;
+import io.switchboard.dispatcher.signing.Signer;
+import io.switchboard.store.testing.TestStores;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A number connected to Meta's Cloud API, against a local stand-in of it over real HTTP: sends go through the Graph
+ * API under the number's budget and come back as events; Meta's signed webhooks bring statuses and incoming messages
+ * into the same pipeline as the network's; and Meta's errors are handled as its documentation says.
+ */
+class CloudUpstreamTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir Path tempDir;
+
+    static Stream<TestStores.Kind> kinds() {
+        return TestStores.kinds();
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void aConnectedNumberSendsThroughTheGraphApiAndTakesMetasWebhooks(TestStores.Kind kind) throws Exception {
+        try (CloudRig rig = CloudRig.start(kind, tempDir, 100, Map.of())) {
+            Harness harness = rig.harness();
+            harness.receiver.answer(call -> call.path().equals("/webhook")
+                    ? new Receiver.Answer(200, "{\"type\":\"text\",\"text\":{\"body\":\"thanks, got it\"}}")
+                    : Receiver.Answer.ok());
+            JsonNode listed = harness.api.get("/v1/numbers", rig.token()).body().path("numbers").get(0);
+            assertThat(listed.path("upstream").path("phone_number_id").asText()).as("%s", listed).isEqualTo(PHONE_NUMBER_ID);
+            assertThat(listed.toString()).doesNotContain(ACCESS_TOKEN).doesNotContain(APP_SECRET).doesNotContain(VERIFY_TOKEN);
+
+            List<String> users = users(0, 3);
+            List<String> ids = rig.send(users, "Your order shipped");
+            await().atMost(WAIT).until(() -> rig.meta().accepted().size() == 3);
+            List<CloudApiStandIn.Accepted> taken = rig.meta().accepted();
+            assertThat(taken).extracting(CloudApiStandIn.Accepted::to).containsExactlyInAnyOrderElementsOf(users);
+            assertThat(taken).allSatisfy(a -> assertThat(a.body().path("text").path("body").asText()).isEqualTo("Your order shipped"));
+            for (String id : ids) await().atMost(WAIT).until(() -> rig.status(id).equals("sent"));
+
+            for (CloudApiStandIn.Accepted a : taken) {
+                assertThat(rig.meta().send(rig.meta().status(a.wamid(), a.to(), "delivered"))).isEqualTo(200);
+                assertThat(rig.meta().send(rig.meta().status(a.wamid(), a.to(), "read"))).isEqualTo(200);
+            }
+            for (String id : ids) assertThat(rig.status(id)).as("answered 200 once stored").isEqualTo("read");
+            await().atMost(WAIT).until(() -> rig.events().values().stream().filter(s -> s.contains("read")).count() == 3);
+            assertThat(rig.events()).allSatisfy((id, statuses) ->
+                    assertThat(statuses).as("message %s", id).containsExactly("sent", "delivered", "read"));
+
+            // An incoming message reaches the customer's Webhook, and its instant reply goes out through the Graph API.
+            String user = users.get(1);
+            assertThat(rig.meta().send(rig.meta().incoming("wamid.IN1", user, "Asha", "where is my parcel? \u0928\u092e\u0938\u094d\u0924\u0947 \uD83D\uDE00"))).isEqualTo(200);
+            await().atMost(WAIT).until(() -> harness.receiver.calls("/webhook").size() == 1);
+            JsonNode hook = harness.receiver.calls("/webhook").getFirst().body();
+            assertThat(hook.path("from").asText()).isEqualTo(user);
+            assertThat(hook.path("text").path("body").asText()).isEqualTo("where is my parcel? \u0928\u092e\u0938\u094d\u0924\u0947 \uD83D\uDE00");
+            await().atMost(WAIT).until(() -> rig.meta().accepted().size() == 4);
+            CloudApiStandIn.Accepted reply = rig.meta().accepted().get(3);
+            assertThat(reply.to()).isEqualTo(user);
+            assertThat(reply.body().path("text").path("body").asText()).isEqualTo("thanks, got it");
+
+            // The bot marks it read through our Cloud API endpoint: the read mark goes on to Meta with Meta's wamid.
+            ApiClient.Answer read = harness.api.post("/v23.0/" + NUMBER.substring(1) + "/messages", rig.token(),
+                    Map.of("messaging_product", "whatsapp", "status", "read", "message_id", "wamid." + hook.path("id").asText()));
+            assertThat(read.status()).as("%s", read.body()).isEqualTo(200);
+            await().atMost(WAIT).until(() -> rig.meta().readMarks().contains("wamid.IN1"));
+
+            // Another project neither sees nor changes the number.
+            String other = harness.project("Other");
+            assertThat(harness.api.get("/v1/numbers", other).body().path("numbers")).isEmpty();
+            ApiClient.Answer patched = harness.api.patch("/v1/numbers/" + NUMBER, other, Map.of("upstream", CloudRig.upstream(rig.meta())));
+            assertThat(patched.status()).as("%s", patched.body()).isEqualTo(404);
+            assertThat(harness.api.get("/v1/messages/" + ids.getFirst(), other).status()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void throughputErrorsSlowTheNumberDownAndLoseNothing() throws Exception {
+        try (CloudRig rig = CloudRig.start(TestStores.Kind.EMBEDDED, tempDir, 50, Map.of())) {
+            rig.meta().throughput(5);
+            List<String> ids = rig.send(users(0, 40), "offer");
+            await().atMost(Duration.ofSeconds(60)).until(() -> rig.meta().accepted().size() >= 40);
+            for (String id : ids) await().atMost(WAIT).until(() -> rig.status(id).equals("sent"));
+
+            List<CloudApiStandIn.Accepted> taken = rig.meta().accepted();
+            assertThat(taken).as("every message reached Meta once").hasSize(40);
+            assertThat(taken).extracting(CloudApiStandIn.Accepted::to).doesNotHaveDuplicates();
+            long throttled = rig.meta().attempts().stream().filter(a -> a.code() == 130429).count();
+            assertThat(throttled).as("Meta said 130429").isPositive();
+            // Without slowing down, 50 TPS against 5 taken a second makes about 45 refusals a second for 8 s.
+            assertThat(throttled).as("refusals once the number slowed down (of %s attempts)", rig.meta().attempts().size())
+                    .isLessThan(80);
+            assertThat(rig.events()).allSatisfy((id, statuses) -> assertThat(statuses).doesNotContain("failed"));
+        }
+    }
+
+    @Test
+    void pairRateErrorsDelayOnlyThatUser() throws Exception {
+        try (CloudRig rig = CloudRig.start(TestStores.Kind.EMBEDDED, tempDir, 100, Map.of())) {
+            String busy = users(0, 1).getFirst();
+            rig.meta().script(busy, 131056);
+            long start = System.currentTimeMillis();
+            List<String> first = rig.send(List.of(busy), "first");
+            List<String> others = rig.send(users(1, 10), "to the others");
+            List<String> second = rig.send(List.of(busy), "second");
+
+            await().atMost(WAIT).until(() -> rig.meta().accepted().size() == 12);
+            Map<String, List<CloudApiStandIn.Accepted>> byUser = new HashMap<>();
+            for (CloudApiStandIn.Accepted a : rig.meta().accepted()) byUser.computeIfAbsent(a.to(), u -> new ArrayList<>()).add(a);
+            assertThat(byUser.get(busy)).extracting(a -> a.body().path("text").path("body").asText())
+                    .as("that user's messages keep their order").containsExactly("first", "second");
+            long busyAt = byUser.get(busy).getFirst().atMillis();
+            assertThat(busyAt - start).as("the limited user waited 4 s").isGreaterThanOrEqualTo(4_000);
+            for (String user : users(1, 10)) {
+                assertThat(byUser.get(user).getFirst().atMillis()).as("%s did not wait", user).isLessThan(start + 3_000);
+            }
+            assertThat(rig.meta().attempts().stream().filter(a -> a.to().equals(busy))).as("tried twice, then taken")
+                    .extracting(CloudApiStandIn.Attempt::code).containsExactly(131056, 0, 0);
+            for (String id : List.of(first.getFirst(), second.getFirst(), others.getFirst())) {
+                await().atMost(WAIT).until(() -> rig.status(id).equals("sent"));
+            }
+        }
+    }
+
+    @Test
+    void permanentErrorsFailTheMessageWithTheCodeAndTransientOnesAreRetried() throws Exception {
+        try (CloudRig rig = CloudRig.start(TestStores.Kind.EMBEDDED, tempDir, 100,
+                Map.of("upstream.retry-first-ms", 50, "upstream.timeout-ms", 500))) {
+            String spammy = users(0, 1).getFirst();
+            rig.meta().script(spammy, 131048);
+            String failed = rig.send(List.of(spammy), "promo").getFirst();
+            await().atMost(WAIT).until(() -> rig.status(failed).equals("failed"));
+            assertThat(rig.message(failed).path("error").asText()).as("%s", rig.message(failed)).startsWith("131048");
+            await().atMost(WAIT).until(() -> rig.events().containsKey(failed));
+            JsonNode event = rig.harness().receiver.events("/events").stream()
+                    .filter(e -> e.path("message_id").asText().equals(failed)).findFirst().orElseThrow();
+            assertThat(event.path("status").asText()).isEqualTo("failed");
+            assertThat(event.path("error").asText()).startsWith("131048");
+
+            rig.meta().serverErrors(2);
+            rig.meta().slowAnswers(1, 1_500);
+            String retried = rig.send(users(1, 1), "hello").getFirst();
+            await().atMost(WAIT).until(() -> rig.status(retried).equals("sent"));
+            assertThat(rig.meta().attempts().stream().filter(a -> a.to().equals(spammy)))
+                    .as("a permanent error is not retried").hasSize(1);
+            assertThat(rig.meta().attempts().stream().filter(a -> a.to().equals(users(1, 1).getFirst())))
+                    .extracting(CloudApiStandIn.Attempt::code).as("two 503s, one too slow, then taken")
+                    .containsExactly(2, 2, -1, 0);
+            assertThat(rig.meta().accepted()).hasSize(1);
+        }
+    }
+
+    @Test
+    void duplicateAndOutOfOrderWebhooksChangeNothing() throws Exception {
+        try (CloudRig rig = CloudRig.start(TestStores.Kind.EMBEDDED, tempDir, 100, Map.of())) {
+            String user = users(0, 1).getFirst();
+            String id = rig.send(List.of(user), "hi").getFirst();
+            await().atMost(WAIT).until(() -> rig.status(id).equals("sent"));
+            String wamid = rig.meta().accepted().getFirst().wamid();
+            CloudApiStandIn meta = rig.meta();
+            byte[] read = meta.status(wamid, user, "read");
+            byte[] delivered = meta.status(wamid, user, "delivered");
+            for (byte[] body : List.of(read, delivered, read, delivered, meta.status(wamid, user, "sent"))) {
+                assertThat(meta.send(body)).isEqualTo(200);
+            }
+            byte[] incoming = meta.incoming("wamid.HBgLMTU1NTAwMDExMTEVAgASGBQz", user, "Ravi", "stop");
+            assertThat(meta.send(incoming)).isEqualTo(200);
+            assertThat(meta.send(incoming)).as("Meta sends it again").isEqualTo(200);
+
+            await().atMost(WAIT).until(() -> rig.harness().receiver.calls("/webhook").size() >= 1
+                    && rig.events().getOrDefault(id, List.of()).contains("read"));
+            Thread.sleep(500); // anything a duplicate would bring has come by now
+            assertThat(rig.status(id)).isEqualTo("read");
+            assertThat(rig.message(id).path("statuses").fieldNames()).toIterable()
+                    .as("the late delivered is dropped").containsExactly("queued", "sent", "read");
+            assertThat(rig.events().get(id)).containsExactly("sent", "read");
+            assertThat(rig.harness().receiver.calls("/webhook")).as("the repeated wamid is stored once").hasSize(1);
+        }
+    }
+
+    @Test
+    void metasHandshakeAndSignaturesAreChecked() throws Exception {
+        try (CloudRig rig = CloudRig.start(TestStores.Kind.EMBEDDED, tempDir, 100, Map.of())) {
+            CloudApiStandIn meta = rig.meta();
+            var handshake = meta.verify(VERIFY_TOKEN, "1158201444");
+            assertThat(handshake.statusCode()).isEqualTo(200);
+            assertThat(handshake.body()).isEqualTo("1158201444");
+            assertThat(meta.verify("not-the-token", "1158201444").statusCode()).isEqualTo(403);
+
+            String user = users(0, 1).getFirst();
+            byte[] body = meta.incoming("wamid.FORGED", user, "Mallory", "forged");
+            assertThat(meta.send(body, null)).as("no signature").isEqualTo(401);
+            assertThat(meta.send(body, "sha256=" + "0".repeat(64))).as("a wrong signature").isEqualTo(403);
+            byte[] other = meta.incoming("wamid.OTHER", user, "Mallory", "other");
+            assertThat(meta.send(body, Signer.hubSignature(APP_SECRET, other))).as("another body's signature").isEqualTo(403);
+            assertThat(meta.send(body, Signer.hubSignature("another-app", body)))
+                    .as("another app's secret").isEqualTo(403);
+            assertThat(meta.send(meta.incoming("wamid.REAL", user, "Ravi", "real"))).isEqualTo(200);
+            await().atMost(WAIT).until(() -> rig.harness().receiver.calls("/webhook").size() == 1);
+            Thread.sleep(300);
+            assertThat(rig.harness().receiver.calls("/webhook")).extracting(c -> c.body().path("text").path("body").asText())
+                    .as("only the signed message was taken").containsExactly("real");
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.switchboard.engine.upstream;
+
+import io.switchboard.network.LinkTarget;
+import io.switchboard.network.ShardLink;
+import io.switchboard.network.ShardLinkListener;
+import io.switchboard.network.cloud.CloudLinks;
+import io.switchboard.network.cloud.CloudTarget;
+import io.switchboard.store.CloudUpstream;
+import io.switchboard.store.Messages;
+import io.switchboard.store.Upstreams;
+import io.switchboard.store.crypto.Vault;
+import java.util.function.BiFunction;
+
+/**
+ * Opens each shard's link where its number is connected: Meta's Cloud API when the number has an upstream (read from
+ * the store when the shard starts, so a changed upstream applies when the number's shards start again), otherwise
+ * the network.
+ */
+public final class UpstreamLinks implements BiFunction<LinkTarget, ShardLinkListener, ShardLink> {
+    private final Upstreams upstreams;
+    private final Vault vault;
+    private final Messages messages;
+    private final CloudLinks cloud;
+    private final BiFunction<LinkTarget, ShardLinkListener, ShardLink> network;
+
+    public record Parts(Upstreams upstreams, Vault vault, Messages messages, CloudLinks cloud) {}
+
+    public UpstreamLinks(Parts parts, BiFunction<LinkTarget, ShardLinkListener, ShardLink> network) {
+        this.upstreams = parts.upstreams();
+        this.vault = parts.vault();
+        this.messages = parts.messages();
+        this.cloud = parts.cloud();
+        this.network = network;
+    }
+
+    @Override
+    public ShardLink apply(LinkTarget target, ShardLinkListener listener) {
+        String number = target.number();
+        return upstreams.find(number).<ShardLink>map(upstream -> cloud.open(CloudTarget.of(number, target.shard(),
+                        target.shardCount(), upstream.baseUrl(), upstream.apiVersion(), upstream.phoneNumberId(),
+                        vault.openSecret(CloudUpstream.owner(number, "access_token"), upstream.sealedAccessToken())),
+                listener, wamid -> messages.outgoingByNetworkId(number, wamid)))
+                .orElseGet(() -> network.apply(target, listener));
+    }
+}

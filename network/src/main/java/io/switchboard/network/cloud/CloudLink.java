@@ -1,0 +1,298 @@
+package io.switchboard.network.cloud;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.network.DeliveryStatus;
+import io.switchboard.network.InboundMessage;
+import io.switchboard.network.ShardLink;
+import io.switchboard.network.ShardLinkListener;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link ShardLink} to Meta's Cloud API for one (number, shard): sends through the Graph API, and takes what Meta's
+ * webhooks bring for the shard's users ({@link #received}, {@link #reported}) from the node's webhook route.
+ *
+ * <p>Design: each user has a lane, a queue of that user's messages sent one at a time, in order, by a virtual
+ * thread of its own while the lane has messages; different users go in parallel, at most
+ * {@link CloudLinks.Settings#concurrency} requests at once. What Meta answers decides what happens to the head of a
+ * lane ({@link GraphAnswer}): a 5xx, a timeout or Meta's own trouble is sent again (backoff from
+ * {@link CloudLinks.Settings#retryFirst} doubling up to {@link CloudLinks.Settings#retryMax}, for as long as it
+ * takes); the pair rate limit (131056) holds that lane only, 4 s, then 16 s, 64 s ... (4^n, reset by a success),
+ * while other users' lanes go on; a throughput limit (130429) hands the message and everything behind it in its lane
+ * back to the listener ({@link ShardLinkListener#onThrottled}), which slows the number down and sends them again
+ * through its budget; a final error rejects the message with Meta's code.
+ *
+ * <p>Incoming items get a sequence number each and a future that completes when the listener acknowledges the item
+ * ({@link #ack}, once it is stored), so the webhook route answers Meta only once what it brought is durable.
+ *
+ * <p>Threads: lane threads and the webhook route's threads call the listener; {@code lanes} guards the lanes.
+ */
+public final class CloudLink implements ShardLink {
+    private static final Logger LOG = LoggerFactory.getLogger(CloudLink.class);
+    private static final Duration PAIR_FIRST = Duration.ofSeconds(4);
+    private static final Duration PAIR_MAX = Duration.ofMinutes(15);
+    /** How many wamids of recent sends are kept to find a status's message before the store has its wamid. */
+    private static final int RECENT_SENDS = 100_000;
+
+    private final CloudTarget target;
+    private final ShardLinkListener listener;
+    private final CloudLinks links;
+    /** Finds an outgoing message of the number by its wamid in the store, for what {@code recent} no longer has. */
+    private final Function<String, Optional<Long>> storedIds;
+    private final Semaphore requests;
+    private final Map<String, ArrayDeque<Send>> lanes = new HashMap<>();
+    private final Set<Thread> laneThreads = ConcurrentHashMap.newKeySet();
+    private final Map<String, Long> recent = new LinkedHashMap<>(1_024, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > RECENT_SENDS;
+        }
+    };
+    private final AtomicLong seqs = new AtomicLong();
+    private final Map<Long, CompletableFuture<Void>> unacked = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private record Send(long messageId, String to, byte[] body) {}
+
+    CloudLink(CloudTarget target, ShardLinkListener listener, CloudLinks links, Function<String, Optional<Long>> storedIds) {
+        this.target = target;
+        this.listener = listener;
+        this.links = links;
+        this.storedIds = storedIds;
+        this.requests = new Semaphore(links.settings().concurrency());
+    }
+
+    public CloudTarget target() {
+        return target;
+    }
+
+    @Override
+    public void send(long messageId, String to, String type, String payload, String context) {
+        Send send = new Send(messageId, to, body(to, type, payload, context));
+        synchronized (lanes) {
+            ArrayDeque<Send> lane = lanes.computeIfAbsent(to, user -> new ArrayDeque<>());
+            lane.addLast(send);
+            if (lane.size() == 1) {
+                laneThreads.add(Thread.ofVirtual().name("cloud-" + target.number() + "-" + target.shard())
+                        .start(() -> runLane(to, lane)));
+            }
+        }
+    }
+
+    /** The Graph API's send body: the message object as stored, named after its type, and the reply's context. */
+    private byte[] body(String to, String type, String payload, String context) {
+        ObjectMapper json = links.json();
+        ObjectNode body = json.createObjectNode();
+        body.put("messaging_product", "whatsapp");
+        body.put("recipient_type", "individual");
+        body.put("to", to);
+        body.put("type", type);
+        try {
+            body.set(type, json.readTree(payload));
+            if (context != null && !context.isEmpty()) body.putObject("context").put("message_id", context);
+            return json.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException("message payload is not JSON", e);
+        }
+    }
+
+    /** Sends the lane's messages in order until it is empty (then it is gone) or throttled (then handed back). */
+    private void runLane(String user, ArrayDeque<Send> lane) {
+        CloudLinks.Settings settings = links.settings();
+        int pairStrikes = 0;
+        long retryDelay = settings.retryFirst().toMillis();
+        try {
+            while (!closed) {
+                Send head;
+                synchronized (lanes) {
+                    head = lane.peekFirst();
+                    if (head == null) {
+                        lanes.remove(user);
+                        return;
+                    }
+                }
+                switch (deliver(head)) {
+                    case GraphAnswer.Transient t -> {
+                        LOG.debug("cloud {}/{}: message {} not taken ({}), again in {} ms", target.number(),
+                                target.shard(), head.messageId(), t.why(), retryDelay);
+                        Thread.sleep(retryDelay);
+                        retryDelay = Math.min(retryDelay * 2, settings.retryMax().toMillis());
+                        continue;
+                    }
+                    case GraphAnswer.PairLimited p -> {
+                        Thread.sleep(pairDelay(++pairStrikes).toMillis());
+                        continue;
+                    }
+                    case GraphAnswer.Throttled t -> {
+                        handBack(user, lane);
+                        return;
+                    }
+                    case GraphAnswer.Sent sent -> {
+                        remember(sent.wamid(), head.messageId());
+                        listener.onSent(head.messageId(), sent.wamid(), System.currentTimeMillis());
+                    }
+                    case GraphAnswer.Rejected rejected -> {
+                        LOG.info("cloud {}/{}: message {} refused by Meta with code {}", target.number(),
+                                target.shard(), head.messageId(), rejected.code());
+                        listener.onSendRejected(head.messageId(), rejected.code(), rejected.reason());
+                    }
+                }
+                pairStrikes = 0;
+                retryDelay = settings.retryFirst().toMillis();
+                synchronized (lanes) {
+                    lane.pollFirst();
+                }
+            }
+        } catch (InterruptedException e) {
+            // closed: what is left stays in flight with the worker, which is closing too
+        } finally {
+            laneThreads.remove(Thread.currentThread());
+        }
+    }
+
+    /** Hands the throttled head and everything behind it back to the listener, in order, and ends the lane. */
+    private void handBack(String user, ArrayDeque<Send> lane) {
+        List<Long> ids = new ArrayList<>();
+        synchronized (lanes) {
+            for (Send send : lane) ids.add(send.messageId());
+            lanes.remove(user);
+        }
+        LOG.debug("cloud {}/{}: throttled by Meta, {} message(s) handed back", target.number(), target.shard(), ids.size());
+        listener.onThrottled(ids);
+    }
+
+    static Duration pairDelay(int strikes) {
+        long seconds = PAIR_FIRST.toSeconds();
+        for (int i = 1; i < strikes && seconds < PAIR_MAX.toSeconds(); i++) seconds *= 4;
+        return Duration.ofSeconds(Math.min(seconds, PAIR_MAX.toSeconds()));
+    }
+
+    /** One attempt; a connection that fails or times out is transient like a 5xx. */
+    private GraphAnswer deliver(Send send) throws InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(target.messages()).timeout(links.settings().timeout())
+                .header("Authorization", "Bearer " + target.accessToken())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(send.body())).build();
+        requests.acquire();
+        try {
+            HttpResponse<byte[]> response = links.http().send(request, HttpResponse.BodyHandlers.ofByteArray());
+            return GraphAnswer.of(response.statusCode(), response.body(), links.json());
+        } catch (IOException e) {
+            return new GraphAnswer.Transient(e.getClass().getSimpleName());
+        } finally {
+            requests.release();
+        }
+    }
+
+    private void remember(String wamid, long messageId) {
+        synchronized (recent) {
+            recent.put(wamid, messageId);
+        }
+    }
+
+    /** An incoming message from Meta's webhook; completes once it is stored. */
+    public CompletableFuture<Void> received(InboundMessage message) {
+        long seq = seqs.incrementAndGet();
+        CompletableFuture<Void> stored = new CompletableFuture<>();
+        unacked.put(seq, stored);
+        listener.onInbound(seq, message);
+        return stored;
+    }
+
+    /**
+     * A status from Meta's webhook for the message Meta calls {@code wamid}; completes once it is applied (by rank:
+     * one that is not ahead of what the message has changes nothing) or at once when no message of this number has
+     * that wamid (a status of a message sent elsewhere).
+     */
+    public CompletableFuture<Void> reported(String wamid, String recipient, DeliveryStatus status, long atMillis,
+                                            String error) {
+        Long known;
+        synchronized (recent) {
+            known = recent.get(wamid);
+        }
+        Optional<Long> messageId = known != null ? Optional.of(known) : storedIds.apply(wamid);
+        if (messageId.isEmpty()) {
+            LOG.debug("cloud {}/{}: status for an unknown message dropped", target.number(), target.shard());
+            return CompletableFuture.completedFuture(null);
+        }
+        long seq = seqs.incrementAndGet();
+        CompletableFuture<Void> applied = new CompletableFuture<>();
+        unacked.put(seq, applied);
+        listener.onStatus(seq, messageId.get(), recipient, status, atMillis, error);
+        return applied;
+    }
+
+    @Override
+    public void ack(long seq) {
+        CompletableFuture<Void> item = unacked.remove(seq);
+        if (item != null) item.complete(null);
+    }
+
+    /** Meta's webhooks need no login: connected from the start until closed. */
+    @Override
+    public boolean connected() {
+        return !closed;
+    }
+
+    /**
+     * Marks an incoming message read at Meta (its wamid): one attempt, off the caller's thread, as a lost read mark only
+     * delays a blue tick.
+     */
+    @Override
+    public void markRead(String networkId) {
+        ObjectNode mark = links.json().createObjectNode().put("messaging_product", "whatsapp").put("status", "read")
+                .put("message_id", networkId);
+        HttpRequest request = HttpRequest.newBuilder(target.messages()).timeout(links.settings().timeout())
+                .header("Authorization", "Bearer " + target.accessToken())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(mark.toString())).build();
+        Thread.ofVirtual().name("cloud-read-" + target.number()).start(() -> {
+            try {
+                requests.acquire();
+                try {
+                    int status = links.http().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                    if (status / 100 != 2) LOG.info("cloud {}: read mark answered {}", target.number(), status);
+                } finally {
+                    requests.release();
+                }
+            } catch (IOException e) {
+                LOG.info("cloud {}: read mark not sent: {}", target.number(), e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    /** Meta reports delivered either way; the worker drops the events it does not want, so nothing to tell. */
+    @Override
+    public void relogin(boolean deliveryReports) {
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        links.unregister(this);
+        laneThreads.forEach(Thread::interrupt);
+        unacked.values().forEach(item -> item.completeExceptionally(new IllegalStateException("link closed")));
+        unacked.clear();
+    }
+}

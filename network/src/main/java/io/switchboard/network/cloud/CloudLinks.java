@@ -1,0 +1,78 @@
+package io.switchboard.network.cloud;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.network.ShardLinkListener;
+import io.switchboard.network.Shards;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+
+/**
+ * The node's open {@link CloudLink}s, by Meta's phone number id and shard, so that the webhook route finds the link
+ * of a user's shard; and what they share: one HTTP client and the settings.
+ */
+public final class CloudLinks implements AutoCloseable {
+    /**
+     * {@code timeout}: connect and answer time of one Graph API call (then it counts as failed and is sent again);
+     * {@code concurrency}: calls under way at once per link; {@code retryFirst}, {@code retryMax}: the backoff of a
+     * send that failed (5xx, timeout), doubling from the first to the longest.
+     */
+    public record Settings(Duration timeout, int concurrency, Duration retryFirst, Duration retryMax) {}
+
+    private final Settings settings;
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpClient http;
+    private final Map<String, Map<Integer, CloudLink>> byPhoneNumberId = new ConcurrentHashMap<>();
+
+    public CloudLinks(Settings settings) {
+        this.settings = settings;
+        this.http = HttpClient.newBuilder().connectTimeout(settings.timeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+    }
+
+    /**
+     * Opens the shard's link and tells the listener it is connected (Meta needs no login). {@code storedIds} finds
+     * an outgoing message of the number by its wamid in the store.
+     */
+    public CloudLink open(CloudTarget target, ShardLinkListener listener, Function<String, Optional<Long>> storedIds) {
+        CloudLink link = new CloudLink(target, listener, this, storedIds);
+        byPhoneNumberId.computeIfAbsent(target.phoneNumberId(), id -> new ConcurrentHashMap<>()).put(target.shard(), link);
+        listener.onConnected();
+        return link;
+    }
+
+    /** The link of the shard that carries {@code user} (E.164) for the phone number id, if it is open here. */
+    public Optional<CloudLink> find(String phoneNumberId, String user) {
+        Map<Integer, CloudLink> shards = byPhoneNumberId.get(phoneNumberId);
+        if (shards == null) return Optional.empty();
+        return shards.values().stream().findAny()
+                .map(any -> shards.get(Shards.of(user, any.target().shardCount())));
+    }
+
+    void unregister(CloudLink link) {
+        Map<Integer, CloudLink> shards = byPhoneNumberId.get(link.target().phoneNumberId());
+        if (shards != null) shards.remove(link.target().shard(), link);
+    }
+
+    Settings settings() {
+        return settings;
+    }
+
+    ObjectMapper json() {
+        return json;
+    }
+
+    HttpClient http() {
+        return http;
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+}
