@@ -140,7 +140,9 @@ public final class ClusterMember implements AutoCloseable {
 
     private void start(Key key, long epoch) {
         if (!engine.startShard(key.number(), key.shard(), epoch, this::leaseValid)) {
-            LOG.warn("shard {}/{}: leased at epoch {} but not started here", key.number(), key.shard(), epoch);
+            // Handed back at once: kept, it would be renewed every round and the shard served by no one.
+            LOG.warn("shard {}/{}: leased at epoch {} but not started here; released", key.number(), key.shard(), epoch);
+            leases.release(key.number(), key.shard(), settings.nodeId(), epoch);
             return;
         }
         running.put(key, epoch);
