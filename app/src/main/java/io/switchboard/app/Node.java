@@ -14,7 +14,9 @@ import io.switchboard.app.cluster.ClusterMember;
 import io.switchboard.store.ApiTokens;
 import io.switchboard.store.BusinessNumber;
 import io.switchboard.store.cluster.Leases;
+import io.switchboard.store.Contacts;
 import io.switchboard.store.DeadLetters;
+import io.switchboard.store.Groups;
 import io.switchboard.store.MessageRecord;
 import io.switchboard.store.Messages;
 import io.switchboard.store.Numbers;
@@ -142,7 +144,7 @@ public final class Node implements AutoCloseable {
                     new Api.Cluster(clustering.nodeId(), clustering.address(), leases, clustering.lease().toMillis()),
                     new Api.Management(new ApiTokens(database), new Usage(database),
                             new Api.Limits(limits.ratePerToken(), limits.burstPerToken(), limits.maxBodyBytes())),
-                    observability))
+                    observability, new Api.Directory(new Groups(database), new Contacts(database))))
                     .start(config.http().host(), config.http().port());
             this.name = leases != null ? clustering.nodeId() : hostName() + ":" + api.port();
             LOG.info("node up: API on port {}, network {}:{}, store {}", api.port(), config.network().host(),
