@@ -1,7 +1,6 @@
 package io.switchboard.app.groups;
 
 import static io.switchboard.app.groups.GroupTesting.NUMBER;
-import static io.switchboard.app.groups.GroupTesting.awaitConnected;
 import static io.switchboard.app.groups.GroupTesting.expectError;
 import static io.switchboard.app.groups.GroupTesting.group;
 import static io.switchboard.app.groups.GroupTesting.map;
@@ -10,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.app.groups.GroupTesting.Club;
 import io.switchboard.app.testing.Harness;
 import io.switchboard.app.testing.Http;
 import io.switchboard.network.sim.Counter;
@@ -42,12 +42,10 @@ class GroupMessagesTest {
     @MethodSource("io.switchboard.store.testing.TestStores#kinds")
     void everyMemberGetsTheMessageAndEachReportIsPaidForAndReportedEvenWithDeliveryReportsOff(TestStores.Kind kind)
             throws Exception {
-        try (Harness harness = new Harness(kind, tempDir, READERS)) {
-            Http http = new Http(harness.node.httpPort());
-            String token = harness.project("Clubs");
-            harness.api.expect(201, "/v1/numbers", token, Map.of("number", NUMBER, "tps", 200, "shards", 2,
-                    "delivery_reports", false));
-            awaitConnected(harness, NUMBER);
+        try (Club club = Club.start(kind, tempDir, READERS, Map.of("tps", 200, "shards", 2, "delivery_reports", false))) {
+            Harness harness = club.harness();
+            Http http = club.http();
+            String token = club.token();
             List<String> members = users(harness, 0, MEMBERS);
             String groupId = group(http, token, "Readers", members).path("id").asText();
             String direct = users(harness, MEMBERS, 1).getFirst();
@@ -101,11 +99,10 @@ class GroupMessagesTest {
     @MethodSource("io.switchboard.store.testing.TestStores#kinds")
     void groupReportsDrawOnTheBudgetSoAGroupMessageAtLowTpsTakesAsLongAsItsReports(TestStores.Kind kind)
             throws Exception {
-        try (Harness harness = new Harness(kind, tempDir, READERS)) {
-            Http http = new Http(harness.node.httpPort());
-            String token = harness.project("Clubs");
-            harness.number(token, NUMBER, 10);
-            awaitConnected(harness, NUMBER);
+        try (Club club = Club.start(kind, tempDir, READERS, Map.of("tps", 10))) {
+            Harness harness = club.harness();
+            Http http = club.http();
+            String token = club.token();
             String groupId = group(http, token, "Slow", users(harness, 0, MEMBERS)).path("id").asText();
             long start = System.nanoTime();
             String id = sent(http.call("POST", "/v1/messages", token, Harness.text(NUMBER, groupId, "slowly")));

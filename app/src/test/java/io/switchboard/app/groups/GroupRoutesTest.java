@@ -1,7 +1,6 @@
 package io.switchboard.app.groups;
 
 import static io.switchboard.app.groups.GroupTesting.NUMBER;
-import static io.switchboard.app.groups.GroupTesting.awaitConnected;
 import static io.switchboard.app.groups.GroupTesting.expectError;
 import static io.switchboard.app.groups.GroupTesting.group;
 import static io.switchboard.app.groups.GroupTesting.map;
@@ -10,12 +9,14 @@ import static io.switchboard.app.groups.GroupTesting.users;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.app.groups.GroupTesting.Club;
 import io.switchboard.app.testing.Harness;
 import io.switchboard.app.testing.Http;
 import io.switchboard.network.sim.SimConfig;
 import io.switchboard.store.testing.TestStores;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -30,11 +31,10 @@ class GroupRoutesTest {
     @ParameterizedTest
     @MethodSource("io.switchboard.store.testing.TestStores#kinds")
     void everyRouteChangesTheNetworksGroupAndTheNodeShowsItsCopy(TestStores.Kind kind) throws Exception {
-        try (Harness harness = new Harness(kind, tempDir, SimConfig.defaults().withReplyProbability(0))) {
-            Http http = new Http(harness.node.httpPort());
-            String token = harness.project("Clubs");
-            harness.number(token, NUMBER, 100);
-            awaitConnected(harness, NUMBER);
+        try (Club club = Club.start(kind, tempDir, SimConfig.defaults().withReplyProbability(0), Map.of("tps", 100))) {
+            Harness harness = club.harness();
+            Http http = club.http();
+            String token = club.token();
             List<String> u = users(harness, 0, 4);
 
             Http.Answer made = http.call("POST", "/v1/groups", token, map("from", NUMBER, "subject", "Launch crew",

@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.app.testing.Harness;
 import io.switchboard.app.testing.Http;
 import io.switchboard.engine.shard.ShardWorker;
+import io.switchboard.network.sim.SimConfig;
+import io.switchboard.store.testing.TestStores;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,6 +21,31 @@ final class GroupTesting {
     static final String NUMBER = "+919800000001";
 
     private GroupTesting() {}
+
+    /** A node on a store, its HTTP client, and a project (its token) whose number {@link #NUMBER} is connected. */
+    record Club(Harness harness, Http http, String token) implements AutoCloseable {
+        /** {@code number}: the fields of the number besides itself ({@code tps}, {@code delivery_reports}...). */
+        static Club start(TestStores.Kind kind, Path tempDir, SimConfig network, Map<String, Object> number)
+                throws Exception {
+            Harness harness = new Harness(kind, tempDir, network);
+            try {
+                String token = harness.project("Clubs");
+                Map<String, Object> body = new LinkedHashMap<>(number);
+                body.put("number", NUMBER);
+                harness.api.expect(201, "/v1/numbers", token, body);
+                awaitConnected(harness, NUMBER);
+                return new Club(harness, new Http(harness.node.httpPort()), token);
+            } catch (Exception | AssertionError e) {
+                harness.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            harness.close();
+        }
+    }
 
     /** Group operations go over the number's connection: waits until every shard of it is connected. */
     static void awaitConnected(Harness harness, String number) {
