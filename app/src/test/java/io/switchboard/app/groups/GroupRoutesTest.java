@@ -105,6 +105,17 @@ class GroupRoutesTest {
                     "unknown_group", "to");
             assertThat(ok(http.call("GET", "/v1/groups", token, null)).path("groups").findValuesAsText("id"))
                     .containsExactly(second);
+
+            // Reading groups takes the read scope; changing them, admin.
+            String reader = http.call("POST", "/v1/tokens", token, map("name", "reader", "scopes", List.of("read", "send")))
+                    .body().path("token").asText();
+            assertThat(ok(http.call("GET", "/v1/groups/" + second, reader, null)).path("id").asText()).isEqualTo(second);
+            expectError(http.call("POST", "/v1/groups/" + second + "/members", reader, map("members", List.of(u.get(0)))),
+                    403, "insufficient_scope", null);
+            expectError(http.call("POST", "/v1/groups", reader, map("from", NUMBER, "subject", "x", "members", List.of())),
+                    403, "insufficient_scope", null);
+            assertThat(http.call("POST", "/v1/messages", reader, Harness.text(NUMBER, second, "hi")).status())
+                    .as("sending to a group takes send").isEqualTo(202);
         }
     }
 
