@@ -2,7 +2,6 @@ package io.switchboard.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.switchboard.store.db.Database;
 import io.switchboard.store.testing.TestStores;
 import io.switchboard.store.write.Write;
 import io.switchboard.store.write.Write.MemberStatus;
@@ -26,25 +25,10 @@ class GroupReceiptsAndContactsTest {
     private static final String ANN = "+15550000001", BOB = "+15550000002";
     @TempDir Path tempDir;
 
-    private record Store(TestStores.TestStore store, Database database, WriteBatcher writer) implements AutoCloseable {
-        @Override
-        public void close() throws Exception {
-            writer.close();
-            database.close();
-            store.close();
-        }
-    }
-
-    private Store open(TestStores.Kind kind) {
-        TestStores.TestStore store = TestStores.open(kind, tempDir);
-        Database database = Database.open(store.url(), store.user(), store.password());
-        return new Store(store, database, new WriteBatcher(database, 500));
-    }
-
     @ParameterizedTest
     @MethodSource("io.switchboard.store.testing.TestStores#kinds")
     void eachMembersReportCountsOnceAndTheMessageMovesWithItsFirstMember(TestStores.Kind kind) throws Exception {
-        try (Store store = open(kind)) {
+        try (WritableStore store = WritableStore.open(kind, tempDir)) {
             WriteBatcher writer = store.writer();
             MessageRecord message = new MessageRecord(Ids.next(), "p1", NUMBER, Direction.OUT, GROUP, 0, Priority.NORMAL,
                     "text", new byte[] {1}, MessageStatus.SENT, null, null, false, MessageRecord.Times.createdAt(1L));
@@ -64,7 +48,7 @@ class GroupReceiptsAndContactsTest {
             assertThat(writer.submit(report(message, BOB, MessageStatus.READ, 40)).join()).as("Bob reads: only Bob moves")
                     .containsExactly(MemberStatus.MEMBER_MOVED);
 
-            Messages messages = new Messages(store.database());
+            Messages messages = store.messages();
             assertThat(messages.pendingEvents()).extracting(EventRecord::recipient, EventRecord::status).containsExactly(
                     org.assertj.core.groups.Tuple.tuple(ANN, MessageStatus.DELIVERED),
                     org.assertj.core.groups.Tuple.tuple(ANN, MessageStatus.READ),
@@ -80,7 +64,7 @@ class GroupReceiptsAndContactsTest {
     @ParameterizedTest
     @MethodSource("io.switchboard.store.testing.TestStores#kinds")
     void aContactKeepsItsLatestSightingWhateverOrderTheyAreStoredIn(TestStores.Kind kind) throws Exception {
-        try (Store store = open(kind)) {
+        try (WritableStore store = WritableStore.open(kind, tempDir)) {
             WriteBatcher writer = store.writer();
             writer.submit(List.of(seen(ANN, "Ann", 100), seen(ANN, "Ann B.", 200), seen(BOB, "Bob", 150))).join();
             writer.submit(seen(ANN, "Old Ann", 50)).join(); // an older message stored late
