@@ -15,6 +15,8 @@ import io.switchboard.network.cloud.CloudLinks;
 import io.switchboard.metrics.health.Readiness;
 import io.switchboard.metrics.live.LiveHistory;
 import io.switchboard.store.ApiTokens;
+import io.switchboard.store.Contacts;
+import io.switchboard.store.Groups;
 import io.switchboard.store.DeadLetters;
 import io.switchboard.store.Messages;
 import io.switchboard.store.Numbers;
@@ -44,10 +46,13 @@ public final class Api implements AutoCloseable {
     public record Parts(Engine engine, Projects projects, Numbers numbers, Messages messages, Vault vault,
                         ObjectMapper json, Clock clock, String adminTokenHash, Webhooks webhooks, Cluster cluster,
                         Management management,
-                        Observability observability, Upstream upstream) {}
+                        Observability observability, Upstream upstream, Directory directory) {}
 
     /** Numbers connected to Meta's Cloud API: where each is connected, and the links of those running here. */
     public record Upstream(Upstreams upstreams, CloudLinks links) {}
+
+    /** The node's copies of the numbers' groups, and the contacts they heard from. */
+    public record Directory(Groups groups, Contacts contacts) {}
 
     /** This node in its cluster: its id, its address, and the shared leases (null on a single node). */
     public record Cluster(String nodeId, String address, Leases leases, long leaseMillis) {}
@@ -114,6 +119,8 @@ public final class Api implements AutoCloseable {
         new UsageRoutes(parts.numbers(), management.usage(), tenants, requests, parts.clock()).addTo(server);
         new ObservabilityRoutes(parts.observability(), tenants, requests).addTo(server);
         new CloudWebhookRoutes(parts, requests).addTo(server);
+        new GroupRoutes(parts.engine(), parts.directory().groups(), tenants, requests, parts.clock()).addTo(server);
+        new ContactRoutes(parts.engine(), parts.directory().contacts(), tenants, requests).addTo(server);
         server.exception(ApiError.class, (e, ctx) -> answerError(ctx, e));
         server.exception(InvalidInput.class, (e, ctx) -> answerError(ctx, ApiError.badRequest(e.code(), e.getMessage(), e.field())));
         server.exception(StoreException.class, (e, ctx) -> answerError(ctx,

@@ -26,7 +26,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.function.Predicate;
 
 /**
  * Messages: sent (one, up to a thousand in a request, or one text or template expanded per recipient), optionally
@@ -80,9 +79,17 @@ final class MessageRoutes {
     }
 
     private List<OutgoingMessage> parse(Project project, JsonNode body) {
-        Predicate<String> owns = number -> parts.engine().line(number)
-                .map(line -> line.project().id().equals(project.id())).orElse(false);
-        MessageRules.Settings settings = MessageRules.Settings.api(owns, parts.clock().millis());
+        MessageRules.Settings settings = MessageRules.Settings.api(new MessageRules.Senders() {
+            @Override
+            public boolean ownsNumber(String number) {
+                return parts.engine().line(number).map(line -> line.project().id().equals(project.id())).orElse(false);
+            }
+
+            @Override
+            public boolean ownsGroup(String from, String group) {
+                return parts.directory().groups().find(project.id(), group).filter(g -> g.number().equals(from)).isPresent();
+            }
+        }, parts.clock().millis());
         if (DynamicBulk.is(body)) return DynamicBulk.parse(body, settings);
         if (!body.has("messages")) return List.of(MessageRules.parse(body, "", settings));
         JsonNode list = body.get("messages");

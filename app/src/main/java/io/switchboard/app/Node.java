@@ -17,7 +17,9 @@ import io.switchboard.app.cluster.ClusterMember;
 import io.switchboard.store.ApiTokens;
 import io.switchboard.store.BusinessNumber;
 import io.switchboard.store.cluster.Leases;
+import io.switchboard.store.Contacts;
 import io.switchboard.store.DeadLetters;
+import io.switchboard.store.Groups;
 import io.switchboard.store.MessageRecord;
 import io.switchboard.store.Messages;
 import io.switchboard.store.Numbers;
@@ -148,7 +150,8 @@ public final class Node implements AutoCloseable {
                     new Api.Cluster(clustering.nodeId(), clustering.address(), leases, clustering.lease().toMillis()),
                     new Api.Management(new ApiTokens(database), new Usage(database),
                             new Api.Limits(limits.ratePerToken(), limits.burstPerToken(), limits.maxBodyBytes())),
-                    observability, new Api.Upstream(upstreams, cloudLinks)), tls(config.http()))
+                    observability, new Api.Upstream(upstreams, cloudLinks),
+                    new Api.Directory(new Groups(database), new Contacts(database))), tls(config.http()))
                     .start(config.http().host(), config.http().port());
             // Joins once its API listens, so that the address the other nodes see is where it answers.
             this.cluster = leases == null ? null : new ClusterMember(new ClusterMember.Settings(clustering.nodeId(),

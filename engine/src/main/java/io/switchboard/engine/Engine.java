@@ -9,6 +9,9 @@ import io.switchboard.network.LinkTarget;
 import io.switchboard.network.ShardLink;
 import io.switchboard.network.ShardLinkListener;
 import io.switchboard.network.SimLink;
+import io.switchboard.network.groups.GroupCommand;
+import io.switchboard.network.groups.GroupInfo;
+import io.switchboard.network.groups.GroupRefused;
 import io.switchboard.store.BusinessNumber;
 import io.switchboard.store.Direction;
 import io.switchboard.store.EventRecord;
@@ -283,6 +286,22 @@ public final class Engine implements AutoCloseable {
 
     private Counters numberCounters(String number) {
         return countersByNumber.computeIfAbsent(number, n -> counters.child());
+    }
+
+    /**
+     * Asks the network for a group operation of the number, over a connection this node has for it. Fails with a
+     * {@link GroupRefused} when the network refused it, or ({@code not_connected}) when no shard of the number is
+     * connected here.
+     */
+    public CompletableFuture<GroupInfo> group(String number, GroupCommand command) {
+        NumberLine line = lines.get(number);
+        ShardWorker connected = line == null ? null
+                : line.shards().running().stream().filter(ShardWorker::connected).findFirst().orElse(null);
+        if (connected == null) {
+            return CompletableFuture.failedFuture(new GroupRefused("not_connected", "no shard of " + number
+                    + " is connected to the network on this node; try again"));
+        }
+        return connected.group(command);
     }
 
     /** An accepted message: its id, and the line it will leave on. */

@@ -15,6 +15,13 @@ public interface ShardLink extends AutoCloseable {
 
     /** Tells the network the business read the incoming message {@code networkId}. Thread-safe and non-blocking. */
     void markRead(String networkId);
+    /**
+     * Asks the network for a group operation of this link's number; the future completes with the group as the
+     * network keeps it afterwards, or fails with a {@link io.switchboard.network.groups.GroupRefused} (its code
+     * {@code not_connected} when the link is down or went down before the answer). Thread-safe; returns at once.
+     */
+    java.util.concurrent.CompletableFuture<io.switchboard.network.groups.GroupInfo> group(
+            io.switchboard.network.groups.GroupCommand command);
 
     /** The inbound item (INBOUND or STATUS) with this seq is durably stored; returns one credit. */
     void ack(long seq);

@@ -25,5 +25,12 @@ public interface ShardLinkListener {
     /** {@code error} is null unless the status is FAILED. */
     void onStatus(long seq, long messageId, String recipient, DeliveryStatus status, long atMillis, String error);
 
+    /**
+     * One member's report on a message sent to a group: each member reports delivered (always: a group's delivery
+     * reports cannot be switched off), read, or failed. {@code error} is null unless FAILED.
+     */
+    void onGroupStatus(long seq, long messageId, String group, String member, DeliveryStatus status, long atMillis,
+                       String error);
+
     void onInbound(long seq, InboundMessage message);
 }

@@ -1,5 +1,8 @@
 package io.switchboard.network;
 
+import io.switchboard.network.groups.GroupCommand;
+import io.switchboard.network.groups.GroupInfo;
+import io.switchboard.network.groups.GroupRefused;
 import io.switchboard.network.protocol.Frame;
 import io.switchboard.network.protocol.FrameCodec;
 import io.switchboard.network.protocol.FrameReader;
@@ -13,9 +16,12 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +49,9 @@ public final class SimLink implements ShardLink {
     private volatile Socket socket;
     /** Set by {@link #relogin} before it drops the connection, so the reader reconnects at once. */
     private final AtomicBoolean reloginAsked = new AtomicBoolean();
+    /** Group operations sent on the current connection and not answered yet, by request id. */
+    private final ConcurrentHashMap<Long, CompletableFuture<GroupInfo>> groupCalls = new ConcurrentHashMap<>();
+    private final AtomicLong groupRequests = new AtomicLong();
     /** Set after the first login; owned by the reader thread. */
     private boolean reconnect;
 
@@ -75,6 +84,42 @@ public final class SimLink implements ShardLink {
     @Override
     public void markRead(String networkId) {
         outbox.add(new Frame.MarkRead(networkId));
+    }
+
+    @Override
+    public CompletableFuture<GroupInfo> group(GroupCommand command) {
+        CompletableFuture<GroupInfo> answer = new CompletableFuture<>();
+        if (!connected) {
+            answer.completeExceptionally(notConnected());
+            return answer;
+        }
+        long id = groupRequests.incrementAndGet();
+        groupCalls.put(id, answer);
+        outbox.add(new Frame.Group(id, command.op().code(), command.groupId(), command.subject(),
+                command.description(), command.users()));
+        // Went down meanwhile: the finally of the connection may have failed the calls before this one was in.
+        if (!connected) failGroupCalls();
+        return answer;
+    }
+
+    private static GroupRefused notConnected() {
+        return new GroupRefused("not_connected", "the number's connection to the network is down; try again");
+    }
+
+    /** The connection is over: calls not answered on it never will be (the network may have applied them). */
+    private void failGroupCalls() {
+        for (Long id : List.copyOf(groupCalls.keySet())) {
+            CompletableFuture<GroupInfo> call = groupCalls.remove(id);
+            if (call != null) call.completeExceptionally(notConnected());
+        }
+    }
+
+    private void answer(Frame.GroupState state) {
+        CompletableFuture<GroupInfo> call = groupCalls.remove(state.requestId());
+        if (call == null) return;
+        if (!state.error().isEmpty()) call.completeExceptionally(new GroupRefused(state.error(), state.reason()));
+        else call.complete(new GroupInfo(state.groupId(), state.subject(), state.description(), state.members(),
+                state.admins(), state.invite()));
     }
 
     @Override
@@ -170,7 +215,8 @@ public final class SimLink implements ShardLink {
                 case Frame other -> throw new ProtocolException("expected LOGIN_OK, got " + other);
             }
             established = true;
-            if (reconnect) outbox.removeIf(frame -> frame instanceof Frame.Send); // the listener re-sends them, in order
+            // The listener re-sends the SENDs, in order; group calls from before were failed when the connection ended.
+            if (reconnect) outbox.removeIf(frame -> frame instanceof Frame.Send || frame instanceof Frame.Group);
             reconnect = true;
             connected = true;
             writer = Thread.ofVirtual().name(name("writer")).start(() -> writeLoop(s, out));
@@ -190,6 +236,7 @@ public final class SimLink implements ShardLink {
             return new Outcome(established, closed, String.valueOf(e));
         } finally {
             connected = false;
+            failGroupCalls();
             if (writer != null) {
                 writer.interrupt();
                 joinQuietly(writer);
@@ -203,8 +250,11 @@ public final class SimLink implements ShardLink {
             switch (in.read()) {
                 case Frame.Sent f -> listener.onSent(f.id(), f.networkMessageId(), f.atMillis());
                 case Frame.SendRejected f -> listener.onSendRejected(f.id(), f.code(), f.reason());
+                case Frame.Status f when !f.group().isEmpty() -> listener.onGroupStatus(f.seq(), f.id(), f.group(),
+                        f.recipient(), status(f.status()), f.atMillis(), f.error().isEmpty() ? null : f.error());
                 case Frame.Status f -> listener.onStatus(f.seq(), f.id(), f.recipient(), status(f.status()),
                         f.atMillis(), f.error().isEmpty() ? null : f.error());
+                case Frame.GroupState f -> answer(f);
                 case Frame.Inbound f -> listener.onInbound(f.seq(), new InboundMessage(f.networkId(), f.from(),
                         f.profileName(), f.messageType(), f.payload(), f.atMillis()));
                 case Frame.Pong f -> { }

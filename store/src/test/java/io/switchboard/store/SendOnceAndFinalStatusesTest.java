@@ -2,7 +2,6 @@ package io.switchboard.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.switchboard.store.db.Database;
 import io.switchboard.store.testing.TestStores;
 import io.switchboard.store.write.Write;
 import io.switchboard.store.write.WriteBatcher;
@@ -26,27 +25,10 @@ class SendOnceAndFinalStatusesTest {
         return TestStores.kinds();
     }
 
-    /** A fresh store of one kind, migrated, with its reads and its writer; closed in reverse. */
-    private record Store(TestStores.TestStore store, Database database, WriteBatcher writer, Messages messages)
-            implements AutoCloseable {
-        @Override
-        public void close() throws Exception {
-            writer.close();
-            database.close();
-            store.close();
-        }
-    }
-
-    private Store open(TestStores.Kind kind) {
-        TestStores.TestStore store = TestStores.open(kind, tempDir);
-        Database database = Database.open(store.url(), store.user(), store.password());
-        return new Store(store, database, new WriteBatcher(database, 500), new Messages(database));
-    }
-
     @ParameterizedTest
     @MethodSource("kinds")
     void aKeyStoresTheMessagesOfItsFirstSendOnlyEvenInOneCommit(TestStores.Kind kind) throws Exception {
-        try (Store store = open(kind)) {
+        try (WritableStore store = WritableStore.open(kind, tempDir)) {
             Messages messages = store.messages();
             WriteBatcher writer = store.writer();
             MessageRecord first = queued(SendOptions.NONE);
@@ -70,7 +52,7 @@ class SendOnceAndFinalStatusesTest {
     @ParameterizedTest
     @MethodSource("kinds")
     void aForgottenKeyCanBeUsedAgain(TestStores.Kind kind) throws Exception {
-        try (Store store = open(kind)) {
+        try (WritableStore store = WritableStore.open(kind, tempDir)) {
             Messages messages = store.messages();
             WriteBatcher writer = store.writer();
             assertThat(writer.submit(once("k", 1_000, queued(SendOptions.NONE))).join()[0]).isEqualTo(1);
@@ -89,7 +71,7 @@ class SendOnceAndFinalStatusesTest {
     @ParameterizedTest
     @MethodSource("kinds")
     void sendOptionsAndFinalTimesAreKept(TestStores.Kind kind) throws Exception {
-        try (Store store = open(kind)) {
+        try (WritableStore store = WritableStore.open(kind, tempDir)) {
             Messages messages = store.messages();
             WriteBatcher writer = store.writer();
             MessageRecord scheduled = queued(new SendOptions("wamid.HBgL123", 5_000, 9_000));
@@ -113,7 +95,7 @@ class SendOnceAndFinalStatusesTest {
     @ParameterizedTest
     @MethodSource("kinds")
     void expiryAndCancellationApplyOnlyToQueuedMessages(TestStores.Kind kind) throws Exception {
-        try (Store store = open(kind)) {
+        try (WritableStore store = WritableStore.open(kind, tempDir)) {
             Messages messages = store.messages();
             WriteBatcher writer = store.writer();
             MessageRecord sent = queued(SendOptions.NONE);

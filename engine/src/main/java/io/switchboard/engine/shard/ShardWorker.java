@@ -5,11 +5,15 @@ import io.switchboard.engine.budget.Kind;
 import io.switchboard.engine.budget.TpsBudget;
 import io.switchboard.engine.outbox.Outbox;
 import io.switchboard.engine.outbox.OutboxEntry;
+import io.switchboard.engine.validation.MessageRules;
 import io.switchboard.network.DeliveryStatus;
 import io.switchboard.network.InboundMessage;
 import io.switchboard.network.LinkTarget;
 import io.switchboard.network.ShardLink;
 import io.switchboard.network.ShardLinkListener;
+import io.switchboard.network.groups.GroupCommand;
+import io.switchboard.network.groups.GroupInfo;
+import io.switchboard.store.Contact;
 import io.switchboard.store.Direction;
 import io.switchboard.store.EventRecord;
 import io.switchboard.store.Ids;
@@ -85,6 +89,10 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
     private record IncomingMessage(long seq, InboundMessage message) implements Incoming {}
 
     private record Report(long seq, long messageId, String recipient, DeliveryStatus status, long at, String error)
+            implements Incoming {}
+
+    /** One member's report on a message sent to a group. */
+    private record MemberReport(long seq, long messageId, String member, DeliveryStatus status, long at, String error)
             implements Incoming {}
 
     /** A time when a message is due: to join the outbox ({@code release}) or to expire. */
@@ -467,6 +475,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         switch (item) {
             case IncomingMessage m -> takeMessage(m);
             case Report r -> takeReport(r);
+            case MemberReport r -> takeMemberReport(r);
         }
     }
 
@@ -478,7 +487,13 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         MessageRecord record = new MessageRecord(id, project.id(), number, Direction.IN, in.from(), shard,
                 Priority.NORMAL, in.type(), key.seal(id, in.payload()), MessageStatus.QUEUED, in.networkId(), null,
                 project.webhookUrl() != null, MessageRecord.Times.createdAt(in.atMillis()));
-        writer.submit(new Write.InsertMessage(record)).whenComplete((counts, failure) -> {
+        List<Write> writes = new ArrayList<>(2);
+        writes.add(new Write.InsertMessage(record));
+        if (MessageRules.isE164(in.from())) { // backed up in the same commit: a contact costs no commit of its own
+            byte[] name = in.profileName().isEmpty() ? null : key.seal(Contact.sealedTo(in.from()), in.profileName());
+            writes.add(new Write.SeenContact(number, project.id(), in.from(), name, in.atMillis()));
+        }
+        writer.submit(writes).whenComplete((counts, failure) -> {
             if (failure != null) return; // not acknowledged: the network hands it over again after a reconnect
             link.ack(item.seq());
             if (counts[0] == 1) {
@@ -489,11 +504,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
     }
 
     private void takeReport(Report report) {
-        MessageStatus status = switch (report.status()) {
-            case DELIVERED -> MessageStatus.DELIVERED;
-            case READ -> MessageStatus.READ;
-            case FAILED -> MessageStatus.FAILED;
-        };
+        MessageStatus status = statusOf(report.status());
         budget.record(status == MessageStatus.READ ? Kind.READ_REPORT : Kind.DELIVERY_REPORT);
         changeStatus(report.messageId(), report.recipient(), status, report.at(), null, report.error())
                 .whenComplete((applied, failure) -> {
@@ -501,11 +512,43 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
                 });
     }
 
+    /**
+     * A group member's report: paid for like any report, and always an event when the project has the Event Webhook
+     * on, whatever the number's delivery reports switch says (a group's cannot be switched off).
+     */
+    private void takeMemberReport(MemberReport report) {
+        MessageStatus status = statusOf(report.status());
+        budget.record(status == MessageStatus.READ ? Kind.READ_REPORT : Kind.DELIVERY_REPORT);
+        Project project = this.project;
+        EventRecord event = project.wantsEvents() ? new EventRecord(Ids.next(), project.id(), report.messageId(), number,
+                report.member(), status, report.error(), report.at()) : null;
+        writer.submit(new Write.MemberStatus(report.messageId(), number, report.member(), status, report.at(), event))
+                .whenComplete((counts, failure) -> {
+                    if (failure != null) return; // not acknowledged: the network hands it over again
+                    link.ack(report.seq());
+                    if ((counts[0] & Write.MemberStatus.MEMBER_MOVED) != 0 && event != null) deliveries.event(project, event);
+                    if ((counts[0] & Write.MemberStatus.MESSAGE_MOVED) != 0) counters.status(status);
+                });
+    }
+
+    private static MessageStatus statusOf(DeliveryStatus status) {
+        return switch (status) {
+            case DELIVERED -> MessageStatus.DELIVERED;
+            case READ -> MessageStatus.READ;
+            case FAILED -> MessageStatus.FAILED;
+        };
+    }
+
+    /** Asks the network for a group operation over this shard's connection. */
+    public java.util.concurrent.CompletableFuture<GroupInfo> group(GroupCommand command) {
+        return link.group(command);
+    }
+
     private java.util.concurrent.CompletableFuture<Boolean> changeStatus(long messageId, String recipient,
             MessageStatus status, long at, String networkId, String error) {
         Project project = this.project;
         // A delivered report that arrives anyway (sent before the re-login) still moves the status, quietly.
-        // Groups (another issue) will ignore this switch: the guide cannot turn their delivery reports off.
+        // Groups' member reports do not pass here: takeMemberReport ignores this switch.
         boolean wanted = status != MessageStatus.DELIVERED || deliveryReports;
         EventRecord event = project.wantsEvents() && wanted
                 ? new EventRecord(Ids.next(), project.id(), messageId, number, recipient, status, error, at) : null;
@@ -613,6 +656,12 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
     @Override
     public void onStatus(long seq, long messageId, String recipient, DeliveryStatus status, long atMillis, String error) {
         addIncoming(new Report(seq, messageId, recipient, status, atMillis, error));
+    }
+
+    @Override
+    public void onGroupStatus(long seq, long messageId, String group, String member, DeliveryStatus status,
+                              long atMillis, String error) {
+        addIncoming(new MemberReport(seq, messageId, member, status, atMillis, error));
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.engine.OutgoingMessage;
 import io.switchboard.engine.validation.kinds.Kind;
 import io.switchboard.engine.validation.kinds.Kinds;
+import io.switchboard.network.groups.GroupLimits;
 import io.switchboard.network.protocol.FrameCodec;
 import io.switchboard.store.Priority;
 import io.switchboard.store.SendOptions;
@@ -39,16 +40,29 @@ public final class MessageRules {
     private static final Map<String, Set<String>> FIELDS = Kinds.TYPES.stream().collect(Collectors.toUnmodifiableMap(
             type -> type, type -> Stream.concat(COMMON.stream(), Stream.of(type)).collect(Collectors.toUnmodifiableSet())));
 
+    /** What the caller may send from and to: its project's numbers, and the groups they own. */
+    public interface Senders {
+        boolean ownsNumber(String number);
+
+        /** Whether the number {@code from} owns the group; none by default (an instant reply answers a user). */
+        default boolean ownsGroup(String from, String group) {
+            return false;
+        }
+    }
+
+    /** Message types WhatsApp does not carry to a group (Meta's Groups API: interactive messages). */
+    private static final Set<String> NOT_TO_GROUPS = Set.of("interactive");
+
     /**
-     * What a message is checked against. {@code ownsNumber}: whether the caller's project owns a business number;
+     * What a message is checked against. {@code senders}: the caller's numbers and their groups;
      * {@code defaults}: {@code from} and {@code to} where they are missing (instant replies), or null; {@code now}:
      * the time schedules and expiries are checked against; {@code timed}: whether {@code schedule_at},
      * {@code expires_at} and {@code ttl} are allowed (an instant reply is sent at once).
      */
-    public record Settings(Predicate<String> ownsNumber, OutgoingMessage defaults, Priority defaultPriority, long now,
+    public record Settings(Senders senders, OutgoingMessage defaults, Priority defaultPriority, long now,
                            boolean timed) {
-        public static Settings api(Predicate<String> ownsNumber, long now) {
-            return new Settings(ownsNumber, null, Priority.NORMAL, now, true);
+        public static Settings api(Senders senders, long now) {
+            return new Settings(senders, null, Priority.NORMAL, now, true);
         }
     }
 
@@ -61,7 +75,7 @@ public final class MessageRules {
     /** An instant reply, or any message sent at once: no schedule or expiry allowed. */
     public static OutgoingMessage parse(JsonNode node, String at, Predicate<String> ownsNumber, OutgoingMessage defaults,
                                         Priority defaultPriority) {
-        return parse(node, at, new Settings(ownsNumber, defaults, defaultPriority, 0, false));
+        return parse(node, at, new Settings(ownsNumber::test, defaults, defaultPriority, 0, false));
     }
 
     /** @param at the JSON path of this object, for error fields ("" for a top-level message) */
@@ -72,16 +86,24 @@ public final class MessageRules {
         OutgoingMessage defaults = settings.defaults();
         String from = text(node, "from", defaults == null ? null : defaults.from(), at);
         if (from == null) throw new InvalidInput("missing_field", "from is required: the business number to send from", Fields.path(at, "from"));
-        if (!settings.ownsNumber().test(from)) {
+        if (!settings.senders().ownsNumber(from)) {
             throw new InvalidInput("unknown_number", "from " + from + " is not a number of this project", Fields.path(at, "from"));
         }
         String to = text(node, "to", defaults == null ? null : defaults.to(), at);
         if (to == null) throw new InvalidInput("missing_field", "to is required", Fields.path(at, "to"));
-        if (!isE164(to)) {
-            throw new InvalidInput("invalid_recipient", "to must be an E.164 number such as +919800000001, got '" + to + "'",
-                    Fields.path(at, "to"));
+        boolean toGroup = GroupLimits.isGroupId(to);
+        if (toGroup && !settings.senders().ownsGroup(from, to)) {
+            throw new InvalidInput("unknown_group", "to " + to + " is not a group of " + from, Fields.path(at, "to"));
+        }
+        if (!toGroup && !isE164(to)) {
+            throw new InvalidInput("invalid_recipient", "to must be an E.164 number such as +919800000001 or a group id "
+                    + "such as 12036312345678@g.us, got '" + to + "'", Fields.path(at, "to"));
         }
         String type = text(node, "type", "text", at);
+        if (toGroup && NOT_TO_GROUPS.contains(type)) {
+            throw new InvalidInput("not_for_groups", "a message of type " + type + " cannot go to a group",
+                    Fields.path(at, "type"));
+        }
         Kind kind = Kinds.of(type).orElseThrow(() -> new InvalidInput("unsupported_type", "type '" + type
                 + "' is not supported; use one of " + String.join(", ", Kinds.TYPES.stream().sorted().toList()),
                 Fields.path(at, "type")));

@@ -282,6 +282,14 @@ public final class CloudLink implements ShardLink {
         });
     }
 
+    /** Groups are kept by the simulated network; a number on Meta's Cloud API manages its groups with Meta. */
+    @Override
+    public CompletableFuture<io.switchboard.network.groups.GroupInfo> group(
+            io.switchboard.network.groups.GroupCommand command) {
+        return CompletableFuture.failedFuture(new io.switchboard.network.groups.GroupRefused("groups_unavailable",
+                "number " + target.number() + " is connected to Meta's Cloud API, whose groups this node does not manage"));
+    }
+
     /** Meta reports delivered either way; the worker drops the events it does not want, so nothing to tell. */
     @Override
     public void relogin(boolean deliveryReports) {

@@ -53,6 +53,26 @@ public final class FrameCodec {
                 out.writeByte(f.status());
                 out.writeLong(f.atMillis());
                 out.writeUTF(f.error());
+                out.writeUTF(f.group());
+            }
+            case Frame.Group f -> {
+                out.writeLong(f.requestId());
+                out.writeByte(f.op());
+                out.writeUTF(f.groupId());
+                writeOptional(out, f.subject());
+                writeOptional(out, f.description());
+                writeList(out, f.users());
+            }
+            case Frame.GroupState f -> {
+                out.writeLong(f.requestId());
+                out.writeUTF(f.error());
+                out.writeUTF(f.reason());
+                out.writeUTF(f.groupId());
+                out.writeUTF(f.subject());
+                out.writeUTF(f.description());
+                writeList(out, f.members());
+                writeList(out, f.admins());
+                out.writeUTF(f.invite());
             }
             case Frame.Inbound f -> {
                 out.writeLong(f.seq());
@@ -82,7 +102,11 @@ public final class FrameCodec {
             case Frame.SENT -> new Frame.Sent(in.readLong(), in.readUTF(), in.readLong());
             case Frame.SEND_REJECTED -> new Frame.SendRejected(in.readLong(), in.readUTF(), in.readUTF());
             case Frame.STATUS -> new Frame.Status(in.readLong(), in.readLong(), in.readUTF(), in.readByte(), in.readLong(),
-                    in.readUTF());
+                    in.readUTF(), in.readUTF());
+            case Frame.GROUP -> new Frame.Group(in.readLong(), in.readByte(), in.readUTF(), readOptional(in),
+                    readOptional(in), readList(in));
+            case Frame.GROUP_STATE -> new Frame.GroupState(in.readLong(), in.readUTF(), in.readUTF(), in.readUTF(),
+                    in.readUTF(), in.readUTF(), readList(in), readList(in), in.readUTF());
             case Frame.INBOUND -> new Frame.Inbound(in.readLong(), in.readUTF(), in.readUTF(), in.readUTF(), in.readUTF(),
                     in.readUTF(), in.readLong());
             case Frame.MARK_READ -> new Frame.MarkRead(in.readUTF());
@@ -90,6 +114,29 @@ public final class FrameCodec {
             case Frame.FENCED -> new Frame.Fenced(in.readUTF());
             default -> throw new ProtocolException("unknown frame type " + type);
         };
+    }
+
+    /** A string that may be null: a presence flag, then the string if present. */
+    private static void writeOptional(DataOutput out, String s) throws IOException {
+        out.writeBoolean(s != null);
+        if (s != null) out.writeUTF(s);
+    }
+
+    private static String readOptional(DataInput in) throws IOException {
+        return in.readBoolean() ? in.readUTF() : null;
+    }
+
+    /** A list of strings: its size, then each string. */
+    private static void writeList(DataOutput out, java.util.List<String> list) throws IOException {
+        out.writeShort(list.size());
+        for (String s : list) out.writeUTF(s);
+    }
+
+    private static java.util.List<String> readList(DataInput in) throws IOException {
+        int size = in.readUnsignedShort();
+        java.util.List<String> list = new java.util.ArrayList<>(size);
+        for (int i = 0; i < size; i++) list.add(in.readUTF());
+        return list;
     }
 
     /** Bytes {@link DataOutput#writeUTF} needs for {@code s} (modified UTF-8). */

@@ -2,6 +2,7 @@ package io.switchboard.network.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.network.groups.GroupLimits;
 import io.switchboard.network.protocol.Frame;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -46,6 +47,7 @@ public final class SimNetwork implements AutoCloseable {
     private final ServerSocket server;
     private final StatsServer http;
     private final ObjectMapper json = new ObjectMapper();
+    private final SimGroups groups;
     private final AtomicLong inboundIds = new AtomicLong();
     private final AtomicLong sendsTaken = new AtomicLong();
     /** The network ids of incoming messages the business marked read, in the order the marks came. */
@@ -63,6 +65,7 @@ public final class SimNetwork implements AutoCloseable {
         this.config = config;
         this.users = population(config.seed(), config.users());
         this.inboundRate = config.inboundRatePerNumber();
+        this.groups = new SimGroups(config.seed());
         this.timers = new ScheduledThreadPoolExecutor(2, Thread.ofPlatform().daemon().name("sim-timer-", 0).factory());
         this.server = new ServerSocket();
         server.setReuseAddress(true);
@@ -135,6 +138,12 @@ public final class SimNetwork implements AutoCloseable {
         }
     }
 
+    /** The members of the number's group, as the network keeps them; empty when the number has no such group. */
+    public List<String> groupMembers(String number, String groupId) {
+        List<String> members = groups.members(number, groupId);
+        return members == null ? List.of() : members;
+    }
+
     /** Queues an inbound text from {@code from} to {@code number}; false if that shard's queue is full. */
     public boolean inject(String number, String from, String text) {
         if (number == null || number.isBlank() || from == null || from.isBlank() || text == null) {
@@ -205,10 +214,22 @@ public final class SimNetwork implements AutoCloseable {
         }
     }
 
-    /** {@code deliveryReports}: what the sending link asked for at login; it decides this message's reports. */
+    void onGroup(Connection c, NumberState ns, Frame.Group call) {
+        c.enqueue(groups.apply(ns.number, call));
+    }
+
+    /**
+     * {@code deliveryReports}: what the sending link asked for at login; it decides this message's reports (not those
+     * of a message to a group, which every member reports).
+     */
     void onSend(Connection c, NumberState ns, Frame.Send send, boolean deliveryReports) {
         ns.count(Counter.RECEIVED);
-        if (!E164.matcher(send.to()).matches()) {
+        List<String> members = GroupLimits.isGroupId(send.to()) ? groups.members(ns.number, send.to()) : null;
+        if (GroupLimits.isGroupId(send.to()) && members == null) {
+            c.enqueue(new Frame.SendRejected(send.id(), "unknown_group", "the number has no group " + send.to()));
+            return;
+        }
+        if (members == null && !E164.matcher(send.to()).matches()) {
             c.enqueue(new Frame.SendRejected(send.id(), "invalid_recipient", "recipient must be '+' and 8-15 digits"));
             return;
         }
@@ -222,7 +243,9 @@ public final class SimNetwork implements AutoCloseable {
         afterMillis(config.ackMillis(), () -> {
             ns.count(Counter.SENT_ACKS);
             c.enqueue(new Frame.Sent(send.id(), networkMessageId, System.currentTimeMillis()));
-            if (first) {
+            if (first && members != null) {
+                afterMillis(config.deliverMillis(), () -> deliverToGroup(ns, send, networkMessageId, members, taken));
+            } else if (first) {
                 afterMillis(config.deliverMillis(), () -> deliver(ns, send, networkMessageId, deliveryReports, taken));
             }
         });
@@ -270,6 +293,40 @@ public final class SimNetwork implements AutoCloseable {
                 offerInbound(ns, to, "re: " + body.substring(0, Math.min(40, body.length())));
             });
         }
+    }
+
+    /**
+     * Fans a group message out to the members the group had when it was taken: each member that gets it reports
+     * delivered, whatever the link asked for (a group's delivery reports cannot be switched off), and may read it.
+     * The reports go to the shard of the group, the one that sent the message.
+     */
+    private void deliverToGroup(NumberState ns, Frame.Send send, String networkMessageId, List<String> members,
+                                long taken) {
+        long id = send.id();
+        String group = send.to();
+        for (String member : members) {
+            if (chance(id, member, SALT_FAIL) < config.failProbability()) {
+                ns.count(Counter.FAILED);
+                offerGroupStatus(ns, send, member, Frame.STATUS_FAILED, "user_unreachable");
+                continue;
+            }
+            ns.count(Counter.DELIVERED);
+            remember(member, new UserMessage(id, networkMessageId, group, send.messageType(), send.payload(),
+                    System.currentTimeMillis(), taken, send.context()));
+            ns.count(Counter.DELIVERY_REPORTS);
+            offerGroupStatus(ns, send, member, Frame.STATUS_DELIVERED, "");
+            if (chance(id, member, SALT_READ) < config.readProbability()) {
+                afterMillis(config.readMillis(), () -> {
+                    ns.count(Counter.READ);
+                    offerGroupStatus(ns, send, member, Frame.STATUS_READ, "");
+                });
+            }
+        }
+    }
+
+    private void offerGroupStatus(NumberState ns, Frame.Send send, String member, byte status, String error) {
+        long now = System.currentTimeMillis();
+        ns.offer(send.to(), seq -> new Frame.Status(seq, send.id(), member, status, now, error, send.to()));
     }
 
     private void offerStatus(NumberState ns, Frame.Send send, byte status, String error) {

@@ -55,5 +55,9 @@ final class RecordingListener implements ShardLinkListener {
                                    String error) {
         item(seq, new Status(seq, messageId, recipient, status, atMillis, error));
     }
+    @Override public void onGroupStatus(long seq, long messageId, String group, String member, DeliveryStatus status,
+                                        long atMillis, String error) {
+        item(seq, new Status(seq, messageId, member, status, atMillis, error));
+    }
     @Override public void onInbound(long seq, InboundMessage message) { item(seq, new Inbound(seq, message)); }
 }

@@ -51,6 +51,30 @@ public sealed interface Write {
         }
     }
 
+    /**
+     * One member's report on a message sent to a group. Applied (result bit 1) only when it moves the member
+     * forward: then its event, if any, is stored and the number's daily usage counted. A delivered or read report
+     * also moves the message itself forward, as its first member's report (result bit 2); a member's failure does
+     * not fail the message.
+     */
+    record MemberStatus(long messageId, String number, String member, MessageStatus status, long at,
+                        EventRecord event) implements Write {
+        public static final int MEMBER_MOVED = 1, MESSAGE_MOVED = 2;
+
+        public MemberStatus {
+            java.util.Objects.requireNonNull(number, "number");
+            if (status.rank() < MessageStatus.DELIVERED.rank() || status.onlyFromQueued()) {
+                throw new IllegalArgumentException("a member reports delivered, read or failed, not " + status);
+            }
+        }
+    }
+
+    /**
+     * A user the number heard from, at {@code at} (epoch ms), with the profile name of that message, sealed; kept
+     * unless a later sighting is stored already. Rides along with the message it came with: no commit of its own.
+     */
+    record SeenContact(String number, String projectId, String user, byte[] sealedName, long at) implements Write {}
+
     /** The customer's Webhook took the incoming message. */
     record HookDone(long messageId) implements Write {}
 

@@ -148,6 +148,8 @@ public final class WriteBatcher implements AutoCloseable {
         private final List<Write.Handoff> handoffs = new ArrayList<>();
         private final List<Write.HandoffTaken> handoffsTaken = new ArrayList<>();
         private final List<Write.Reroute> reroutes = new ArrayList<>();
+        private final Map<MessageStatus, List<Write.MemberStatus>> memberChanges = new EnumMap<>(MessageStatus.class);
+        private final List<Write.SeenContact> contacts = new ArrayList<>();
 
         void add(Write write) {
             switch (write) {
@@ -162,6 +164,8 @@ public final class WriteBatcher implements AutoCloseable {
                 case Write.Handoff handoff -> handoffs.add(handoff);
                 case Write.HandoffTaken taken -> handoffsTaken.add(taken);
                 case Write.Reroute reroute -> reroutes.add(reroute);
+                case Write.MemberStatus change -> memberChanges.computeIfAbsent(change.status(), s -> new ArrayList<>()).add(change);
+                case Write.SeenContact seen -> contacts.add(seen);
             }
         }
 
@@ -199,6 +203,8 @@ public final class WriteBatcher implements AutoCloseable {
                     if (counted != null) usage.count(change.number(), change.at(), counted);
                 }
             }
+            for (List<Write.MemberStatus> list : memberChanges.values()) applyMemberStatuses(c, list, results, events, usage);
+            if (!contacts.isEmpty()) upsertContacts(c);
             if (!events.isEmpty()) {
                 batch(c, "INSERT INTO events (id, project_id, message_id, number, peer, status, error, occurred_at) "
                         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", events, e -> new Object[] {e.id(), e.projectId(),
@@ -238,6 +244,64 @@ public final class WriteBatcher implements AutoCloseable {
             }
             usage.writeTo(c, database); // last: its row locks are held only from here to the commit
             return results;
+        }
+
+        /**
+         * Moves each member forward (a first report inserts its row; a later one raises its rank), then, for those
+         * that moved, the message too: the rank order of {@code memberChanges} puts a member's delivered before its
+         * read in one commit.
+         */
+        private void applyMemberStatuses(Connection c, List<Write.MemberStatus> list, Map<Write, Integer> results,
+                                         List<EventRecord> events, Usage.Tally usage) throws SQLException {
+            int[] moved = upsertForward(c, list);
+            Usage.Kind counted = counted(list.getFirst().status());
+            List<Write.MemberStatus> forward = new ArrayList<>();
+            for (int i = 0; i < moved.length; i++) {
+                if (moved[i] == 0) {
+                    results.put(list.get(i), 0);
+                    continue;
+                }
+                Write.MemberStatus change = list.get(i);
+                results.put(change, Write.MemberStatus.MEMBER_MOVED);
+                if (change.event() != null) events.add(change.event());
+                if (counted != null) usage.count(change.number(), change.at(), counted);
+                if (change.status() != MessageStatus.FAILED) forward.add(change);
+            }
+            if (forward.isEmpty()) return;
+            MessageStatus status = forward.getFirst().status();
+            int[] messages = batch(c, "UPDATE messages SET status_rank = ?, " + status.timeColumn() + " = ? WHERE id = ? "
+                    + "AND status_rank < ?", forward, change -> new Object[] {status.rank(), change.at(),
+                    change.messageId(), status.rank()});
+            for (int i = 0; i < messages.length; i++) {
+                if (messages[i] != 0) results.put(forward.get(i), results.get(forward.get(i)) | Write.MemberStatus.MESSAGE_MOVED);
+            }
+        }
+
+        /** Per member report: 1 when it moved the member forward, 0 when the member is there or past it already. */
+        private int[] upsertForward(Connection c, List<Write.MemberStatus> list) throws SQLException {
+            int[] moved = batch(c, database.dialect().insertIgnore("group_receipts (message_id, member, status_rank)",
+                    "(?, ?, ?)"), list, change -> new Object[] {change.messageId(), change.member(), change.status().rank()});
+            for (int i = 0; i < moved.length; i++) {
+                if (moved[i] != 0) continue;
+                Write.MemberStatus change = list.get(i);
+                moved[i] = Sql.update(c, "UPDATE group_receipts SET status_rank = ? WHERE message_id = ? AND member = ? "
+                        + "AND status_rank < ?", change.status().rank(), change.messageId(), change.member(),
+                        change.status().rank());
+            }
+            return moved;
+        }
+
+        /** Inserts each contact new to its number, else brings its name and time up to this sighting if it is later. */
+        private void upsertContacts(Connection c) throws SQLException {
+            int[] inserted = batch(c, database.dialect().insertIgnore(
+                    "contacts (number, user_number, project_id, profile_name, last_seen)", "(?, ?, ?, ?, ?)"), contacts,
+                    seen -> new Object[] {seen.number(), seen.user(), seen.projectId(), seen.sealedName(), seen.at()});
+            List<Write.SeenContact> known = new ArrayList<>();
+            for (int i = 0; i < inserted.length; i++) if (inserted[i] == 0) known.add(contacts.get(i));
+            if (known.isEmpty()) return;
+            batch(c, "UPDATE contacts SET profile_name = ?, last_seen = ? WHERE number = ? AND user_number = ? "
+                    + "AND last_seen <= ?", known, seen -> new Object[] {seen.sealedName(), seen.at(), seen.number(),
+                    seen.user(), seen.at()});
         }
 
         /**
