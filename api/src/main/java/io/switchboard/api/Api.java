@@ -3,12 +3,16 @@ package io.switchboard.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
+import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
 import io.switchboard.api.dashboard.DashboardSessions;
 import io.switchboard.dispatcher.Dispatcher;
 import io.switchboard.dispatcher.signing.SigningSecrets;
 import io.switchboard.dispatcher.urls.OutboundUrls;
 import io.switchboard.engine.Engine;
+import io.switchboard.engine.media.MediaLibrary;
+import io.switchboard.engine.media.MediaTooLarge;
+import io.switchboard.engine.media.MediaTypes;
 import io.switchboard.engine.validation.InvalidInput;
 import io.switchboard.metrics.NodeMetrics;
 import io.switchboard.metrics.health.Readiness;
@@ -36,12 +40,15 @@ import org.slf4j.LoggerFactory;
 public final class Api implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Api.class);
     public static final int MAX_MESSAGES_PER_REQUEST = 1_000;
+    static final String MEDIA_UPLOAD_PATH = "/v1/media";
+    /** The largest media upload: the largest file WhatsApp takes, and 64 KiB for the form around it. */
+    static final long MAX_UPLOAD_BYTES = MediaTypes.LARGEST + 64 * 1_024;
 
     /** What the API works on; {@code adminTokenHash} is the SHA-256 of the admin token. */
     public record Parts(Engine engine, Projects projects, Numbers numbers, Messages messages, Vault vault,
                         ObjectMapper json, Clock clock, String adminTokenHash, Webhooks webhooks, Cluster cluster,
                         Management management,
-                        Observability observability) {}
+                        Observability observability, MediaLibrary media) {}
 
     /** This node in its cluster: its id, its address, and the shared leases (null on a single node). */
     public record Cluster(String nodeId, String address, Leases leases, long leaseMillis) {}
@@ -49,7 +56,10 @@ public final class Api implements AutoCloseable {
     /** Project tokens, the usage counters, and the abuse limits. */
     public record Management(ApiTokens tokens, Usage usage, Limits limits) {}
 
-    /** Requests a second per token (0: no limit) with bursts of up to {@code burstPerToken}; the largest body. */
+    /**
+     * Requests a second per token (0: no limit) with bursts of up to {@code burstPerToken}; the largest body (a media
+     * upload may be as large as the largest media WhatsApp takes, with room for its form).
+     */
     public record Limits(int ratePerToken, int burstPerToken, long maxBodyBytes) {}
 
     /**
@@ -74,11 +84,15 @@ public final class Api implements AutoCloseable {
         this.tenants = new Tenants(management.tokens(), parts.adminTokenHash(), parts.clock());
         RateLimits rates = new RateLimits(management.limits().ratePerToken(), management.limits().burstPerToken());
         Access access = new Access(tenants, rates);
-        BodyLimit bodyLimit = new BodyLimit(management.limits().maxBodyBytes());
+        BodyLimit bodyLimit = new BodyLimit(management.limits().maxBodyBytes(), MEDIA_UPLOAD_PATH, MAX_UPLOAD_BYTES);
         this.server = Javalin.create(config -> {
             config.useVirtualThreads = true;
             config.showJavalinBanner = false;
             config.http.maxRequestSize = management.limits().maxBodyBytes();
+            // An upload is parsed into a temporary file past 1 MiB (deleted when the request ends), not into memory.
+            config.jetty.multipartConfig.maxFileSize(MediaTypes.LARGEST, SizeUnit.BYTES);
+            config.jetty.multipartConfig.maxTotalRequestSize(MAX_UPLOAD_BYTES, SizeUnit.BYTES);
+            config.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
             config.jetty.modifyServletContextHandler(handler -> handler.addFilter(new FilterHolder(bodyLimit), "/*",
                     EnumSet.of(DispatcherType.REQUEST)));
         });
@@ -93,7 +107,10 @@ public final class Api implements AutoCloseable {
         new TokenRoutes(management.tokens(), tenants, rates, requests, parts.clock()).addTo(server);
         new UsageRoutes(parts.numbers(), management.usage(), tenants, requests, parts.clock()).addTo(server);
         new ObservabilityRoutes(parts.observability(), tenants, requests).addTo(server);
+        new MediaRoutes(parts.media(), tenants, requests).addTo(server);
         server.exception(ApiError.class, (e, ctx) -> answerError(ctx, e));
+        server.exception(MediaTooLarge.class, (e, ctx) -> answerError(ctx,
+                new ApiError(413, "media_too_large", e.getMessage(), e.field())));
         server.exception(InvalidInput.class, (e, ctx) -> answerError(ctx, ApiError.badRequest(e.code(), e.getMessage(), e.field())));
         server.exception(StoreException.class, (e, ctx) -> answerError(ctx,
                 new ApiError(503, "store_unavailable", "the store did not take the request; nothing was accepted", null)));

@@ -80,7 +80,8 @@ final class MessageRoutes {
     private List<OutgoingMessage> parse(Project project, JsonNode body) {
         Predicate<String> owns = number -> parts.engine().line(number)
                 .map(line -> line.project().id().equals(project.id())).orElse(false);
-        MessageRules.Settings settings = MessageRules.Settings.api(owns, parts.clock().millis());
+        MessageRules.Settings settings = MessageRules.Settings.api(owns, parts.clock().millis(),
+                parts.media().ids(project.id()));
         if (DynamicBulk.is(body)) return DynamicBulk.parse(body, settings);
         if (!body.has("messages")) return List.of(MessageRules.parse(body, "", settings));
         JsonNode list = body.get("messages");

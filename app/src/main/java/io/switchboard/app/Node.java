@@ -6,7 +6,10 @@ import io.switchboard.app.config.NodeConfig;
 import io.switchboard.dispatcher.Dispatcher;
 import io.switchboard.dispatcher.DispatcherSettings;
 import io.switchboard.dispatcher.signing.SigningSecrets;
+import io.switchboard.dispatcher.media.LinkFetcher;
 import io.switchboard.dispatcher.urls.OutboundUrls;
+import io.switchboard.engine.media.MediaLibrary;
+import io.switchboard.store.MediaFiles;
 import io.switchboard.engine.Engine;
 import io.switchboard.engine.EngineSettings;
 import io.switchboard.engine.NumberLine;
@@ -42,6 +45,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -65,6 +69,9 @@ public final class Node implements AutoCloseable {
     private final Api api;
     private final Messages messages;
     private final LiveHistory liveHistory;
+    private MediaLibrary media;
+    private LinkFetcher linkFetcher;
+    private ScheduledExecutorService mediaSweeper;
     private volatile String name = "starting";
     private final ClusterMember cluster;
     /** The numbers whose shard leases this node made sure exist. */
@@ -95,10 +102,15 @@ public final class Node implements AutoCloseable {
             this.dispatcher = new Dispatcher(dispatch, new Dispatcher.Parts(writer,
                     (project, replies, rejected, alsoCommit) -> engine().instantReplies(project, replies, rejected, alsoCommit),
                     id -> engine().project(id).orElse(null), this::openPayload, secrets::signer,
-                    urls.resolver(Executors.newVirtualThreadPerTaskExecutor()), json, latency));
+                    urls.resolver(Executors.newVirtualThreadPerTaskExecutor()), json, latency,
+                    projectId -> media.ids(projectId)));
             NodeConfig.Cluster clustering = config.cluster();
             this.engine = new Engine(EngineSettings.of(config.network().host(), config.network().port())
-                    .clustered(clustering.enabled()), new Engine.Parts(vault, messages, writer, dispatcher, clock));
+                    .clustered(clustering.enabled()), new Engine.Parts(vault, messages, writer, dispatcher, clock,
+                    (projectId, number, type, payload) -> linkFetcher.fetch(projectId, number, type, payload)));
+            this.media = new MediaLibrary(new MediaFiles(database), engine, clock);
+            this.linkFetcher = new LinkFetcher(media, urls, config.media().fetchTimeout());
+            this.mediaSweeper = sweepMedia(config.media().sweepEvery());
 
             Leases leases = clustering.enabled() ? new Leases(database) : null;
             // The store's message counts before this node changes them; the census adds what it does from now on.
@@ -142,7 +154,7 @@ public final class Node implements AutoCloseable {
                     new Api.Cluster(clustering.nodeId(), clustering.address(), leases, clustering.lease().toMillis()),
                     new Api.Management(new ApiTokens(database), new Usage(database),
                             new Api.Limits(limits.ratePerToken(), limits.burstPerToken(), limits.maxBodyBytes())),
-                    observability))
+                    observability, media))
                     .start(config.http().host(), config.http().port());
             this.name = leases != null ? clustering.nodeId() : hostName() + ":" + api.port();
             LOG.info("node up: API on port {}, network {}:{}, store {}", api.port(), config.network().host(),
@@ -188,6 +200,25 @@ public final class Node implements AutoCloseable {
 
     public Dispatcher dispatcher() {
         return dispatcher;
+    }
+
+    public MediaLibrary media() {
+        return media;
+    }
+
+    /** Deletes expired media every {@code every}; every node does, and a file deleted twice is deleted once. */
+    private ScheduledExecutorService sweepMedia(Duration every) {
+        ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("media-sweeper").daemon(true).factory());
+        sweeper.scheduleWithFixedDelay(() -> {
+            try {
+                int swept = media.sweep();
+                if (swept > 0) LOG.info("media: {} expired file(s) deleted", swept);
+            } catch (RuntimeException e) {
+                LOG.warn("media sweep failed (tried again in {}): {}", every, e.toString());
+            }
+        }, every.toMillis(), every.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return sweeper;
     }
 
     /** Messages in the store, both ways, for every project. */
@@ -255,7 +286,9 @@ public final class Node implements AutoCloseable {
         closeQuietly(api);
         closeQuietly(liveHistory);
         closeQuietly(cluster);
+        if (mediaSweeper != null) mediaSweeper.shutdownNow();
         closeQuietly(engine);
+        closeQuietly(linkFetcher);
         closeQuietly(dispatcher);
         closeQuietly(writer);
         closeQuietly(database);

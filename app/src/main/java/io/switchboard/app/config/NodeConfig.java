@@ -8,7 +8,7 @@ import java.time.Duration;
  * the command line, in that order of precedence (the last wins).
  */
 public record NodeConfig(Http http, Network network, Store store, Secrets secrets, Webhooks webhooks, Cluster cluster,
-                         Api api, Observability observability) {
+                         Api api, Media media, Observability observability) {
 
     /** Where the API listens. */
     public record Http(String host, int port) {}
@@ -53,6 +53,9 @@ public record NodeConfig(Http http, Network network, Store store, Secrets secret
      * {@code burstPerToken}, and the largest request body in bytes.
      */
     public record Api(int ratePerToken, int burstPerToken, long maxBodyBytes) {}
+
+    /** How long fetching a media message's link may take in all, and how often expired media are swept. */
+    public record Media(Duration fetchTimeout, Duration sweepEvery) {}
 
     /**
      * How the node shows itself: whether {@code /metrics} is open to anyone (else it takes the admin token), log

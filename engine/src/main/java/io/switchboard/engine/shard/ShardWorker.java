@@ -3,6 +3,7 @@ package io.switchboard.engine.shard;
 import io.switchboard.engine.Deliveries;
 import io.switchboard.engine.budget.Kind;
 import io.switchboard.engine.budget.TpsBudget;
+import io.switchboard.engine.media.MediaLinks;
 import io.switchboard.engine.outbox.Outbox;
 import io.switchboard.engine.outbox.OutboxEntry;
 import io.switchboard.network.DeliveryStatus;
@@ -125,6 +126,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
     private ShardLink link;
     private final Thread pump;
     private final BooleanSupplier leaseValid;
+    private final MediaLinks mediaLinks;
     /** How long the pump waits before it looks at an uncertain lease again. */
     private static final long LEASE_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
@@ -134,7 +136,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
      * while its lease is surely unexpired).
      */
     public record Settings(String number, int shard, Project project, DataKey key, TpsBudget budget,
-                           Outbox.Loader loader, BooleanSupplier leaseValid) {}
+                           Outbox.Loader loader, BooleanSupplier leaseValid, MediaLinks mediaLinks) {}
 
     /** Queued messages whose body the outbox keeps in memory; beyond this it keeps ids and reads bodies back. */
     private static final int BODIES_IN_MEMORY = 20_000;
@@ -151,6 +153,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         this.counters = counters;
         this.clock = clock;
         this.leaseValid = settings.leaseValid();
+        this.mediaLinks = settings.mediaLinks();
         this.pump = Thread.ofVirtual().name("pump-" + number + "-" + shard).unstarted(this::pump);
     }
 
@@ -415,10 +418,36 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
             addAndSignal(() -> outbox.returnToFront(List.of(entry)));
             return;
         }
+        if (MediaLinks.linked(entry.type(), entry.payload())) {
+            fetchThenSend(entry);
+            return;
+        }
         // Around a takeover a message can reach the outbox twice (read from the store, and handed off): send it once.
         if (inFlight.putIfAbsent(entry.id(), entry) != null) return;
         budget.record(Kind.SEND);
         link.send(entry.id(), entry.to(), entry.type(), entry.payload(), entry.replyTo() == null ? "" : entry.replyTo());
+    }
+
+    /**
+     * A media message by link: its file is fetched and stored first, off the pump (which gives its token back), then
+     * the message goes to the front of its queue with the stored media in place of the link. One whose file cannot
+     * be had fails with Meta's media upload error. Meanwhile it is out of line: a cancellation comes too late. If
+     * this worker stops meanwhile, the message is still queued in the store, and the shard's next worker fetches it.
+     */
+    private void fetchThenSend(OutboxEntry entry) {
+        budget.refund();
+        mediaLinks.fetch(project.id(), number, entry.type(), entry.payload()).whenComplete((payload, failure) -> {
+            if (failure == null) {
+                addAndSignal(() -> outbox.returnToFront(List.of(entry.withPayload(payload))));
+                return;
+            }
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+            String why = cause instanceof MediaLinks.MediaLinkFailed ? cause.getMessage() : cause.toString();
+            LOG.info("shard {}/{}: message {} failed: its media link could not be fetched: {}", number, shard,
+                    Ids.format(entry.id()), why);
+            changeStatus(entry.id(), entry.to(), MessageStatus.FAILED, clock.millis(), null,
+                    MediaLinks.UPLOAD_ERROR + ": the media could not be fetched from its link: " + why);
+        });
     }
 
     private void take(Incoming item) {
