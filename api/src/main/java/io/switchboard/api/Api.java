@@ -90,7 +90,8 @@ public final class Api implements AutoCloseable {
             config.showJavalinBanner = false;
             config.http.maxRequestSize = management.limits().maxBodyBytes();
             // An upload is parsed into a temporary file past 1 MiB (deleted when the request ends), not into memory.
-            config.jetty.multipartConfig.maxFileSize(MediaTypes.LARGEST, SizeUnit.BYTES);
+            // Jetty's own cap is the upload's: within it, the media's type decides, and the error names that limit.
+            config.jetty.multipartConfig.maxFileSize(MAX_UPLOAD_BYTES, SizeUnit.BYTES);
             config.jetty.multipartConfig.maxTotalRequestSize(MAX_UPLOAD_BYTES, SizeUnit.BYTES);
             config.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
             config.jetty.modifyServletContextHandler(handler -> handler.addFilter(new FilterHolder(bodyLimit), "/*",

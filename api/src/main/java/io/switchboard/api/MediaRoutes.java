@@ -39,7 +39,7 @@ final class MediaRoutes {
         if (!ctx.isMultipartFormData()) {
             throw ApiError.badRequest("not_multipart", "the upload must be multipart/form-data with a file part", "file");
         }
-        UploadedFile file = ctx.uploadedFile("file");
+        UploadedFile file = filePart(ctx);
         if (file == null) throw ApiError.badRequest("missing_field", "file is required: the media's bytes", "file");
         String number = ctx.formParam("number");
         if (number == null || number.isBlank()) {
@@ -57,6 +57,15 @@ final class MediaRoutes {
             stored = library.store(intake, content);
         }
         requests.send(ctx, 201, requests.json().createObjectNode().put("id", Ids.format(stored.id())));
+    }
+
+    /** The form's file part; a part past Jetty's own cap (the whole upload's limit) is a 413 like any large body. */
+    private static UploadedFile filePart(Context ctx) {
+        try {
+            return ctx.uploadedFile("file");
+        } catch (IllegalStateException e) { // "Multipart Mime part file exceeds max filesize"
+            throw ApiError.tooLarge(Api.MAX_UPLOAD_BYTES);
+        }
     }
 
     private void download(Context ctx) throws IOException {

@@ -47,7 +47,7 @@ final class Uploads {
     Answer upload(String token, byte[] bytes, String partType, String filename, Map<String, String> fields)
             throws IOException, InterruptedException {
         String boundary = "----switchboard" + Long.toHexString(new Random().nextLong());
-        ByteArrayOutputStream body = new ByteArrayOutputStream(bytes.length + 1_024);
+        ByteArrayOutputStream body = new ByteArrayOutputStream((bytes == null ? 0 : bytes.length) + 1_024);
         for (Map.Entry<String, String> field : fields.entrySet()) {
             write(body, "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field.getKey() + "\"\r\n\r\n"
                     + field.getValue() + "\r\n");
