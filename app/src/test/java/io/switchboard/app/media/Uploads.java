@@ -19,12 +19,12 @@ import java.util.Random;
  * Media calls as a customer makes them over real HTTP: multipart uploads like the Cloud API's (a {@code file} part
  * with its own Content-Type, and form fields), downloads of the raw bytes, deletes; and test files.
  */
-final class Uploads {
+public final class Uploads {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final String base;
 
-    Uploads(int port) {
+    public Uploads(int port) {
         this.base = "http://127.0.0.1:" + port;
     }
 
@@ -71,7 +71,7 @@ final class Uploads {
     }
 
     /** The id of an upload that must succeed. */
-    String uploaded(String token, String number, byte[] bytes, String type) throws IOException, InterruptedException {
+    public String uploaded(String token, String number, byte[] bytes, String type) throws IOException, InterruptedException {
         Answer answer = upload(token, number, bytes, type);
         if (answer.status() != 201) throw new AssertionError("upload: " + answer.status() + " " + new String(answer.bytes()));
         return answer.json().path("id").asText();
@@ -107,7 +107,7 @@ final class Uploads {
         return bytes;
     }
 
-    static byte[] file(int size) {
+    public static byte[] file(int size) {
         return file(size, new byte[0]);
     }
 
