@@ -113,6 +113,28 @@ class MediaLimitsTest {
         assertThat(answer.code()).isEqualTo("body_too_large");
     }
 
+    @Test
+    void uploadingAndDeletingTakeTheSendScopeAndReadingTheReadScope() throws Exception {
+        var admin = new io.switchboard.app.testing.Http(harness.node.httpPort());
+        Map<String, String> byScope = new java.util.HashMap<>();
+        for (String scope : java.util.List.of("send", "read", "admin")) {
+            byScope.put(scope, admin.call("POST", "/v1/tokens", token, Map.of("name", scope, "scopes",
+                    java.util.List.of(scope))).body().path("token").asText());
+        }
+        byte[] png = Uploads.file(500);
+        for (String scope : java.util.List.of("read", "admin")) {
+            Uploads.Answer refused = http.upload(byScope.get(scope), NUMBER, png, "image/png");
+            assertThat(refused.status()).as(scope).isEqualTo(403);
+            assertThat(refused.code()).isEqualTo("insufficient_scope");
+        }
+        String id = http.uploaded(byScope.get("send"), NUMBER, png, "image/png");
+        assertThat(http.get(byScope.get("send"), id).status()).isEqualTo(403);
+        assertThat(http.get(byScope.get("read"), id).bytes()).isEqualTo(png);
+        assertThat(http.delete(byScope.get("read"), id).status()).isEqualTo(403);
+        assertThat(http.delete(byScope.get("admin"), id).status()).isEqualTo(403);
+        assertThat(http.delete(byScope.get("send"), id).status()).isEqualTo(204);
+    }
+
     private static byte[] bytes(String type, int size, boolean animated) {
         return type.equals("image/webp") ? Uploads.webp(size, animated) : Uploads.file(size);
     }
