@@ -1,24 +1,31 @@
 package io.switchboard.app.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.switchboard.app.Node;
+import io.switchboard.app.demo.ApiClient;
 import io.switchboard.app.testing.Harness;
 import io.switchboard.network.sim.SimConfig;
+import io.switchboard.network.sim.UserMessage;
 import io.switchboard.store.Ids;
 import io.switchboard.store.testing.TestStores;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Media uploaded over HTTP is given back byte for byte to its own project only, stored sealed (no chunk in the
- * store holds the plaintext), deleted on request, and gone once past its 30 days; on each of the three stores.
+ * store holds the plaintext), deleted on request, and gone once past its 30 days; on each of the three stores. In a
+ * cluster every node serves what any node took in.
  */
 class MediaStorageTest {
     static final String NUMBER = "+919800000001";
@@ -112,6 +119,33 @@ class MediaStorageTest {
                 assertThat(count(store, "SELECT COUNT(*) FROM media_chunks WHERE media_id = " + oldId)).isZero();
             }
             assertThat(http.get(token, fresh).status()).as("the fresh one stays").isEqualTo(200);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = TestStores.Kind.class, names = {"POSTGRESQL", "MARIADB"})
+    void everyNodeOfAClusterServesMediaAnyNodeTookIn(TestStores.Kind kind) throws Exception {
+        try (Harness harness = new Harness(kind, tempDir, SimConfig.defaults().withReplyProbability(0).withReadProbability(0),
+                Map.of("cluster.enabled", true, "cluster.heartbeat-ms", 200, "cluster.lease-ms", 1_000));
+             Node other = harness.anotherNode()) {
+            String token = harness.project("A");
+            harness.number(token, NUMBER, 50);
+            Uploads first = new Uploads(harness.node.httpPort());
+            Uploads second = new Uploads(other.httpPort());
+            byte[] jpeg = Uploads.file(2 * 1_048_576 + 7, new byte[] {(byte) 0xFF, (byte) 0xD8});
+            String id = first.uploaded(token, NUMBER, jpeg, "image/jpeg");
+
+            assertThat(second.get(token, id).bytes()).as("read through the other node").isEqualTo(jpeg);
+            String sent = new ApiClient("http://127.0.0.1:" + other.httpPort()).expect(202, "/v1/messages", token,
+                    Map.of("from", NUMBER, "to", "+15550007000", "type", "image", "image", Map.of("id", id)))
+                    .path("messages").get(0).path("id").asText();
+            await().atMost(Duration.ofSeconds(30)).until(() -> !harness.network.received("+15550007000").isEmpty());
+            UserMessage received = harness.network.received("+15550007000").getFirst();
+            assertThat(received.messageId()).isEqualTo(Ids.parse(sent));
+            assertThat(received.payload()).contains(Uploads.sha256(jpeg));
+
+            assertThat(second.delete(token, id).status()).isEqualTo(204);
+            assertThat(first.get(token, id).status()).as("deleted through the other node").isEqualTo(404);
         }
     }
 
