@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.app.demo.ApiClient;
 import io.switchboard.app.testing.Harness;
+import io.switchboard.app.testing.Receiver;
 import io.switchboard.network.sim.SimConfig;
 import io.switchboard.network.sim.UserMessage;
 import io.switchboard.store.Ids;
@@ -170,6 +171,32 @@ class MediaMessagesTest {
             String error = harness.api.get("/v1/messages/" + id, token).body().path("error").asText();
             assertThat(error).contains("131053").contains("private_address").contains("127.0.0.1");
             assertThat(harness.network.received("+15550006000")).isEmpty();
+        }
+    }
+
+    @Test
+    void anInstantReplyMayNameUploadedMediaByIdAndAnUnknownIdIsNotSent() throws Exception {
+        try (Harness harness = new Harness(TestStores.Kind.EMBEDDED, tempDir, QUIET_USERS)) {
+            String token = harness.project("Bot");
+            harness.number(token, NUMBER, 100);
+            byte[] menu = Uploads.file(20_000, "%PDF".getBytes());
+            String id = new Uploads(harness.node.httpPort()).uploaded(token, NUMBER, menu, "application/pdf");
+            String unknown = Ids.format(Ids.next());
+            harness.receiver.answer(call -> call.path().equals("/webhook") ? new Receiver.Answer(200,
+                    "{\"messages\":[{\"type\":\"document\",\"document\":{\"id\":\"" + id + "\",\"filename\":\"menu.pdf\"}},"
+                            + "{\"type\":\"image\",\"image\":{\"id\":\"" + unknown + "\"}}]}") : Receiver.Answer.ok());
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> harness.network.inject(NUMBER, "+15550008000", "menu?"));
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> !harness.network.received("+15550008000").isEmpty());
+            JsonNode got = JSON.readTree(harness.network.received("+15550008000").getFirst().payload());
+            assertThat(got.path("sha256").asText()).isEqualTo(Uploads.sha256(menu));
+            assertThat(got.path("filename").asText()).isEqualTo("menu.pdf");
+            JsonNode failed = await().atMost(Duration.ofSeconds(20)).until(() -> harness.receiver.events("/events").stream()
+                    .filter(e -> e.path("status").asText().equals("failed")).findFirst().orElse(null), e -> e != null);
+            assertThat(failed.path("error").asText()).contains("unknown_media").contains(unknown);
+            Thread.sleep(500);
+            assertThat(harness.network.received("+15550008000")).as("only the document went").hasSize(1);
         }
     }
 
