@@ -35,8 +35,8 @@ final class Access {
     /**
      * The scope a project token needs for the route, or null for a route that is not a project's ({@code /health},
      * {@code POST /v1/projects}, which takes the node admin's token). {@code send}: sending and cancelling messages,
-     * uploading and deleting media; {@code read}: every other GET; {@code admin}: everything else, and the GETs that show credentials (tokens,
-     * the webhook secret).
+     * uploading and deleting media; {@code read}: every other GET; {@code admin}: everything else, and the GETs that
+     * show credentials (tokens, the webhook secret).
      */
     static Scope required(HandlerType method, String route) {
         if (!route.startsWith("/v1/") || route.equals("/v1/projects")) return null;
