@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
 import io.switchboard.engine.media.MediaLibrary;
+import io.switchboard.engine.media.MediaUrls;
 import io.switchboard.store.Ids;
 import io.switchboard.store.MediaFile;
 import io.switchboard.store.Project;
@@ -83,7 +84,19 @@ final class MediaRoutes {
         ctx.status(204);
     }
 
+    /** The caller's file, or any project's by a valid signed URL; 403 for a URL tampered with or expired. */
     private MediaFile find(Context ctx) {
+        if (Access.signedMediaUrl(ctx)) {
+            String id = ctx.pathParam("id");
+            MediaUrls.Check check = library.urls().check(id, ctx.queryParam("expires"), ctx.queryParam("signature"));
+            if (check != MediaUrls.Check.VALID) {
+                throw new ApiError(403, check == MediaUrls.Check.EXPIRED ? "url_expired" : "invalid_signature",
+                        check == MediaUrls.Check.EXPIRED ? "this media URL has expired; fetch the media with a token"
+                                : "this media URL's signature does not match", "signature");
+            }
+            return library.findSigned(id, ctx.queryParam("expires"), ctx.queryParam("signature"))
+                    .orElseThrow(() -> ApiError.notFound("media " + id));
+        }
         Project project = tenants.project(ctx.header("Authorization"));
         return library.find(project.id(), ctx.pathParam("id"))
                 .orElseThrow(() -> ApiError.notFound("media " + ctx.pathParam("id")));

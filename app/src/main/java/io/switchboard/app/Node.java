@@ -9,6 +9,7 @@ import io.switchboard.dispatcher.signing.SigningSecrets;
 import io.switchboard.dispatcher.media.LinkFetcher;
 import io.switchboard.dispatcher.urls.OutboundUrls;
 import io.switchboard.engine.media.MediaLibrary;
+import io.switchboard.engine.media.MediaUrls;
 import io.switchboard.store.MediaFiles;
 import io.switchboard.engine.Engine;
 import io.switchboard.engine.EngineSettings;
@@ -61,6 +62,7 @@ public final class Node implements AutoCloseable {
     /** How far back the dashboard's charts reach. */
     private static final Duration HISTORY = Duration.ofMinutes(5);
     private static final Duration READY_STORE_TIMEOUT = Duration.ofSeconds(2);
+    private static final String MEDIA_URL_KEY = "media-url-key";
 
     private final Database database;
     private final WriteBatcher writer;
@@ -107,8 +109,10 @@ public final class Node implements AutoCloseable {
             NodeConfig.Cluster clustering = config.cluster();
             this.engine = new Engine(EngineSettings.of(config.network().host(), config.network().port())
                     .clustered(clustering.enabled()), new Engine.Parts(vault, messages, writer, dispatcher, clock,
-                    (projectId, number, type, payload) -> linkFetcher.fetch(projectId, number, type, payload)));
-            this.media = new MediaLibrary(new MediaFiles(database), engine, clock);
+                    (projectId, number, type, payload) -> linkFetcher.fetch(projectId, number, type, payload),
+                    (projectId, number, type, payload) -> media.receive(projectId, number, type, payload)));
+            this.media = new MediaLibrary(new MediaFiles(database), engine, mediaUrls(config, settings, vault, clock),
+                    clock);
             this.linkFetcher = new LinkFetcher(media, urls, config.media().fetchTimeout());
             this.mediaSweeper = sweepMedia(config.media().sweepEvery());
 
@@ -204,6 +208,23 @@ public final class Node implements AutoCloseable {
 
     public MediaLibrary media() {
         return media;
+    }
+
+    /**
+     * Signed URLs of incoming media, with a key made once per store (sealed under the master key in the settings),
+     * so every node of a cluster signs and checks alike.
+     */
+    private MediaUrls mediaUrls(NodeConfig config, Settings settings, Vault vault, Clock clock) {
+        byte[] fresh = new byte[32];
+        new java.security.SecureRandom().nextBytes(fresh);
+        String sealed = settings.putIfAbsent("media_url_key", java.util.Base64.getEncoder().encodeToString(
+                vault.sealSecret(MEDIA_URL_KEY, java.util.Base64.getEncoder().encodeToString(fresh))));
+        byte[] key = java.util.Base64.getDecoder().decode(vault.openSecret(MEDIA_URL_KEY,
+                java.util.Base64.getDecoder().decode(sealed)));
+        String configured = config.media().publicUrl();
+        String host = "0.0.0.0".equals(config.http().host()) ? "127.0.0.1" : config.http().host();
+        return new MediaUrls(key, () -> configured != null ? configured : "http://" + host + ":" + api.port(),
+                config.media().urlValid(), clock);
     }
 
     /** Deletes expired media every {@code every}; every node does, and a file deleted twice is deleted once. */

@@ -1,6 +1,7 @@
 package io.switchboard.engine;
 
 import io.switchboard.engine.budget.TpsBudget;
+import io.switchboard.engine.media.IncomingMedia;
 import io.switchboard.engine.media.MediaLinks;
 import io.switchboard.engine.outbox.Outbox;
 import io.switchboard.engine.outbox.OutboxEntry;
@@ -55,6 +56,7 @@ public final class Engine implements AutoCloseable {
     private final Deliveries deliveries;
     private final Clock clock;
     private final MediaLinks mediaLinks;
+    private final IncomingMedia incomingMedia;
     private final BiFunction<LinkTarget, ShardLinkListener, ShardLink> links;
     private final Counters counters = new Counters();
     /** Each open number's own tallies (children of {@code counters}). */
@@ -67,9 +69,12 @@ public final class Engine implements AutoCloseable {
     private final Map<String, Project> projects = new ConcurrentHashMap<>();
     private final AtomicLong keysForgottenAt = new AtomicLong();
 
-    /** {@code mediaLinks}: fetches the files media messages name by link, before they are sent. */
+    /**
+     * {@code mediaLinks}: fetches the files media messages name by link, before they are sent; {@code incomingMedia}:
+     * stores the files of incoming media messages.
+     */
     public record Parts(Vault vault, Messages messages, WriteBatcher writer, Deliveries deliveries, Clock clock,
-                        MediaLinks mediaLinks) {}
+                        MediaLinks mediaLinks, IncomingMedia incomingMedia) {}
 
     public Engine(EngineSettings settings, Parts parts) {
         this.settings = settings;
@@ -79,6 +84,7 @@ public final class Engine implements AutoCloseable {
         this.deliveries = parts.deliveries();
         this.clock = parts.clock();
         this.mediaLinks = parts.mediaLinks();
+        this.incomingMedia = parts.incomingMedia();
         this.links = (target, listener) -> SimLink.open(target, listener, settings.heartbeat());
     }
 
@@ -114,7 +120,7 @@ public final class Engine implements AutoCloseable {
         if (line == null) return false;
         BusinessNumber settings = line.number();
         ShardWorker worker = new ShardWorker(new ShardWorker.Settings(number, shard, line.project(), line.key(),
-                new TpsBudget(shareOf(settings)), line.loader(), leaseValid, mediaLinks), writer, deliveries, numberCounters(number),
+                new TpsBudget(shareOf(settings)), line.loader(), leaseValid, mediaLinks, incomingMedia), writer, deliveries, numberCounters(number),
                 clock);
         if (!line.shards().start(shard, worker)) return false;
         // Handed-off ids are all among the queued ones read next; dropping them first keeps each in one outbox once.

@@ -101,6 +101,12 @@ public final class MediaFiles {
                 + "AND project_id = ? AND expires_at > ? AND chunks >= 0", MediaFiles::map, id, projectId, now));
     }
 
+    /** Any project's media file by id (for a signed URL), unless it does not exist or expired. */
+    public Optional<MediaFile> find(long id, long now) {
+        return database.withConnection(c -> Sql.queryOne(c, "SELECT " + COLUMNS + " FROM media WHERE id = ? "
+                + "AND expires_at > ? AND chunks >= 0", MediaFiles::map, id, now));
+    }
+
     /** One sealed chunk of a file found before; read one at a time, so a large file never sits whole in memory. */
     public byte[] sealedChunk(long mediaId, int seq) {
         return database.withConnection(c -> Sql.queryOne(c, "SELECT data FROM media_chunks WHERE media_id = ? AND seq = ?",

@@ -1,5 +1,6 @@
 package io.switchboard.engine.media;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.engine.Engine;
 import io.switchboard.engine.NumberLine;
@@ -10,12 +11,16 @@ import io.switchboard.store.Ids;
 import io.switchboard.store.MediaFile;
 import io.switchboard.store.MediaFiles;
 import io.switchboard.store.crypto.DataKey;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A project's media: files taken in (uploaded, or fetched from a message's link) after WhatsApp's type and size
@@ -25,13 +30,17 @@ import java.util.Optional;
 public final class MediaLibrary {
     public static final Duration KEPT = Duration.ofDays(30);
     public static final int MAX_FILENAME = 240;
+    private static final Logger LOG = LoggerFactory.getLogger(MediaLibrary.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final MediaFiles files;
     private final Engine engine;
+    private final MediaUrls urls;
     private final Clock clock;
 
-    public MediaLibrary(MediaFiles files, Engine engine, Clock clock) {
+    public MediaLibrary(MediaFiles files, Engine engine, MediaUrls urls, Clock clock) {
         this.files = files;
         this.engine = engine;
+        this.urls = urls;
         this.clock = clock;
     }
 
@@ -80,6 +89,47 @@ public final class MediaLibrary {
     public Optional<MediaFile> find(String projectId, String id) {
         long parsed = Ids.parse(id);
         return parsed < 0 ? Optional.empty() : files.find(projectId, parsed, clock.millis());
+    }
+
+    /** Any project's file, for a signed URL (the signature, not a token, says who may have it). */
+    public Optional<MediaFile> findSigned(String id, String expires, String signature) {
+        if (urls.check(id, expires, signature) != MediaUrls.Check.VALID) return Optional.empty();
+        return files.find(Ids.parse(id), clock.millis());
+    }
+
+    public MediaUrls urls() {
+        return urls;
+    }
+
+    /**
+     * An incoming media message's file, as the network carries it inline ({@code {"mime_type","data":"<base64>",
+     * "caption"?}}): checked and stored like an upload, and answered as {@code {"id","mime_type","sha256",
+     * "file_size","caption"?,"url"}}, the url signed and expiring. A file that cannot be taken (a type or size
+     * WhatsApp would not carry) is answered as {@code {"mime_type","caption"?,"error"}}: the message is still
+     * stored and handed on, without its file.
+     */
+    public String receive(String projectId, String number, String messageType, String payload) {
+        ObjectNode object;
+        try {
+            object = (ObjectNode) JSON.readTree(payload);
+        } catch (IOException | ClassCastException e) {
+            return payload;
+        }
+        ObjectNode kept = object.deepCopy();
+        kept.remove("data");
+        try {
+            byte[] bytes = Base64.getDecoder().decode(object.path("data").asText());
+            MediaFile file = store(new Intake(projectId, number, object.path("mime_type").asText(), null,
+                    new Names("number", "mime_type", "data")), new ByteArrayInputStream(bytes));
+            if (!MediaTypes.messageTypeOf(file.mimeType()).orElse("").equals(messageType)) {
+                files.delete(projectId, file.id());
+                throw new InvalidInput("media_type_mismatch", messageType + " with " + file.mimeType(), "mime_type");
+            }
+            return describe(kept, file).put("url", urls.url(file.id())).toString();
+        } catch (InvalidInput | MediaTooLarge | IllegalArgumentException e) {
+            LOG.info("incoming {} for {}: its file was not kept: {}", messageType, number, e.getMessage());
+            return kept.put("error", e.getMessage()).toString();
+        }
     }
 
     /** Writes the file's bytes, a chunk at a time. */

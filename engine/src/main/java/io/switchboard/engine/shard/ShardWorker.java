@@ -3,7 +3,9 @@ package io.switchboard.engine.shard;
 import io.switchboard.engine.Deliveries;
 import io.switchboard.engine.budget.Kind;
 import io.switchboard.engine.budget.TpsBudget;
+import io.switchboard.engine.media.IncomingMedia;
 import io.switchboard.engine.media.MediaLinks;
+import io.switchboard.engine.media.MediaTypes;
 import io.switchboard.engine.outbox.Outbox;
 import io.switchboard.engine.outbox.OutboxEntry;
 import io.switchboard.network.DeliveryStatus;
@@ -127,6 +129,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
     private final Thread pump;
     private final BooleanSupplier leaseValid;
     private final MediaLinks mediaLinks;
+    private final IncomingMedia incomingMedia;
     /** How long the pump waits before it looks at an uncertain lease again. */
     private static final long LEASE_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
@@ -136,7 +139,8 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
      * while its lease is surely unexpired).
      */
     public record Settings(String number, int shard, Project project, DataKey key, TpsBudget budget,
-                           Outbox.Loader loader, BooleanSupplier leaseValid, MediaLinks mediaLinks) {}
+                           Outbox.Loader loader, BooleanSupplier leaseValid, MediaLinks mediaLinks,
+                           IncomingMedia incomingMedia) {}
 
     /** Queued messages whose body the outbox keeps in memory; beyond this it keeps ids and reads bodies back. */
     private static final int BODIES_IN_MEMORY = 20_000;
@@ -154,6 +158,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         this.clock = clock;
         this.leaseValid = settings.leaseValid();
         this.mediaLinks = settings.mediaLinks();
+        this.incomingMedia = settings.incomingMedia();
         this.pump = Thread.ofVirtual().name("pump-" + number + "-" + shard).unstarted(this::pump);
     }
 
@@ -462,15 +467,19 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         Project project = this.project;
         InboundMessage in = item.message();
         long id = Ids.next();
+        // A media file is stored here, on the pump, before its message: the network carries small files only, and
+        // the user's messages keep their order. Taken again after a reconnect, it is stored again (at least once).
+        String payload = MediaTypes.isMedia(in.type())
+                ? incomingMedia.receive(project.id(), number, in.type(), in.payload()) : in.payload();
         MessageRecord record = new MessageRecord(id, project.id(), number, Direction.IN, in.from(), shard,
-                Priority.NORMAL, in.type(), key.seal(id, in.payload()), MessageStatus.QUEUED, in.networkId(), null,
+                Priority.NORMAL, in.type(), key.seal(id, payload), MessageStatus.QUEUED, in.networkId(), null,
                 project.webhookUrl() != null, MessageRecord.Times.createdAt(in.atMillis()));
         writer.submit(new Write.InsertMessage(record)).whenComplete((counts, failure) -> {
             if (failure != null) return; // not acknowledged: the network hands it over again after a reconnect
             link.ack(item.seq());
             if (counts[0] == 1) {
                 counters.received();
-                if (record.hookPending()) deliveries.incoming(project, record, in.payload());
+                if (record.hookPending()) deliveries.incoming(project, record, payload);
             }
         });
     }
