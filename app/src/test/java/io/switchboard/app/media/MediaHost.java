@@ -8,9 +8,16 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 
-/** A customer's media host on loopback: serves each path's bytes with its Content-Type, status and delay. */
+/**
+ * A customer's media host on loopback: serves each path's bytes with its Content-Type, status and delay, with a
+ * Content-Length or, {@code chunked}, without one.
+ */
 final class MediaHost implements AutoCloseable {
-    record Served(int status, String contentType, byte[] bytes, long delayMillis) {}
+    record Served(int status, String contentType, byte[] bytes, long delayMillis, boolean chunked) {
+        Served(int status, String contentType, byte[] bytes, long delayMillis) {
+            this(status, contentType, bytes, delayMillis, false);
+        }
+    }
 
     private final HttpServer server;
     private final Map<String, Served> files = new ConcurrentHashMap<>();
@@ -23,7 +30,8 @@ final class MediaHost implements AutoCloseable {
             try {
                 Thread.sleep(served.delayMillis());
                 exchange.getResponseHeaders().set("Content-Type", served.contentType());
-                exchange.sendResponseHeaders(served.status(), served.bytes().length == 0 ? -1 : served.bytes().length);
+                exchange.sendResponseHeaders(served.status(),
+                        served.chunked() ? 0 : served.bytes().length == 0 ? -1 : served.bytes().length);
                 try (OutputStream out = exchange.getResponseBody()) {
                     out.write(served.bytes());
                 }

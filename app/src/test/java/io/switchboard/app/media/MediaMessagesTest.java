@@ -135,7 +135,10 @@ class MediaMessagesTest {
             Map<String, String> links = new LinkedHashMap<>();
             links.put("answered 404", host.serve("/missing.png", new MediaHost.Served(404, "text/plain", "no".getBytes(), 0)));
             links.put("Content-Type 'text/html'", host.serve("/page.png", "text/html", "<html>".getBytes()));
-            links.put("5242880", host.serve("/huge.jpg", "image/jpeg", Uploads.file(5 * 1_048_576 + 1)));
+            links.put("sent 5242881 bytes; image media may be at most 5242880",
+                    host.serve("/huge.jpg", "image/jpeg", Uploads.file(5 * 1_048_576 + 1)));
+            links.put("larger than 5242880 bytes", host.serve("/huge-chunked.jpg",
+                    new MediaHost.Served(200, "image/jpeg", Uploads.file(5 * 1_048_576 + 1), 0, true)));
             links.put("did not answer within 1000 ms", host.serve("/slow.png",
                     new MediaHost.Served(200, "image/png", Uploads.file(100), 3_000)));
             links.put("could not be reached", "http://127.0.0.1:1/a.png");

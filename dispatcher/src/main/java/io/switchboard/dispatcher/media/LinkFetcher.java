@@ -123,14 +123,20 @@ public final class LinkFetcher implements MediaLinks, AutoCloseable {
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             if (cause instanceof OutboundUrls.Refused refused) throw new MediaLinkFailed(refused.code() + ": " + refused.getMessage());
+            // The request's own total timeout and this wait end at the same time: either may say so first.
+            if (cause instanceof TimeoutException) throw timedOut(host);
             throw new MediaLinkFailed(host + " could not be reached: " + cause.getClass().getSimpleName() + ": "
                     + cause.getMessage());
         } catch (TimeoutException e) {
-            throw new MediaLinkFailed(host + " did not answer within " + timeout.toMillis() + " ms");
+            throw timedOut(host);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new MediaLinkFailed("interrupted");
         }
+    }
+
+    private MediaLinkFailed timedOut(String host) {
+        return new MediaLinkFailed(host + " did not answer within " + timeout.toMillis() + " ms");
     }
 
     @Override
