@@ -23,7 +23,7 @@ final class Access {
     /** Before a matched route; the handler then finds its project through {@link Tenants} again, from the cache. */
     void check(Context ctx) {
         Scope needed = required(ctx.method(), ctx.endpointHandlerPath());
-        if (needed == null) return;
+        if (needed == null || signedMediaUrl(ctx)) return;
         String authorization = ctx.header("Authorization");
         // The node admin's token passes to the route, which decides (a project route answers it 401, as before).
         if (tenants.isAdmin(authorization)) return;
@@ -38,11 +38,17 @@ final class Access {
         return caller;
     }
 
+    /** A media download by a signed URL (an incoming media's, handed to the Webhook): its signature is its key. */
+    static boolean signedMediaUrl(Context ctx) {
+        return ctx.method() == HandlerType.GET && ctx.endpointHandlerPath().equals("/v1/media/{id}")
+                && ctx.queryParam("signature") != null;
+    }
+
     /**
      * The scope a project token needs for the route, or null for a route that is not a project's ({@code /health},
-     * {@code POST /v1/projects}, which takes the node admin's token). {@code send}: sending and cancelling messages;
-     * {@code read}: every other GET; {@code admin}: everything else, and the GETs that show credentials (tokens,
-     * the webhook secret).
+     * {@code POST /v1/projects}, which takes the node admin's token). {@code send}: sending and cancelling messages,
+     * uploading and deleting media; {@code read}: every other GET; {@code admin}: everything else, and the GETs that
+     * show credentials (tokens, the webhook secret).
      */
     static Scope required(HandlerType method, String route) {
         if (route.equals(CloudRoutes.PATH)) return Scope.SEND;
@@ -50,6 +56,7 @@ final class Access {
         boolean read = method == HandlerType.GET || method == HandlerType.HEAD;
         if (route.startsWith("/v1/tokens") || route.startsWith("/v1/project/webhook-secret")) return Scope.ADMIN;
         if (route.equals("/v1/messages") || route.startsWith("/v1/messages/")) return read ? Scope.READ : Scope.SEND;
+        if (route.equals("/v1/media") || route.startsWith("/v1/media/")) return read ? Scope.READ : Scope.SEND;
         return read ? Scope.READ : Scope.ADMIN;
     }
 }

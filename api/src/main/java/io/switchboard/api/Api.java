@@ -3,12 +3,16 @@ package io.switchboard.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
+import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
 import io.switchboard.api.dashboard.DashboardSessions;
 import io.switchboard.dispatcher.Dispatcher;
 import io.switchboard.dispatcher.signing.SigningSecrets;
 import io.switchboard.dispatcher.urls.OutboundUrls;
 import io.switchboard.engine.Engine;
+import io.switchboard.engine.media.MediaLibrary;
+import io.switchboard.engine.media.MediaTooLarge;
+import io.switchboard.engine.media.MediaTypes;
 import io.switchboard.engine.validation.InvalidInput;
 import io.switchboard.metrics.NodeMetrics;
 import io.switchboard.network.cloud.CloudLinks;
@@ -41,12 +45,16 @@ import org.slf4j.LoggerFactory;
 public final class Api implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Api.class);
     public static final int MAX_MESSAGES_PER_REQUEST = 1_000;
+    static final String MEDIA_UPLOAD_PATH = "/v1/media";
+    /** The largest media upload: the largest file WhatsApp takes, and 64 KiB for the form around it. */
+    static final long MAX_UPLOAD_BYTES = MediaTypes.LARGEST + 64 * 1_024;
 
     /** What the API works on; {@code adminTokenHash} is the SHA-256 of the admin token. */
     public record Parts(Engine engine, Projects projects, Numbers numbers, Messages messages, Vault vault,
                         ObjectMapper json, Clock clock, String adminTokenHash, Webhooks webhooks, Cluster cluster,
                         Management management,
-                        Observability observability, Upstream upstream, Directory directory) {}
+                        Observability observability, Upstream upstream, Directory directory,
+                        MediaLibrary media) {}
 
     /** Numbers connected to Meta's Cloud API: where each is connected, and the links of those running here. */
     public record Upstream(Upstreams upstreams, CloudLinks links) {}
@@ -60,7 +68,10 @@ public final class Api implements AutoCloseable {
     /** Project tokens, the usage counters, and the abuse limits. */
     public record Management(ApiTokens tokens, Usage usage, Limits limits) {}
 
-    /** Requests a second per token (0: no limit) with bursts of up to {@code burstPerToken}; the largest body. */
+    /**
+     * Requests a second per token (0: no limit) with bursts of up to {@code burstPerToken}; the largest body (a media
+     * upload may be as large as the largest media WhatsApp takes, with room for its form).
+     */
     public record Limits(int ratePerToken, int burstPerToken, long maxBodyBytes) {}
 
     /**
@@ -92,7 +103,7 @@ public final class Api implements AutoCloseable {
         this.tenants = new Tenants(management.tokens(), parts.adminTokenHash(), parts.clock());
         RateLimits rates = new RateLimits(management.limits().ratePerToken(), management.limits().burstPerToken());
         Access access = new Access(tenants, rates);
-        BodyLimit bodyLimit = new BodyLimit(management.limits().maxBodyBytes());
+        BodyLimit bodyLimit = new BodyLimit(management.limits().maxBodyBytes(), MEDIA_UPLOAD_PATH, MAX_UPLOAD_BYTES);
         this.server = Javalin.create(config -> {
             config.useVirtualThreads = true;
             config.showJavalinBanner = false;
@@ -102,6 +113,11 @@ public final class Api implements AutoCloseable {
                 config.jetty.addConnector((jetty, http) -> plainConnector = plain(jetty, http));
                 config.jetty.addConnector((jetty, http) -> httpsConnector = tls.connector(jetty, http));
             }
+            // An upload is parsed into a temporary file past 1 MiB (deleted when the request ends), not into memory.
+            // Jetty's own cap is the upload's: within it, the media's type decides, and the error names that limit.
+            config.jetty.multipartConfig.maxFileSize(MAX_UPLOAD_BYTES, SizeUnit.BYTES);
+            config.jetty.multipartConfig.maxTotalRequestSize(MAX_UPLOAD_BYTES, SizeUnit.BYTES);
+            config.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
             config.jetty.modifyServletContextHandler(handler -> handler.addFilter(new FilterHolder(bodyLimit), "/*",
                     EnumSet.of(DispatcherType.REQUEST)));
         });
@@ -121,7 +137,10 @@ public final class Api implements AutoCloseable {
         new CloudWebhookRoutes(parts, requests).addTo(server);
         new GroupRoutes(parts.engine(), parts.directory().groups(), tenants, requests, parts.clock()).addTo(server);
         new ContactRoutes(parts.engine(), parts.directory().contacts(), tenants, requests).addTo(server);
+        new MediaRoutes(parts.media(), tenants, requests).addTo(server);
         server.exception(ApiError.class, (e, ctx) -> answerError(ctx, e));
+        server.exception(MediaTooLarge.class, (e, ctx) -> answerError(ctx,
+                new ApiError(413, "media_too_large", e.getMessage(), e.field())));
         server.exception(InvalidInput.class, (e, ctx) -> answerError(ctx, ApiError.badRequest(e.code(), e.getMessage(), e.field())));
         server.exception(StoreException.class, (e, ctx) -> answerError(ctx,
                 new ApiError(503, "store_unavailable", "the store did not take the request; nothing was accepted", null)));

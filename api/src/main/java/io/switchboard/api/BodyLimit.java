@@ -12,20 +12,29 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.io.IOException;
 
 /**
- * The request body limit. A body that says its length is refused before it is read ({@link #check}); a body that
+ * The request body limit, and a larger one for media uploads ({@code POST} to one path). A body that says its length is refused before it is read ({@link #check}); a body that
  * does not (chunked) is counted as it is read, and reading past the limit throws the same 413. Javalin's own limit
  * looks only at the Content-Length header, so without this a chunked body of any size would be read into memory.
  */
 final class BodyLimit implements Filter {
     private final long maxBytes;
+    private final String uploadPath;
+    private final long maxUploadBytes;
 
-    BodyLimit(long maxBytes) {
+    BodyLimit(long maxBytes, String uploadPath, long maxUploadBytes) {
         this.maxBytes = maxBytes;
+        this.uploadPath = uploadPath;
+        this.maxUploadBytes = maxUploadBytes;
     }
 
     /** Refuses a declared length over the limit, before anything is read. */
     void check(HttpServletRequest request) {
-        if (request.getContentLengthLong() > maxBytes) throw ApiError.tooLarge(maxBytes);
+        long limit = limitOf(request);
+        if (request.getContentLengthLong() > limit) throw ApiError.tooLarge(limit);
+    }
+
+    private long limitOf(HttpServletRequest request) {
+        return "POST".equals(request.getMethod()) && uploadPath.equals(request.getRequestURI()) ? maxUploadBytes : maxBytes;
     }
 
     @Override
@@ -47,17 +56,19 @@ final class BodyLimit implements Filter {
 
         @Override
         public ServletInputStream getInputStream() throws IOException {
-            if (counted == null) counted = new CountedStream(super.getInputStream());
+            if (counted == null) counted = new CountedStream(super.getInputStream(), limitOf(this));
             return counted;
         }
     }
 
     private final class CountedStream extends ServletInputStream {
         private final ServletInputStream in;
+        private final long limit;
         private long read;
 
-        CountedStream(ServletInputStream in) {
+        CountedStream(ServletInputStream in, long limit) {
             this.in = in;
+            this.limit = limit;
         }
 
         @Override
@@ -76,7 +87,7 @@ final class BodyLimit implements Filter {
 
         private void add(int n) {
             read += n;
-            if (read > maxBytes) throw ApiError.tooLarge(maxBytes);
+            if (read > limit) throw ApiError.tooLarge(limit);
         }
 
         @Override

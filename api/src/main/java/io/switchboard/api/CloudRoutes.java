@@ -95,7 +95,8 @@ final class CloudRoutes {
         String to = DIGITS.matcher(cleaned).matches() && !cleaned.startsWith("+") ? "+" + cleaned : cleaned;
         ObjectNode message = ((ObjectNode) body.deepCopy()).put("from", number).put("to", to);
         OutgoingMessage outgoing = MessageRules.parse(message, "",
-                MessageRules.Settings.api(number::equals, parts.clock().millis()));
+                MessageRules.Settings.api(MessageRoutes.senders(parts, project), parts.clock().millis(),
+                        parts.media().ids(project.id())));
         Engine.Accepted accepted = MessageRoutes.join(parts.engine().accept(project, List.of(outgoing))).getFirst();
         ObjectNode answer = json.createObjectNode().put("messaging_product", "whatsapp");
         answer.putArray("contacts").addObject().put("input", input).put("wa_id", to.substring(1));

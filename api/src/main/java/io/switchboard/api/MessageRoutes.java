@@ -78,8 +78,9 @@ final class MessageRoutes {
         requests.send(ctx, answer.status(), answer.body());
     }
 
-    private List<OutgoingMessage> parse(Project project, JsonNode body) {
-        MessageRules.Settings settings = MessageRules.Settings.api(new MessageRules.Senders() {
+    /** What the project may send from and to: its numbers, and the groups each of them owns. */
+    static MessageRules.Senders senders(Api.Parts parts, Project project) {
+        return new MessageRules.Senders() {
             @Override
             public boolean ownsNumber(String number) {
                 return parts.engine().line(number).map(line -> line.project().id().equals(project.id())).orElse(false);
@@ -89,7 +90,12 @@ final class MessageRoutes {
             public boolean ownsGroup(String from, String group) {
                 return parts.directory().groups().find(project.id(), group).filter(g -> g.number().equals(from)).isPresent();
             }
-        }, parts.clock().millis());
+        };
+    }
+
+    private List<OutgoingMessage> parse(Project project, JsonNode body) {
+        MessageRules.Settings settings = MessageRules.Settings.api(senders(parts, project), parts.clock().millis(),
+                parts.media().ids(project.id()));
         if (DynamicBulk.is(body)) return DynamicBulk.parse(body, settings);
         if (!body.has("messages")) return List.of(MessageRules.parse(body, "", settings));
         JsonNode list = body.get("messages");

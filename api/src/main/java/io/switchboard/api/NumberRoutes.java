@@ -140,7 +140,7 @@ final class NumberRoutes {
         if (upstream == null) upstreams().remove(number.number());
         else if (!upstreams().put(upstream)) throw phoneNumberIdTaken();
         parts.engine().stopNumber(number.number(), RELINK_DRAIN);
-        parts.engine().reopen(number);
+        parts.engine().restart(number);
         LOG.info("number {}: now {}", number.number(), upstream == null ? "on the network" : "on Meta's Cloud API");
     }
 

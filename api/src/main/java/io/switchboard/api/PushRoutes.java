@@ -74,7 +74,8 @@ final class PushRoutes {
         JsonNode data = Fields.array(body, "data", "", 1, Api.MAX_MESSAGES_PER_REQUEST);
         // The project's own number only: a "from" of another project's reads as unknown, as on /v1/messages.
         MessageRules.Settings settings = MessageRules.Settings.api(number -> number.equals(from) && parts.engine()
-                .line(number).map(line -> line.project().id().equals(project.id())).orElse(false), parts.clock().millis());
+                .line(number).map(line -> line.project().id().equals(project.id())).orElse(false), parts.clock().millis(),
+                parts.media().ids(project.id()));
         List<OutgoingMessage> outgoing = new ArrayList<>(data.size());
         for (int i = 0; i < data.size(); i++) {
             String at = Fields.item("data", i);

@@ -7,7 +7,11 @@ import io.switchboard.app.config.NodeConfig;
 import io.switchboard.dispatcher.Dispatcher;
 import io.switchboard.dispatcher.DispatcherSettings;
 import io.switchboard.dispatcher.signing.SigningSecrets;
+import io.switchboard.dispatcher.media.LinkFetcher;
 import io.switchboard.dispatcher.urls.OutboundUrls;
+import io.switchboard.engine.media.MediaLibrary;
+import io.switchboard.engine.media.MediaUrls;
+import io.switchboard.store.MediaFiles;
 import io.switchboard.engine.Engine;
 import io.switchboard.engine.EngineSettings;
 import io.switchboard.engine.NumberLine;
@@ -48,6 +52,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -63,6 +68,7 @@ public final class Node implements AutoCloseable {
     /** How far back the dashboard's charts reach. */
     private static final Duration HISTORY = Duration.ofMinutes(5);
     private static final Duration READY_STORE_TIMEOUT = Duration.ofSeconds(2);
+    private static final String MEDIA_URL_KEY = "media-url-key";
 
     private final Database database;
     private final WriteBatcher writer;
@@ -72,6 +78,9 @@ public final class Node implements AutoCloseable {
     private final CloudLinks cloudLinks;
     private final Messages messages;
     private final LiveHistory liveHistory;
+    private MediaLibrary media;
+    private LinkFetcher linkFetcher;
+    private ScheduledExecutorService mediaSweeper;
     private volatile String name = "starting";
     private final ClusterMember cluster;
     /** The numbers whose shard leases this node made sure exist. */
@@ -102,7 +111,8 @@ public final class Node implements AutoCloseable {
             this.dispatcher = new Dispatcher(dispatch, new Dispatcher.Parts(writer,
                     (project, replies, rejected, alsoCommit) -> engine().instantReplies(project, replies, rejected, alsoCommit),
                     id -> engine().project(id).orElse(null), this::openPayload, secrets::signer,
-                    urls.resolver(Executors.newVirtualThreadPerTaskExecutor()), json, latency));
+                    urls.resolver(Executors.newVirtualThreadPerTaskExecutor()), json, latency,
+                    projectId -> media.ids(projectId)));
             NodeConfig.Cluster clustering = config.cluster();
             EngineSettings engineSettings = EngineSettings.of(config.network().host(), config.network().port())
                     .clustered(clustering.enabled());
@@ -110,9 +120,15 @@ public final class Node implements AutoCloseable {
             this.cloudLinks = new CloudLinks(new CloudLinks.Settings(upstream.timeout(), upstream.concurrency(),
                     upstream.firstRetry(), upstream.maxRetryDelay()));
             Upstreams upstreams = new Upstreams(database);
-            this.engine = new Engine(engineSettings, new Engine.Parts(vault, messages, writer, dispatcher, clock),
+            this.engine = new Engine(engineSettings, new Engine.Parts(vault, messages, writer, dispatcher, clock,
+                    (projectId, number, type, payload) -> linkFetcher.fetch(projectId, number, type, payload),
+                    (projectId, number, type, payload) -> media.receive(projectId, number, type, payload)),
                     new UpstreamLinks(new UpstreamLinks.Parts(upstreams, vault, messages, cloudLinks),
                             Engine.networkLinks(engineSettings)));
+            this.media = new MediaLibrary(new MediaFiles(database), engine, mediaUrls(config, settings, vault, clock),
+                    clock);
+            this.linkFetcher = new LinkFetcher(media, urls, config.media().fetchTimeout());
+            this.mediaSweeper = sweepMedia(config.media().sweepEvery());
 
             Leases leases = clustering.enabled() ? new Leases(database) : null;
             // The store's message counts before this node changes them; the census adds what it does from now on.
@@ -151,7 +167,7 @@ public final class Node implements AutoCloseable {
                     new Api.Management(new ApiTokens(database), new Usage(database),
                             new Api.Limits(limits.ratePerToken(), limits.burstPerToken(), limits.maxBodyBytes())),
                     observability, new Api.Upstream(upstreams, cloudLinks),
-                    new Api.Directory(new Groups(database), new Contacts(database))), tls(config.http()))
+                    new Api.Directory(new Groups(database), new Contacts(database)), media), tls(config.http()))
                     .start(config.http().host(), config.http().port());
             // Joins once its API listens, so that the address the other nodes see is where it answers.
             this.cluster = leases == null ? null : new ClusterMember(new ClusterMember.Settings(clustering.nodeId(),
@@ -208,6 +224,42 @@ public final class Node implements AutoCloseable {
 
     public Dispatcher dispatcher() {
         return dispatcher;
+    }
+
+    public MediaLibrary media() {
+        return media;
+    }
+
+    /**
+     * Signed URLs of incoming media, with a key made once per store (sealed under the master key in the settings),
+     * so every node of a cluster signs and checks alike.
+     */
+    private MediaUrls mediaUrls(NodeConfig config, Settings settings, Vault vault, Clock clock) {
+        byte[] fresh = new byte[32];
+        new java.security.SecureRandom().nextBytes(fresh);
+        String sealed = settings.putIfAbsent("media_url_key", java.util.Base64.getEncoder().encodeToString(
+                vault.sealSecret(MEDIA_URL_KEY, java.util.Base64.getEncoder().encodeToString(fresh))));
+        byte[] key = java.util.Base64.getDecoder().decode(vault.openSecret(MEDIA_URL_KEY,
+                java.util.Base64.getDecoder().decode(sealed)));
+        String configured = config.media().publicUrl();
+        String host = "0.0.0.0".equals(config.http().host()) ? "127.0.0.1" : config.http().host();
+        return new MediaUrls(key, () -> configured != null ? configured : "http://" + host + ":" + api.port(),
+                config.media().urlValid(), clock);
+    }
+
+    /** Deletes expired media every {@code every}; every node does, and a file deleted twice is deleted once. */
+    private ScheduledExecutorService sweepMedia(Duration every) {
+        ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("media-sweeper").daemon(true).factory());
+        sweeper.scheduleWithFixedDelay(() -> {
+            try {
+                int swept = media.sweep();
+                if (swept > 0) LOG.info("media: {} expired file(s) deleted", swept);
+            } catch (RuntimeException e) {
+                LOG.warn("media sweep failed (tried again in {}): {}", every, e.toString());
+            }
+        }, every.toMillis(), every.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return sweeper;
     }
 
     /** Messages in the store, both ways, for every project. */
@@ -285,8 +337,10 @@ public final class Node implements AutoCloseable {
         closeQuietly(api);
         closeQuietly(liveHistory);
         closeQuietly(cluster);
+        if (mediaSweeper != null) mediaSweeper.shutdownNow();
         closeQuietly(engine);
         closeQuietly(cloudLinks);
+        closeQuietly(linkFetcher);
         closeQuietly(dispatcher);
         closeQuietly(writer);
         closeQuietly(database);

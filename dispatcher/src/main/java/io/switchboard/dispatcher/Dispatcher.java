@@ -7,6 +7,7 @@ import io.switchboard.engine.Deliveries;
 import io.switchboard.engine.OutgoingMessage;
 import io.switchboard.engine.RejectedReply;
 import io.switchboard.engine.validation.InvalidInput;
+import io.switchboard.engine.validation.MediaIds;
 import io.switchboard.engine.validation.MessageRules;
 import io.switchboard.store.EventRecord;
 import io.switchboard.store.Ids;
@@ -45,17 +46,13 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
     /**
      * What the dispatcher works with: the store's writer, the engine's instant replies, each project's current
      * settings and signer by id, the opener of stored message bodies, the resolver that checks where calls go, and
-     * what hears each call's delivery time.
+     * what hears each call's delivery time, and each project's uploaded media by id (which an instant reply may
+     * name).
      */
     public record Parts(WriteBatcher writer, InstantReplies replies, Function<String, Project> projects,
                         Function<MessageRecord, String> openPayload, Function<String, Signer> signers,
-                        SocketAddressResolver resolver, ObjectMapper json, DeliveryTimes times) {
-        public Parts(WriteBatcher writer, InstantReplies replies, Function<String, Project> projects,
-                     Function<MessageRecord, String> openPayload, Function<String, Signer> signers,
-                     SocketAddressResolver resolver, ObjectMapper json) {
-            this(writer, replies, projects, openPayload, signers, resolver, json, DeliveryTimes.NONE);
-        }
-    }
+                        SocketAddressResolver resolver, ObjectMapper json, DeliveryTimes times,
+                        Function<String, MediaIds> media) {}
 
     /** How one endpoint is doing, for the API and the dashboard. */
     public record EndpointStatus(String kind, String circuit, int waiting, int mostUnderWay, long recoveries) {}
@@ -289,12 +286,13 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
         if (answer.has("messages") && answer.get("messages").isArray()) answer.get("messages").forEach(items::add);
         else if (answer.has("type") || answer.has("text")) items.add(answer);
         OutgoingMessage defaults = new OutgoingMessage(message.number(), message.peer(), "text", null, Priority.URGENT);
+        MessageRules.Settings settings = MessageRules.Settings.now(message.number()::equals, defaults, Priority.URGENT,
+                parts.media().apply(project.id()));
         List<OutgoingMessage> valid = new ArrayList<>();
         List<RejectedReply> rejected = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             try {
-                valid.add(MessageRules.parse(items.get(i), "messages[" + i + "]", message.number()::equals, defaults,
-                        Priority.URGENT));
+                valid.add(MessageRules.parse(items.get(i), "messages[" + i + "]", settings));
             } catch (InvalidInput invalid) {
                 String reason = invalid.code() + ": " + invalid.getMessage();
                 rejected.add(new RejectedReply(message.number(), message.peer(), items.get(i).toString(), reason));

@@ -1,6 +1,8 @@
 package io.switchboard.engine;
 
 import io.switchboard.engine.budget.TpsBudget;
+import io.switchboard.engine.media.IncomingMedia;
+import io.switchboard.engine.media.MediaLinks;
 import io.switchboard.engine.outbox.Outbox;
 import io.switchboard.engine.outbox.OutboxEntry;
 import io.switchboard.engine.shard.Counters;
@@ -56,6 +58,8 @@ public final class Engine implements AutoCloseable {
     private final WriteBatcher writer;
     private final Deliveries deliveries;
     private final Clock clock;
+    private final MediaLinks mediaLinks;
+    private final IncomingMedia incomingMedia;
     private final BiFunction<LinkTarget, ShardLinkListener, ShardLink> links;
     private final Counters counters = new Counters();
     /** Each open number's own tallies (children of {@code counters}). */
@@ -68,7 +72,12 @@ public final class Engine implements AutoCloseable {
     private final Map<String, Project> projects = new ConcurrentHashMap<>();
     private final AtomicLong keysForgottenAt = new AtomicLong();
 
-    public record Parts(Vault vault, Messages messages, WriteBatcher writer, Deliveries deliveries, Clock clock) {}
+    /**
+     * {@code mediaLinks}: fetches the files media messages name by link, before they are sent; {@code incomingMedia}:
+     * stores the files of incoming media messages.
+     */
+    public record Parts(Vault vault, Messages messages, WriteBatcher writer, Deliveries deliveries, Clock clock,
+                        MediaLinks mediaLinks, IncomingMedia incomingMedia) {}
 
     /** An engine whose shards all log in to the (simulated) network. */
     public Engine(EngineSettings settings, Parts parts) {
@@ -88,6 +97,8 @@ public final class Engine implements AutoCloseable {
         this.writer = parts.writer();
         this.deliveries = parts.deliveries();
         this.clock = parts.clock();
+        this.mediaLinks = parts.mediaLinks();
+        this.incomingMedia = parts.incomingMedia();
         this.links = links;
     }
 
@@ -123,7 +134,7 @@ public final class Engine implements AutoCloseable {
         if (line == null) return false;
         BusinessNumber settings = line.number();
         ShardWorker worker = new ShardWorker(new ShardWorker.Settings(number, shard, line.project(), line.key(),
-                new TpsBudget(shareOf(settings)), line.loader(), leaseValid), writer, deliveries, numberCounters(number),
+                new TpsBudget(shareOf(settings)), line.loader(), leaseValid, mediaLinks, incomingMedia), writer, deliveries, numberCounters(number),
                 clock);
         if (!line.shards().start(shard, worker)) return false;
         // Handed-off ids are all among the queued ones read next; dropping them first keeps each in one outbox once.
@@ -159,9 +170,18 @@ public final class Engine implements AutoCloseable {
      * re-shard and this node's next cluster round both ask, and the second must not stop the shards the first started.
      */
     public void reopen(BusinessNumber number) {
+        reopen(number, line -> line.shards().count() != number.shards());
+    }
+
+    /** Opens the number again on the shards it has (its link changed: the network, or Meta's Cloud API). */
+    public void restart(BusinessNumber number) {
+        reopen(number, line -> true);
+    }
+
+    private void reopen(BusinessNumber number, java.util.function.Predicate<NumberLine> needed) {
         java.util.concurrent.atomic.AtomicBoolean reopened = new java.util.concurrent.atomic.AtomicBoolean();
         lines.computeIfPresent(number.number(), (n, line) -> {
-            if (line.shards().count() == number.shards()) return line;
+            if (!needed.test(line)) return line;
             for (int shard = 0; shard < line.shards().count(); shard++) {
                 ShardWorker worker = line.shards().stop(shard);
                 if (worker != null) worker.close();

@@ -40,6 +40,9 @@ public final class ConfigLoader {
             Map.entry("api.rate-per-token", "200"),
             Map.entry("api.burst-per-token", "400"),
             Map.entry("api.max-body-bytes", String.valueOf(4 * 1024 * 1024)),
+            Map.entry("media.fetch-timeout-ms", "30000"),
+            Map.entry("media.sweep-minutes", "60"),
+            Map.entry("media.url-valid-s", "3600"),
             Map.entry("metrics.open", "false"),
             Map.entry("log.format", "text"),
             Map.entry("dashboard.session-hours", "12"),
@@ -83,7 +86,8 @@ public final class ConfigLoader {
                 "webhooks.retry-window-s", "webhooks.timeout-ms", "webhooks.circuit-failures", "webhooks.probe-max-ms",
                 "allow-private-urls", "cluster.enabled", "cluster.node-id", "cluster.address", "cluster.heartbeat-ms",
                 "cluster.lease-ms", "cluster.handoff-poll-ms", "api.rate-per-token", "api.burst-per-token",
-                "api.max-body-bytes", "metrics.open", "log.format", "dashboard.session-hours", "upstream.timeout-ms",
+                "api.max-body-bytes", "media.fetch-timeout-ms", "media.sweep-minutes", "media.url-valid-s",
+                "media.public-url", "metrics.open", "log.format", "dashboard.session-hours", "upstream.timeout-ms",
                 "upstream.concurrency", "upstream.retry-first-ms", "upstream.retry-max-ms");
     }
 
@@ -121,6 +125,9 @@ public final class ConfigLoader {
                 cluster(),
                 new NodeConfig.Api(number("api.rate-per-token", 0, 1_000_000), number("api.burst-per-token", 1, 10_000_000),
                         number("api.max-body-bytes", 1_024, 1_073_741_824)),
+                new NodeConfig.Media(Duration.ofMillis(number("media.fetch-timeout-ms", 100, 600_000)),
+                        Duration.ofMinutes(number("media.sweep-minutes", 1, 24 * 60)),
+                        Duration.ofSeconds(number("media.url-valid-s", 1, 7 * 86_400)), publicUrl()),
                 new NodeConfig.Observability(bool("metrics.open"), logFormat(),
                         Duration.ofHours(number("dashboard.session-hours", 1, 24 * 30))),
                 new NodeConfig.Upstream(Duration.ofMillis(number("upstream.timeout-ms", 100, 300_000)),
@@ -142,6 +149,17 @@ public final class ConfigLoader {
         }
         return new NodeConfig.Http(host, port, port("https.port", httpsPort), Path.of(keystore),
                 values.get("https.keystore-password"));
+    }
+
+    /** {@code media.public-url}: http(s), no trailing slash; null when not set (the node's own address then). */
+    private String publicUrl() {
+        String url = values.get("media.public-url");
+        if (url == null || url.isBlank()) return null;
+        if (!url.matches("https?://[^/?#\\s]+(/[^?#\\s]*)?")) {
+            throw new IllegalArgumentException("media.public-url: must be an http or https URL such as "
+                    + "https://sb.example.com, got '" + url + "'");
+        }
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
     private NodeConfig.LogFormat logFormat() {

@@ -8,7 +8,7 @@ import java.time.Duration;
  * the command line, in that order of precedence (the last wins).
  */
 public record NodeConfig(Http http, Network network, Store store, Secrets secrets, Webhooks webhooks, Cluster cluster,
-                         Api api, Observability observability, Upstream upstream) {
+                         Api api, Media media, Observability observability, Upstream upstream) {
 
     /**
      * Where the API listens: plain HTTP on {@code port}, and HTTPS on {@code httpsPort} (-1: none) with the
@@ -62,6 +62,13 @@ public record NodeConfig(Http http, Network network, Store store, Secrets secret
      * {@code burstPerToken}, and the largest request body in bytes.
      */
     public record Api(int ratePerToken, int burstPerToken, long maxBodyBytes) {}
+
+    /**
+     * How long fetching a media message's link may take in all; how often expired media are swept; how long the
+     * signed URL of an incoming media file holds, and the node's address as customers' servers reach it (null: the
+     * API's own host and port).
+     */
+    public record Media(Duration fetchTimeout, Duration sweepEvery, Duration urlValid, String publicUrl) {}
 
     /**
      * How the node shows itself: whether {@code /metrics} is open to anyone (else it takes the admin token), log

@@ -20,7 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every message kind, sent through the API, reaches the simulated network's user exactly as the customer wrote it. */
+/**
+ * Every message kind, sent through the API, reaches the simulated network's user exactly as the customer wrote it.
+ * Media messages (image, video, audio, document, sticker) go with their stored file's details instead: see
+ * {@code media.MediaMessagesTest}.
+ */
 class MessageKindsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -31,17 +35,6 @@ class MessageKindsTest {
             new Sample("text", "text", """
                     {"body":"Your order #4711 has shipped ✓ https://example.com/t/4711","preview_url":true}""",
                     "wamid.HBgLMTY0NjcwNDM1OTUVAgASGBQzQUZC"),
-            new Sample("image", "image", """
-                    {"link":"https://cdn.example.com/p/aloe.png","caption":"The best succulent ever? 🌵"}""", null),
-            new Sample("video by uploaded id", "video", """
-                    {"id":"0ABCDEFGHJKMN","caption":"How to repot it"}""", null),
-            new Sample("audio", "audio", """
-                    {"link":"https://cdn.example.com/a/hello.ogg"}""", null),
-            new Sample("document", "document", """
-                    {"link":"https://cdn.example.com/d/invoice-4711.pdf","caption":"Your invoice","filename":"invoice-4711.pdf"}""",
-                    null),
-            new Sample("sticker", "sticker", """
-                    {"id":"0ABCDEFGHJKMN"}""", null),
             new Sample("location", "location", """
                     {"latitude":37.44216251868683,"longitude":-122.16153582049394,"name":"Philz Coffee",
                      "address":"101 Forest Ave, Palo Alto, CA 94301"}""", null),

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.app.testing.Harness;
+import io.switchboard.app.testing.MediaHost;
 import io.switchboard.app.testing.Http;
 import io.switchboard.network.sim.SimConfig;
 import io.switchboard.network.sim.UserMessage;
@@ -34,7 +35,7 @@ class PushApiTest {
     @MethodSource("io.switchboard.app.messages.Messaging#kinds")
     void aPushInTheGuidesFormatReachesTheNetworkAndItsEventsComeInTheProvidersFormat(TestStores.Kind kind)
             throws Exception {
-        try (Harness harness = new Harness(kind, tempDir, READING_USERS)) {
+        try (Harness harness = new Harness(kind, tempDir, READING_USERS); MediaHost host = new MediaHost()) {
             JsonNode project = harness.createProject("Guide", Map.of("webhook_format", "push"));
             String token = project.path("token").asText();
             harness.number(token, NUMBER, 100);
@@ -72,16 +73,19 @@ class PushApiTest {
             assertThat(call.path("event_id").asInt()).isEqualTo(1);
             assertThat(call.path("data").get(0).path("number").asText()).startsWith("155500040");
 
-            // A media push: the link's type by its extension, the text as its caption.
+            // A media push: the link's type by its extension, the text as its caption; the file is fetched and sent.
+            byte[] png = "\u0089PNG not really an image".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
             JsonNode media = http.call("POST", "/api/v2/push", null, Map.of("token", token, "application", "8",
-                    "globalmedia", "https://cdn.example.com/p/aloe.png", "data",
+                    "globalmedia", host.serve("/p/aloe.png", "image/png", png), "data",
                     List.of(Map.of("number", "15550004003", "message", "Our aloe")))).body();
             assertThat(media.path("status").asInt()).as(media.toString()).isEqualTo(100);
             await().atMost(Duration.ofSeconds(20)).until(() -> !harness.network.received("+15550004003").isEmpty());
             UserMessage image = harness.network.received("+15550004003").getFirst();
             assertThat(image.type()).isEqualTo("image");
-            assertThat(JSON.readTree(image.payload())).isEqualTo(JSON.readTree(
-                    "{\"link\":\"https://cdn.example.com/p/aloe.png\",\"caption\":\"Our aloe\"}"));
+            JsonNode sent = JSON.readTree(image.payload());
+            assertThat(sent.path("caption").asText()).isEqualTo("Our aloe");
+            assertThat(sent.path("sha256").asText()).isEqualTo(java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(png)));
 
             // Bad input and other projects: refused, nothing sent.
             Http.Answer tooLong = http.call("POST", "/api/v2/push", null, Map.of("token", token, "application", "8",

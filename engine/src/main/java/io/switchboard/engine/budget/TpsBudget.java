@@ -46,6 +46,11 @@ public final class TpsBudget {
         return probe.isConsumed() ? 0 : Math.max(1, probe.getNanosToWaitForRefill());
     }
 
+    /** Gives back a token taken for something that did not go after all. */
+    public void refund() {
+        bucket.addTokens(1);
+    }
+
     public void record(Kind kind) {
         used[kind.ordinal()].increment();
     }

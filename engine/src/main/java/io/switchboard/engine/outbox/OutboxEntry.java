@@ -14,4 +14,9 @@ public record OutboxEntry(long id, String to, Priority priority, String type, St
     public OutboxEntry(long id, String to, Priority priority, String type, String payload) {
         this(id, to, priority, type, payload, null, 0);
     }
+
+    /** The same message with another object to send (its link's media, fetched). */
+    public OutboxEntry withPayload(String newPayload) {
+        return new OutboxEntry(id, to, priority, type, newPayload, replyTo, expiresAt);
+    }
 }

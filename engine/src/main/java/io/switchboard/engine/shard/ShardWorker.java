@@ -3,6 +3,9 @@ package io.switchboard.engine.shard;
 import io.switchboard.engine.Deliveries;
 import io.switchboard.engine.budget.Kind;
 import io.switchboard.engine.budget.TpsBudget;
+import io.switchboard.engine.media.IncomingMedia;
+import io.switchboard.engine.media.MediaLinks;
+import io.switchboard.engine.media.MediaTypes;
 import io.switchboard.engine.outbox.Outbox;
 import io.switchboard.engine.outbox.OutboxEntry;
 import io.switchboard.engine.validation.MessageRules;
@@ -141,6 +144,8 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
     private ShardLink link;
     private final Thread pump;
     private final BooleanSupplier leaseValid;
+    private final MediaLinks mediaLinks;
+    private final IncomingMedia incomingMedia;
     /** How long the pump waits before it looks at an uncertain lease again. */
     private static final long LEASE_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
@@ -150,7 +155,8 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
      * while its lease is surely unexpired).
      */
     public record Settings(String number, int shard, Project project, DataKey key, TpsBudget budget,
-                           Outbox.Loader loader, BooleanSupplier leaseValid) {}
+                           Outbox.Loader loader, BooleanSupplier leaseValid, MediaLinks mediaLinks,
+                           IncomingMedia incomingMedia) {}
 
     /** Queued messages whose body the outbox keeps in memory; beyond this it keeps ids and reads bodies back. */
     private static final int BODIES_IN_MEMORY = 20_000;
@@ -168,6 +174,8 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         this.counters = counters;
         this.clock = clock;
         this.leaseValid = settings.leaseValid();
+        this.mediaLinks = settings.mediaLinks();
+        this.incomingMedia = settings.incomingMedia();
         this.pump = Thread.ofVirtual().name("pump-" + number + "-" + shard).unstarted(this::pump);
     }
 
@@ -456,6 +464,10 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
             addAndSignal(() -> outbox.returnToFront(List.of(entry)));
             return;
         }
+        if (MediaLinks.linked(entry.type(), entry.payload())) {
+            fetchThenSend(entry);
+            return;
+        }
         // Around a takeover a message can reach the outbox twice (read from the store, and handed off): send it once.
         if (inFlight.putIfAbsent(entry.id(), entry) != null) return;
         budget.record(Kind.SEND);
@@ -471,6 +483,28 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         link.markRead(networkId);
     }
 
+    /**
+     * A media message by link: its file is fetched and stored first, off the pump (which gives its token back), then
+     * the message goes to the front of its queue with the stored media in place of the link. One whose file cannot
+     * be had fails with Meta's media upload error. Meanwhile it is out of line: a cancellation comes too late. If
+     * this worker stops meanwhile, the message is still queued in the store, and the shard's next worker fetches it.
+     */
+    private void fetchThenSend(OutboxEntry entry) {
+        budget.refund();
+        mediaLinks.fetch(project.id(), number, entry.type(), entry.payload()).whenComplete((payload, failure) -> {
+            if (failure == null) {
+                addAndSignal(() -> outbox.returnToFront(List.of(entry.withPayload(payload))));
+                return;
+            }
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+            String why = cause instanceof MediaLinks.MediaLinkFailed ? cause.getMessage() : cause.toString();
+            LOG.info("shard {}/{}: message {} failed: its media link could not be fetched: {}", number, shard,
+                    Ids.format(entry.id()), why);
+            changeStatus(entry.id(), entry.to(), MessageStatus.FAILED, clock.millis(), null,
+                    MediaLinks.UPLOAD_ERROR + ": the media could not be fetched from its link: " + why);
+        });
+    }
+
     private void take(Incoming item) {
         switch (item) {
             case IncomingMessage m -> takeMessage(m);
@@ -484,8 +518,12 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         Project project = this.project;
         InboundMessage in = item.message();
         long id = Ids.next();
+        // A media file is stored here, on the pump, before its message: the network carries small files only, and
+        // the user's messages keep their order. Taken again after a reconnect, it is stored again (at least once).
+        String payload = MediaTypes.isMedia(in.type())
+                ? incomingMedia.receive(project.id(), number, in.type(), in.payload()) : in.payload();
         MessageRecord record = new MessageRecord(id, project.id(), number, Direction.IN, in.from(), shard,
-                Priority.NORMAL, in.type(), key.seal(id, in.payload()), MessageStatus.QUEUED, in.networkId(), null,
+                Priority.NORMAL, in.type(), key.seal(id, payload), MessageStatus.QUEUED, in.networkId(), null,
                 project.webhookUrl() != null, MessageRecord.Times.createdAt(in.atMillis()));
         List<Write> writes = new ArrayList<>(2);
         writes.add(new Write.InsertMessage(record));
@@ -498,7 +536,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
             link.ack(item.seq());
             if (counts[0] == 1) {
                 counters.received();
-                if (record.hookPending()) deliveries.incoming(project, record, in.payload());
+                if (record.hookPending()) deliveries.incoming(project, record, payload);
             }
         });
     }

@@ -1,7 +1,9 @@
 package io.switchboard.engine.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.engine.OutgoingMessage;
+import io.switchboard.engine.media.MediaTypes;
 import io.switchboard.engine.validation.kinds.Kind;
 import io.switchboard.engine.validation.kinds.Kinds;
 import io.switchboard.network.groups.GroupLimits;
@@ -14,7 +16,6 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -57,12 +58,18 @@ public final class MessageRules {
      * What a message is checked against. {@code senders}: the caller's numbers and their groups;
      * {@code defaults}: {@code from} and {@code to} where they are missing (instant replies), or null; {@code now}:
      * the time schedules and expiries are checked against; {@code timed}: whether {@code schedule_at},
-     * {@code expires_at} and {@code ttl} are allowed (an instant reply is sent at once).
+     * {@code expires_at} and {@code ttl} are allowed (an instant reply is sent at once); {@code media}: the
+     * project's uploaded media, which a media message may name by id.
      */
     public record Settings(Senders senders, OutgoingMessage defaults, Priority defaultPriority, long now,
-                           boolean timed) {
-        public static Settings api(Senders senders, long now) {
-            return new Settings(senders, null, Priority.NORMAL, now, true);
+                           boolean timed, MediaIds media) {
+        public static Settings api(Senders senders, long now, MediaIds media) {
+            return new Settings(senders, null, Priority.NORMAL, now, true, media);
+        }
+
+        /** An instant reply, or any message sent at once: no schedule or expiry allowed. */
+        public static Settings now(Senders senders, OutgoingMessage defaults, Priority defaultPriority, MediaIds media) {
+            return new Settings(senders, defaults, defaultPriority, 0, false, media);
         }
     }
 
@@ -70,12 +77,6 @@ public final class MessageRules {
 
     public static boolean isE164(String number) {
         return number != null && E164.matcher(number).matches();
-    }
-
-    /** An instant reply, or any message sent at once: no schedule or expiry allowed. */
-    public static OutgoingMessage parse(JsonNode node, String at, Predicate<String> ownsNumber, OutgoingMessage defaults,
-                                        Priority defaultPriority) {
-        return parse(node, at, new Settings(ownsNumber::test, defaults, defaultPriority, 0, false));
     }
 
     /** @param at the JSON path of this object, for error fields ("" for a top-level message) */
@@ -110,7 +111,11 @@ public final class MessageRules {
         Fields.only(node, at, FIELDS.get(type));
         if (node.has("messaging_product")) Fields.oneOf(node, "messaging_product", at, Set.of("whatsapp"));
         kind.check(node.get(type), Fields.path(at, type));
-        String payload = node.get(type).toString();
+        JsonNode object = node.get(type);
+        if (MediaTypes.isMedia(type) && object.has("id")) {
+            object = settings.media().attach(type, (ObjectNode) object, Fields.path(at, type));
+        }
+        String payload = object.toString();
         int bytes = FrameCodec.utfLength(payload);
         if (bytes > FrameCodec.MAX_STRING_BYTES) {
             throw new InvalidInput("payload_too_large", Fields.path(at, type) + " is " + bytes

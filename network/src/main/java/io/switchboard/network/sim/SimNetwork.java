@@ -47,6 +47,8 @@ public final class SimNetwork implements AutoCloseable {
     private final ServerSocket server;
     private final StatsServer http;
     private final ObjectMapper json = new ObjectMapper();
+    /** The largest file {@link #injectMedia} carries: its base64 and the rest of the JSON fit in 64 KiB. */
+    public static final int MAX_INLINE_MEDIA_BYTES = 45_000;
     private final SimGroups groups;
     private final AtomicLong inboundIds = new AtomicLong();
     private final AtomicLong sendsTaken = new AtomicLong();
@@ -151,7 +153,27 @@ public final class SimNetwork implements AutoCloseable {
         }
         NumberState ns = number(number);
         ns.count(Counter.GENERATED);
-        return offerInbound(ns, from, text);
+        return offerInbound(ns, from, "text", textPayload(text));
+    }
+
+    /**
+     * Queues an inbound media message ({@code image}, {@code video}, ...) from {@code from}: the file travels inline,
+     * as {@code {"mime_type","data":"<base64>","caption"?}}, where WhatsApp would hand over a media id to download.
+     * A frame's strings hold at most 64 KiB, so the simulated network's media is at most
+     * {@value #MAX_INLINE_MEDIA_BYTES} bytes. False if that shard's queue is full.
+     */
+    public boolean injectMedia(String number, String from, String type, String mimeType, byte[] bytes, String caption) {
+        if (bytes.length > MAX_INLINE_MEDIA_BYTES) {
+            throw new IllegalArgumentException("the simulated network carries media of up to " + MAX_INLINE_MEDIA_BYTES
+                    + " bytes, got " + bytes.length);
+        }
+        Map<String, String> media = new java.util.LinkedHashMap<>();
+        media.put("mime_type", mimeType);
+        media.put("data", java.util.Base64.getEncoder().encodeToString(bytes));
+        if (caption != null) media.put("caption", caption);
+        NumberState ns = number(number);
+        ns.count(Counter.GENERATED);
+        return offerInbound(ns, from, type, json(media));
     }
 
     /** Changes the generated inbound rate (messages/s per logged-in number) at run time. */
@@ -290,7 +312,7 @@ public final class SimNetwork implements AutoCloseable {
             afterMillis(config.replyMillis(), () -> {
                 ns.count(Counter.REPLIES);
                 String body = textBody(send);
-                offerInbound(ns, to, "re: " + body.substring(0, Math.min(40, body.length())));
+                offerInbound(ns, to, "text", textPayload("re: " + body.substring(0, Math.min(40, body.length()))));
             });
         }
     }
@@ -334,11 +356,10 @@ public final class SimNetwork implements AutoCloseable {
         ns.offer(send.to(), seq -> new Frame.Status(seq, send.id(), send.to(), status, now, error));
     }
 
-    private boolean offerInbound(NumberState ns, String from, String text) {
+    private boolean offerInbound(NumberState ns, String from, String type, String payload) {
         long now = System.currentTimeMillis();
         String networkId = "wamid.in." + inboundIds.incrementAndGet();
-        String payload = textPayload(text);
-        return ns.offer(from, seq -> new Frame.Inbound(seq, networkId, from, profileName(from), "text", payload, now));
+        return ns.offer(from, seq -> new Frame.Inbound(seq, networkId, from, profileName(from), type, payload, now));
     }
 
     private void remember(String user, UserMessage message) {
@@ -378,7 +399,8 @@ public final class SimNetwork implements AutoCloseable {
                 for (int i = 0; i < n; i++) {
                     String from = users.get(ns.generatorRandom.nextInt(users.size()));
                     ns.count(Counter.GENERATED);
-                    offerInbound(ns, from, "hello " + Integer.toString(ns.generatorRandom.nextInt(1 << 30), 36));
+                    offerInbound(ns, from, "text", textPayload("hello "
+                            + Integer.toString(ns.generatorRandom.nextInt(1 << 30), 36)));
                 }
             }
         } catch (RuntimeException e) {
@@ -415,8 +437,12 @@ public final class SimNetwork implements AutoCloseable {
     }
 
     private String textPayload(String text) {
+        return json(Map.of("body", text));
+    }
+
+    private String json(Map<String, String> object) {
         try {
-            return json.writeValueAsString(Map.of("body", text));
+            return json.writeValueAsString(object);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -4,7 +4,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 
-/** A number's unwrapped data key: seals and opens message bodies, each bound to its message id. */
+/**
+ * A number's unwrapped data key: seals and opens message bodies, each bound to its message id, and media chunks,
+ * each bound to its media id and place.
+ */
 public final class DataKey {
     private final Aead aead;
 
@@ -22,6 +25,23 @@ public final class DataKey {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the body of message " + messageId + " does not open: it was altered or moved", e);
         }
+    }
+
+    public byte[] sealChunk(long mediaId, int seq, byte[] bytes) {
+        return aead.seal(bytes, chunkBytes(mediaId, seq));
+    }
+
+    public byte[] openChunk(long mediaId, int seq, byte[] sealed) {
+        try {
+            return aead.open(sealed, chunkBytes(mediaId, seq));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("chunk " + seq + " of media " + mediaId + " does not open: it was altered or moved", e);
+        }
+    }
+
+    /** Unlike a message body's: a tag byte first, so a chunk never opens as a body of the same id. */
+    private static byte[] chunkBytes(long mediaId, int seq) {
+        return ByteBuffer.allocate(1 + Long.BYTES + Integer.BYTES).put((byte) 'm').putLong(mediaId).putInt(seq).array();
     }
 
     private static byte[] idBytes(long messageId) {

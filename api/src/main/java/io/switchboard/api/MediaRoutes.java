@@ -1,0 +1,104 @@
+package io.switchboard.api;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.UploadedFile;
+import io.switchboard.engine.media.MediaLibrary;
+import io.switchboard.engine.media.MediaUrls;
+import io.switchboard.store.Ids;
+import io.switchboard.store.MediaFile;
+import io.switchboard.store.Project;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * Media, as the Cloud API uploads it: {@code POST /v1/media} (multipart: {@code file}, the {@code number} it is for,
+ * and {@code type} or the part's own Content-Type) answers its id; {@code GET /v1/media/{id}} gives the bytes back
+ * with their type, to the owning project only; {@code DELETE} forgets them. Another project's media reads as
+ * missing.
+ */
+final class MediaRoutes {
+    private final MediaLibrary library;
+    private final Tenants tenants;
+    private final Requests requests;
+
+    MediaRoutes(MediaLibrary library, Tenants tenants, Requests requests) {
+        this.library = library;
+        this.tenants = tenants;
+        this.requests = requests;
+    }
+
+    void addTo(Javalin server) {
+        server.post("/v1/media", this::upload);
+        server.get("/v1/media/{id}", this::download);
+        server.delete("/v1/media/{id}", this::delete);
+    }
+
+    private void upload(Context ctx) throws IOException {
+        Project project = tenants.project(ctx.header("Authorization"));
+        if (!ctx.isMultipartFormData()) {
+            throw ApiError.badRequest("not_multipart", "the upload must be multipart/form-data with a file part", "file");
+        }
+        UploadedFile file = filePart(ctx);
+        if (file == null) throw ApiError.badRequest("missing_field", "file is required: the media's bytes", "file");
+        String number = ctx.formParam("number");
+        if (number == null || number.isBlank()) {
+            throw ApiError.badRequest("missing_field", "number is required: the business number the media is for", "number");
+        }
+        String type = ctx.formParam("type");
+        String mimeType = type == null || type.isBlank() ? file.contentType() : type;
+        if (mimeType == null || mimeType.isBlank()) {
+            throw ApiError.badRequest("missing_field", "type is required (or a Content-Type on the file part)", "type");
+        }
+        MediaLibrary.Intake intake = new MediaLibrary.Intake(project.id(), number.trim(), mimeType, file.filename(),
+                new MediaLibrary.Names("number", "type", "file"));
+        MediaFile stored;
+        try (InputStream content = file.content()) {
+            stored = library.store(intake, content);
+        }
+        requests.send(ctx, 201, requests.json().createObjectNode().put("id", Ids.format(stored.id())));
+    }
+
+    /** The form's file part; a part past Jetty's own cap (the whole upload's limit) is a 413 like any large body. */
+    private static UploadedFile filePart(Context ctx) {
+        try {
+            return ctx.uploadedFile("file");
+        } catch (IllegalStateException e) { // "Multipart Mime part file exceeds max filesize"
+            throw ApiError.tooLarge(Api.MAX_UPLOAD_BYTES);
+        }
+    }
+
+    private void download(Context ctx) throws IOException {
+        MediaFile file = find(ctx);
+        ctx.status(200).contentType(file.mimeType()).header("Content-Length", String.valueOf(file.size()))
+                .header("X-Content-SHA256", file.sha256());
+        OutputStream out = ctx.outputStream();
+        library.copy(file, out);
+        out.flush();
+    }
+
+    private void delete(Context ctx) {
+        Project project = tenants.project(ctx.header("Authorization"));
+        if (!library.delete(project.id(), ctx.pathParam("id"))) throw ApiError.notFound("media " + ctx.pathParam("id"));
+        ctx.status(204);
+    }
+
+    /** The caller's file, or any project's by a valid signed URL; 403 for a URL tampered with or expired. */
+    private MediaFile find(Context ctx) {
+        if (Access.signedMediaUrl(ctx)) {
+            String id = ctx.pathParam("id");
+            MediaUrls.Check check = library.urls().check(id, ctx.queryParam("expires"), ctx.queryParam("signature"));
+            if (check != MediaUrls.Check.VALID) {
+                throw new ApiError(403, check == MediaUrls.Check.EXPIRED ? "url_expired" : "invalid_signature",
+                        check == MediaUrls.Check.EXPIRED ? "this media URL has expired; fetch the media with a token"
+                                : "this media URL's signature does not match", "signature");
+            }
+            return library.findSigned(id, ctx.queryParam("expires"), ctx.queryParam("signature"))
+                    .orElseThrow(() -> ApiError.notFound("media " + id));
+        }
+        Project project = tenants.project(ctx.header("Authorization"));
+        return library.find(project.id(), ctx.pathParam("id"))
+                .orElseThrow(() -> ApiError.notFound("media " + ctx.pathParam("id")));
+    }
+}
