@@ -1,12 +1,14 @@
 // Sends through @great-detail/whatsapp, pointed at the node by its prefixUrl option (the Graph base URL), as a bot would:
-// a text (the one given), an image by link, interactive buttons and a list; then three calls the node must refuse. Prints one JSON
-// line: the ids the node answered, and for each refusal the Graph error as the library hands it over.
+// a text (the one given), an image by link, interactive buttons and a list, and a read mark of a message the number
+// received; then three calls the node must refuse. Prints one JSON line: the node's answers, and for each refusal the
+// Graph error as the library hands it over.
 import { Client } from "@great-detail/whatsapp";
 
-const { baseUrl, token, phoneNumberId, to, mediaLink, text } = JSON.parse(process.argv[2]);
+const { baseUrl, token, phoneNumberId, to, mediaLink, text, readId } = JSON.parse(process.argv[2]);
 const client = (bearer) => new Client({ prefixUrl: baseUrl, request: { headers: { Authorization: `Bearer ${bearer}` } } });
 const sdk = client(token);
 const send = async (message, via = sdk) => (await via.message.createMessage({ phoneNumberID: phoneNumberId, ...message })).json();
+const read = await (await sdk.message.createStatus({ phoneNumberID: phoneNumberId, message_id: readId, status: "read" })).json();
 
 const sent = {
   text: await send({ to: to.text, type: "text", text: { body: text, preview_url: false } }),
@@ -41,4 +43,4 @@ const errors = {
   invalid: await refusal({ to: to.text, type: "text", text: { body: "x".repeat(4097) } }),
   missing: await refusal({ type: "text", text: { body: "to whom?" } }),
 };
-console.log(JSON.stringify({ sent, errors }));
+console.log(JSON.stringify({ sent, read, errors }));

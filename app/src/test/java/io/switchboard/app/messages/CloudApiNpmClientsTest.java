@@ -38,14 +38,8 @@ class CloudApiNpmClientsTest {
     void greatDetailWhatsappSendsEveryKindAndItsHttpErrorCarriesMetasCodes() throws Exception {
         Npm npm = Npm.install();
         try (Harness harness = new Harness(TestStores.Kind.EMBEDDED, tempDir, Messaging.QUIET_USERS)) {
-            String token = harness.project("Bot");
-            harness.number(token, NUMBER, 200);
-            Map<String, String> to = recipients("image", 1);
-            JsonNode output = npm.node("great-detail.mjs", argument("http://127.0.0.1:" + harness.node.httpPort(),
-                    token, to, "https://cdn.example.com/cat.jpg"), Map.of());
-
-            assertReachedTheNetwork(harness, token, output.path("sent"), to, "image", "https://cdn.example.com/cat.jpg");
-            JsonNode errors = output.path("errors");
+            JsonNode errors = drive(npm, harness, "great-detail.mjs", "http://127.0.0.1:" + harness.node.httpPort(),
+                    "image", Map.of());
             for (String call : List.of("badToken", "invalid", "missing")) {
                 assertThat(errors.path(call).path("thrown").asText()).as(call).isEqualTo("HTTPError");
             }
@@ -65,29 +59,36 @@ class CloudApiNpmClientsTest {
         try (Harness harness = new Harness(TestStores.Kind.EMBEDDED, tempDir, Messaging.QUIET_USERS, Map.of(
                 "https.port", 0, "https.keystore", certificate.keystore(),
                 "https.keystore-password", certificate.password()))) {
-            String token = harness.project("Bot");
-            harness.number(token, NUMBER, 200);
-            Map<String, String> to = recipients("document", 2);
-            JsonNode output = npm.node("whatsapp-api-js.mjs", argument("https://127.0.0.1:" + harness.node.httpsPort(),
-                    token, to, "https://cdn.example.com/invoice.pdf"),
-                    Map.of("NODE_EXTRA_CA_CERTS", certificate.certificatePem(tempDir).toString()));
-
-            assertReachedTheNetwork(harness, token, output.path("sent"), to, "document", "https://cdn.example.com/invoice.pdf");
-            assertRefused(output.path("errors"), false);
+            JsonNode errors = drive(npm, harness, "whatsapp-api-js.mjs", "https://127.0.0.1:" + harness.node.httpsPort(),
+                    "document", Map.of("NODE_EXTRA_CA_CERTS", certificate.certificatePem(tempDir).toString()));
+            assertRefused(errors, false);
         }
     }
 
-    /** One user a message: {@code text}, the media kind, {@code buttons}, {@code list}, as Meta writes them (digits). */
-    private static Map<String, String> recipients(String media, int library) {
+    /**
+     * Runs a library's script on a node whose number has just received a message from a user, checks what reached
+     * the network (the sent messages and the read mark), and answers the refusals the script saw.
+     */
+    private JsonNode drive(Npm npm, Harness harness, String script, String baseUrl, String media, Map<String, String> env)
+            throws Exception {
+        String token = harness.project("Bot");
+        harness.number(token, NUMBER, 200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> harness.network.inject(NUMBER, "+15550109999", "hello"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> !harness.receiver.calls("/webhook").isEmpty());
+        String incoming = harness.receiver.calls("/webhook").getFirst().body().path("id").asText();
+        String networkId = harness.api.get("/v1/messages/" + incoming, token).body().path("network_id").asText();
         Map<String, String> to = new LinkedHashMap<>();
         List<String> kinds = List.of("text", media, "buttons", "list");
-        for (int i = 0; i < kinds.size(); i++) to.put(kinds.get(i), "155501" + library + "000" + i);
-        return to;
-    }
+        for (int i = 0; i < kinds.size(); i++) to.put(kinds.get(i), "15550100" + i);
+        String mediaLink = "https://cdn.example.com/" + media;
 
-    private static Map<String, Object> argument(String baseUrl, String token, Map<String, String> to, String mediaLink) {
-        return Map.of("baseUrl", baseUrl, "token", token, "phoneNumberId", NUMBER.substring(1), "to", to,
-                "mediaLink", mediaLink, "text", TEXT);
+        JsonNode output = npm.node(script, Map.of("baseUrl", baseUrl, "token", token, "phoneNumberId",
+                NUMBER.substring(1), "to", to, "mediaLink", mediaLink, "text", TEXT, "readId", "wamid." + incoming), env);
+
+        assertReachedTheNetwork(harness, token, output.path("sent"), to, media, mediaLink);
+        assertThat(output.path("read")).isEqualTo(JSON.readTree("{\"success\":true}"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> harness.network.markedRead(networkId));
+        return output.path("errors");
     }
 
     /**
