@@ -32,14 +32,14 @@ public final class Npm {
     /** The packages, installed on first use. */
     public static synchronized Npm install() throws Exception {
         if (installed != null) return installed;
-        for (String tool : List.of("node", "npm")) {
-            if (!runs(tool)) {
-                String reason = tool + " is not installed: the npm client libraries need node 20 or newer and npm"
-                        + " (Debian's nodejs and npm)";
-                if ("true".equals(System.getenv("CI"))) throw new IllegalStateException(reason + ": CI needs it");
-                System.err.println("SKIPPED: " + reason);
-                Assumptions.abort(reason);
-            }
+        String node = version("node");
+        String npm = version("npm");
+        if (node == null || Integer.parseInt(node.replaceAll("^v?([0-9]+).*", "$1")) < 20 || npm == null) {
+            String reason = "the npm client libraries need node 20 or newer and npm; found node "
+                    + (node == null ? "none" : node) + (npm == null ? " and no npm" : "");
+            if ("true".equals(System.getenv("CI"))) throw new IllegalStateException(reason + ": CI needs them");
+            System.err.println("SKIPPED: " + reason);
+            Assumptions.abort(reason);
         }
         Files.createDirectories(FOLDER);
         try (Stream<Path> files = Files.list(SOURCE)) {
@@ -63,13 +63,14 @@ public final class Npm {
         return JSON.readTree(lines[lines.length - 1]);
     }
 
-    private static boolean runs(String tool) {
+    /** What {@code tool --version} prints, or null when it does not run. */
+    private static String version(String tool) {
         try {
             Process process = new ProcessBuilder(tool, "--version").redirectErrorStream(true).start();
-            process.getInputStream().readAllBytes();
-            return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
+            String printed = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0 ? printed : null;
         } catch (IOException | InterruptedException e) {
-            return false;
+            return null;
         }
     }
 
