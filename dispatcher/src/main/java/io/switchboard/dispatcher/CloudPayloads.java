@@ -41,13 +41,16 @@ final class CloudPayloads implements PayloadFormat {
         this.json = ascii;
     }
 
-    /** One entry, one change, with the peer as the only contact (no profile: names are not stored yet). */
+    /**
+     * One entry, one change, with the peer as the only contact. Meta's contact always has a profile, and Cloud API
+     * libraries read its name unguarded (whatsapp-api-js fails without it); our network tells no names, so it is "".
+     */
     @Override
     public byte[] incoming(MessageRecord message, String payload) {
         ObjectNode body = json.createObjectNode();
         ObjectNode value = change(entry(body, message.projectId()), message.number());
         String from = digits(message.peer());
-        value.putArray("contacts").addObject().put("wa_id", from);
+        value.putArray("contacts").addObject().put("wa_id", from).putObject("profile").put("name", "");
         ObjectNode item = value.putArray("messages").addObject();
         item.put("from", from);
         item.put("id", wamid(message.id()));
