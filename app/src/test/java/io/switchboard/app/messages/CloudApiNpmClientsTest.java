@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.app.testing.Harness;
+import io.switchboard.app.testing.MediaHost;
 import io.switchboard.app.testing.Npm;
 import io.switchboard.app.testing.SelfSigned;
 import io.switchboard.network.sim.UserMessage;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +34,15 @@ class CloudApiNpmClientsTest {
     private static final String TEXT = "Your order 42 has shipped 📦 आपका ऑर्डर 已发货";
 
     @TempDir Path tempDir;
+    private final MediaHost mediaHost = new MediaHost();
+
+    CloudApiNpmClientsTest() throws java.io.IOException {
+    }
+
+    @AfterEach
+    void stopMediaHost() {
+        mediaHost.close();
+    }
 
     /** {@code @great-detail/whatsapp} with its {@code prefixUrl} set to the node's plain HTTP address. */
     @Test
@@ -80,12 +91,13 @@ class CloudApiNpmClientsTest {
         Map<String, String> to = new LinkedHashMap<>();
         List<String> kinds = List.of("text", media, "buttons", "list");
         for (int i = 0; i < kinds.size(); i++) to.put(kinds.get(i), "15550100" + i);
-        String mediaLink = "https://cdn.example.com/" + media;
+        byte[] file = (media + " from the bot's media host").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String mediaLink = mediaHost.serve("/files/" + media, media.equals("image") ? "image/jpeg" : "application/pdf", file);
 
         JsonNode output = npm.node(script, Map.of("baseUrl", baseUrl, "token", token, "phoneNumberId",
                 NUMBER.substring(1), "to", to, "mediaLink", mediaLink, "text", TEXT, "readId", "wamid." + incoming), env);
 
-        assertReachedTheNetwork(harness, token, output.path("sent"), to, media, mediaLink);
+        assertReachedTheNetwork(harness, token, output.path("sent"), to, media, file);
         assertThat(output.path("read")).isEqualTo(JSON.readTree("{\"success\":true}"));
         await().atMost(Duration.ofSeconds(10)).until(() -> harness.network.markedRead(networkId));
         return output.path("errors");
@@ -96,7 +108,7 @@ class CloudApiNpmClientsTest {
      * wrote; the refused calls sent nothing (the text's user, whom they were addressed to, got one message).
      */
     private static void assertReachedTheNetwork(Harness harness, String token, JsonNode sent, Map<String, String> to,
-                                                String media, String mediaLink) throws Exception {
+                                                String media, byte[] file) throws Exception {
         Map<String, UserMessage> received = new LinkedHashMap<>();
         for (Map.Entry<String, String> recipient : to.entrySet()) {
             JsonNode answer = sent.path(recipient.getKey());
@@ -112,7 +124,8 @@ class CloudApiNpmClientsTest {
             received.put(recipient.getKey(), message);
         }
         assertThat(JSON.readTree(received.get("text").payload()).path("body").asText()).isEqualTo(TEXT);
-        assertThat(JSON.readTree(received.get(media).payload()).path("link").asText()).isEqualTo(mediaLink);
+        assertThat(JSON.readTree(received.get(media).payload()).path("sha256").asText()).as("the linked file, fetched")
+                .isEqualTo(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(file)));
         JsonNode buttons = JSON.readTree(received.get("buttons").payload());
         assertThat(buttons.path("type").asText()).isEqualTo("button");
         assertThat(buttons.path("action").path("buttons").findValuesAsText("id")).containsExactly("yes", "no");
