@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.router.ParsedEndpoint;
 import io.switchboard.api.dashboard.DashboardSessions;
 import io.switchboard.dispatcher.Dispatcher;
 import io.switchboard.dispatcher.signing.SigningSecrets;
@@ -25,6 +26,7 @@ import io.switchboard.store.db.StoreException;
 import jakarta.servlet.DispatcherType;
 import java.time.Clock;
 import java.util.EnumSet;
+import java.util.List;
 import org.eclipse.jetty.servlet.FilterHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,6 +95,7 @@ public final class Api implements AutoCloseable {
         new TokenRoutes(management.tokens(), tenants, rates, requests, parts.clock()).addTo(server);
         new UsageRoutes(parts.numbers(), management.usage(), tenants, requests, parts.clock()).addTo(server);
         new ObservabilityRoutes(parts.observability(), tenants, requests).addTo(server);
+        new OpenApiRoutes(json).addTo(server);
         server.exception(ApiError.class, (e, ctx) -> answerError(ctx, e));
         server.exception(InvalidInput.class, (e, ctx) -> answerError(ctx, ApiError.badRequest(e.code(), e.getMessage(), e.field())));
         server.exception(StoreException.class, (e, ctx) -> answerError(ctx,
@@ -111,6 +114,16 @@ public final class Api implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** A route the node serves: its method and its path as registered, such as {@code /v1/messages/{id}}. */
+    public record Route(String method, String path) {}
+
+    /** Every route registered, from Javalin's router (filters such as before-handlers are not routes). */
+    public List<Route> routes() {
+        return server.unsafeConfig().pvt.internalRouter.allHttpHandlers().stream().map(ParsedEndpoint::getEndpoint)
+                .filter(endpoint -> endpoint.getMethod().isHttpMethod())
+                .map(endpoint -> new Route(endpoint.getMethod().name(), endpoint.getPath())).distinct().toList();
     }
 
     private void answerError(Context ctx, ApiError error) {
