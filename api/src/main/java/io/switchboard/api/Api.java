@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.router.EndpointNotFound;
 import io.javalin.router.ParsedEndpoint;
 import io.switchboard.api.dashboard.DashboardSessions;
 import io.switchboard.dispatcher.Dispatcher;
@@ -100,11 +101,9 @@ public final class Api implements AutoCloseable {
         server.exception(InvalidInput.class, (e, ctx) -> answerError(ctx, ApiError.badRequest(e.code(), e.getMessage(), e.field())));
         server.exception(StoreException.class, (e, ctx) -> answerError(ctx,
                 new ApiError(503, "store_unavailable", "the store did not take the request; nothing was accepted", null)));
-        server.error(404, ctx -> { // only unknown routes: our own 404s are JSON already
-            if (!"application/json".equals(ctx.contentType())) {
-                answerError(ctx, ApiError.notFound("route " + ctx.method() + " " + ctx.path()));
-            }
-        });
+        // An unknown route: in the error shape too, whatever the request's Content-Type or Accept header says.
+        server.exception(EndpointNotFound.class, (e, ctx) ->
+                answerError(ctx, ApiError.notFound("route " + ctx.method() + " " + ctx.path())));
     }
 
     public Api start(String host, int port) {
