@@ -82,8 +82,12 @@ public final class Api implements AutoCloseable {
             config.useVirtualThreads = true;
             config.showJavalinBanner = false;
             config.http.maxRequestSize = management.limits().maxBodyBytes();
-            config.jetty.modifyServletContextHandler(handler -> handler.addFilter(new FilterHolder(bodyLimit), "/*",
-                    EnumSet.of(DispatcherType.REQUEST)));
+            JettyErrors jettyErrors = new JettyErrors(json);
+            config.jetty.modifyServer(jetty -> jetty.setErrorHandler(jettyErrors));
+            config.jetty.modifyServletContextHandler(handler -> {
+                handler.addFilter(new FilterHolder(bodyLimit), "/*", EnumSet.of(DispatcherType.REQUEST));
+                handler.setErrorHandler(jettyErrors);
+            });
         });
         server.before(ctx -> bodyLimit.check(ctx.req()));
         server.beforeMatched(access::check);
