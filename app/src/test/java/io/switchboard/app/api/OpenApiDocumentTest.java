@@ -8,6 +8,9 @@ import io.switchboard.app.testing.Harness;
 import io.switchboard.app.testing.Routes;
 import io.switchboard.network.sim.SimConfig;
 import io.switchboard.store.testing.TestStores;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.ParseOptions;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -64,8 +67,13 @@ class OpenApiDocumentTest {
     }
 
     @Test
-    void itIsOpenApi3AndEveryReferenceResolves() {
+    void itIsOpenApi3AndEveryReferenceResolves() throws Exception {
         assertThat(document.path("openapi").asText()).startsWith("3.");
+        ParseOptions resolve = new ParseOptions();
+        resolve.setResolve(true);
+        SwaggerParseResult parsed = new OpenAPIV3Parser().readContents(new ObjectMapper().writeValueAsString(document), null, resolve);
+        assertThat(parsed.getMessages()).as("what swagger-parser finds wrong with the document").isEmpty();
+        assertThat(parsed.getOpenAPI().getPaths()).hasSameSizeAs(document.path("paths"));
         assertThat(document.at("/components/securitySchemes/bearer/scheme").asText()).isEqualTo("bearer");
         assertThat(document.at("/components/parameters/IdempotencyKey/name").asText()).isEqualTo("Idempotency-Key");
         List<String> broken = new ArrayList<>();
