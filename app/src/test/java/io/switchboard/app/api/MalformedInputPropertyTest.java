@@ -130,6 +130,9 @@ class MalformedInputPropertyTest {
     @AfterContainer
     static void stop() throws Exception {
         harness.close();
+        try (var files = Files.walk(dataDir)) { // jqwik has no @TempDir
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        }
     }
 
     @Property(tries = 1_500, shrinking = ShrinkingMode.BOUNDED, edgeCases = EdgeCasesMode.NONE)
