@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
+import io.javalin.router.EndpointNotFound;
+import io.javalin.router.ParsedEndpoint;
 import io.switchboard.api.dashboard.DashboardSessions;
 import io.switchboard.dispatcher.Dispatcher;
 import io.switchboard.dispatcher.signing.SigningSecrets;
@@ -34,6 +36,7 @@ import jakarta.servlet.DispatcherType;
 import java.time.Clock;
 import java.util.EnumSet;
 import org.eclipse.jetty.server.ServerConnector;
+import java.util.List;
 import org.eclipse.jetty.servlet.FilterHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,8 +121,12 @@ public final class Api implements AutoCloseable {
             config.jetty.multipartConfig.maxFileSize(MAX_UPLOAD_BYTES, SizeUnit.BYTES);
             config.jetty.multipartConfig.maxTotalRequestSize(MAX_UPLOAD_BYTES, SizeUnit.BYTES);
             config.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
-            config.jetty.modifyServletContextHandler(handler -> handler.addFilter(new FilterHolder(bodyLimit), "/*",
-                    EnumSet.of(DispatcherType.REQUEST)));
+            JettyErrors jettyErrors = new JettyErrors(json);
+            config.jetty.modifyServer(jetty -> jetty.setErrorHandler(jettyErrors));
+            config.jetty.modifyServletContextHandler(handler -> {
+                handler.addFilter(new FilterHolder(bodyLimit), "/*", EnumSet.of(DispatcherType.REQUEST));
+                handler.setErrorHandler(jettyErrors);
+            });
         });
         server.before(ctx -> bodyLimit.check(ctx.req()));
         server.beforeMatched(access::check);
@@ -138,17 +145,16 @@ public final class Api implements AutoCloseable {
         new GroupRoutes(parts.engine(), parts.directory().groups(), tenants, requests, parts.clock()).addTo(server);
         new ContactRoutes(parts.engine(), parts.directory().contacts(), tenants, requests).addTo(server);
         new MediaRoutes(parts.media(), tenants, requests).addTo(server);
+        new OpenApiRoutes(json).addTo(server);
         server.exception(ApiError.class, (e, ctx) -> answerError(ctx, e));
         server.exception(MediaTooLarge.class, (e, ctx) -> answerError(ctx,
                 new ApiError(413, "media_too_large", e.getMessage(), e.field())));
         server.exception(InvalidInput.class, (e, ctx) -> answerError(ctx, ApiError.badRequest(e.code(), e.getMessage(), e.field())));
         server.exception(StoreException.class, (e, ctx) -> answerError(ctx,
                 new ApiError(503, "store_unavailable", "the store did not take the request; nothing was accepted", null)));
-        server.error(404, ctx -> { // only unknown routes: our own 404s are JSON already
-            if (!"application/json".equals(ctx.contentType())) {
-                answerError(ctx, ApiError.notFound("route " + ctx.method() + " " + ctx.path()));
-            }
-        });
+        // An unknown route: in the error shape too, whatever the request's Content-Type or Accept header says.
+        server.exception(EndpointNotFound.class, (e, ctx) ->
+                answerError(ctx, ApiError.notFound("route " + ctx.method() + " " + ctx.path())));
     }
 
     public Api start(String host, int port) {
@@ -175,6 +181,16 @@ public final class Api implements AutoCloseable {
     public int httpsPort() {
         ServerConnector connector = httpsConnector;
         return connector == null ? -1 : connector.getLocalPort();
+    }
+
+    /** A route the node serves: its method and its path as registered, such as {@code /v1/messages/{id}}. */
+    public record Route(String method, String path) {}
+
+    /** Every route registered, from Javalin's router (filters such as before-handlers are not routes). */
+    public List<Route> routes() {
+        return server.unsafeConfig().pvt.internalRouter.allHttpHandlers().stream().map(ParsedEndpoint::getEndpoint)
+                .filter(endpoint -> endpoint.getMethod().isHttpMethod())
+                .map(endpoint -> new Route(endpoint.getMethod().name(), endpoint.getPath())).distinct().toList();
     }
 
     private void answerError(Context ctx, ApiError error) {

@@ -14,14 +14,10 @@ import io.switchboard.metrics.live.Sample;
 import io.switchboard.store.ApiTokens;
 import io.switchboard.store.Project;
 import io.switchboard.store.Scope;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,9 +34,7 @@ final class DashboardRoutes {
     private static final String COOKIE = "sb_dashboard";
     private static final String VIEWER = "dashboard.viewer";
     private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
-    private static final String PAGE_HEADERS_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-            + "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
-    private static final String CHART_JS = chartJsPath();
+    private static final String CHART_JS = WebPages.webJar("org.webjars.npm", "chart.js", "dist/chart.umd.js");
     private static final Map<String, String> ASSETS = Map.of(
             "dashboard.js", "/io/switchboard/api/dashboard/dashboard.js",
             "dashboard.css", "/io/switchboard/api/dashboard/dashboard.css",
@@ -72,7 +66,7 @@ final class DashboardRoutes {
 
     /** The page for a logged-in viewer; a login by {@code ?token=}; else the login form. */
     private void page(Context ctx) {
-        securityHeaders(ctx);
+        WebPages.securityHeaders(ctx);
         String token = ctx.queryParam("token");
         if (token != null) {
             loginWith(ctx, token);
@@ -82,11 +76,11 @@ final class DashboardRoutes {
             loginForm(ctx, 401, "");
             return;
         }
-        ctx.status(200).contentType("text/html; charset=utf-8").result(resource("/io/switchboard/api/dashboard/index.html"));
+        ctx.status(200).contentType("text/html; charset=utf-8").result(WebPages.resource("/io/switchboard/api/dashboard/index.html"));
     }
 
     private void login(Context ctx) {
-        securityHeaders(ctx);
+        WebPages.securityHeaders(ctx);
         String token = ctx.formParam("token");
         loginWith(ctx, token == null ? "" : token.trim());
     }
@@ -110,7 +104,7 @@ final class DashboardRoutes {
     }
 
     private void loginForm(Context ctx, int status, String message) {
-        String page = new String(resource("/io/switchboard/api/dashboard/login.html"), StandardCharsets.UTF_8)
+        String page = new String(WebPages.resource("/io/switchboard/api/dashboard/login.html"), StandardCharsets.UTF_8)
                 .replace("<!--message-->", message); // a fixed sentence of ours, never the caller's input
         ctx.status(status).contentType("text/html; charset=utf-8").result(page);
     }
@@ -118,11 +112,7 @@ final class DashboardRoutes {
     private void asset(Context ctx) {
         String path = ASSETS.get(ctx.pathParam("name"));
         if (path == null) throw ApiError.notFound("asset " + ctx.pathParam("name"));
-        String name = ctx.pathParam("name");
-        ctx.header("X-Content-Type-Options", "nosniff");
-        ctx.header("Cache-Control", name.equals("chart.umd.js") ? "public, max-age=86400" : "no-cache");
-        ctx.status(200).contentType(name.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8")
-                .result(resource(path));
+        WebPages.asset(ctx, path, path.equals(CHART_JS));
     }
 
     /**
@@ -193,33 +183,5 @@ final class DashboardRoutes {
         } catch (ApiError notProject) {
             return Optional.empty();
         }
-    }
-
-    private static void securityHeaders(Context ctx) {
-        ctx.header("Content-Security-Policy", PAGE_HEADERS_CSP);
-        ctx.header("X-Content-Type-Options", "nosniff");
-        ctx.header("Referrer-Policy", "no-referrer");
-        ctx.header("Cache-Control", "no-store");
-    }
-
-    private static byte[] resource(String path) {
-        try (InputStream in = DashboardRoutes.class.getResourceAsStream(path)) {
-            if (in == null) throw new IllegalStateException("missing resource " + path);
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Where the Chart.js WebJar keeps its UMD build, by the version its Maven metadata names. */
-    private static String chartJsPath() {
-        Properties pom = new Properties();
-        try (InputStream in = DashboardRoutes.class.getResourceAsStream("/META-INF/maven/org.webjars.npm/chart.js/pom.properties")) {
-            if (in == null) throw new IllegalStateException("the Chart.js WebJar is not on the classpath");
-            pom.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return "/META-INF/resources/webjars/chart.js/" + pom.getProperty("version") + "/dist/chart.umd.js";
     }
 }

@@ -281,6 +281,11 @@ public final class Node implements AutoCloseable {
                 : new Tls(http.host(), http.httpsPort(), http.keystore(), http.keystorePassword());
     }
 
+    /** The routes the node's API serves. */
+    public java.util.List<Api.Route> routes() {
+        return api.routes();
+    }
+
     /** How this node is named on the shard map: its cluster node id, or its host name and API port. */
     public String name() {
         return name;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.app.demo.ApiClient;
 import io.switchboard.app.testing.Harness;
+import io.switchboard.app.testing.Http;
 import io.switchboard.network.sim.SimConfig;
 import io.switchboard.network.sim.Counter;
 import io.switchboard.store.testing.TestStores;
@@ -107,10 +108,16 @@ class BadInputTest {
     }
 
     @Test
-    void anUnknownRouteIsAJson404() throws Exception {
+    void anUnknownRouteOrAnUndecodablePathIsAnsweredInTheErrorShape() throws Exception {
         ApiClient.Answer answer = harness.api.get("/v1/nothing-here", token);
         assertThat(answer.status()).isEqualTo(404);
         assertThat(answer.body().path("error").path("code").asText()).isEqualTo("not_found");
+        // A path Jetty refuses to decode (an encoded NUL): its refusal in the same shape, not Jetty's HTML page.
+        Http.Answer undecodable = new Http(harness.node.httpPort()).call("GET", "/v1/messages/%00", token, null);
+        assertThat(List.of(undecodable.status(), undecodable.code())).isEqualTo(List.of(400, "bad_request"));
+        // Also for a client that says it sends and wants JSON (Javalin's own answer would be text/plain then).
+        Http.Answer withJsonHeaders = new Http(harness.node.httpPort()).call("PATCH", "/v1/numbers/", token, "null");
+        assertThat(List.of(withJsonHeaders.status(), withJsonHeaders.code())).isEqualTo(List.of(404, "not_found"));
     }
 
     @Test

@@ -1,0 +1,289 @@
+package io.switchboard.app.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.app.testing.Harness;
+import io.switchboard.network.sim.SimConfig;
+import io.switchboard.store.testing.TestStores;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.EdgeCasesMode;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+
+/**
+ * Random and malformed input at every endpoint that takes a body or parameters, as the OpenAPI document lists them
+ * (so a route added later is covered), against one real node on the embedded store: the answer is never a 5xx; a
+ * 4xx is the error shape with a code (where the document says JSON) and a status the document lists for the route;
+ * and a 4xx changes nothing in the store (projects, numbers, tokens, messages, idempotency keys).
+ */
+class MalformedInputPropertyTest {
+    private static final String NUMBER = "+919800000001";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    /** What the HTTP layer may answer any call (the document says so once, in its description). */
+    private static final Set<Integer> HTTP_LAYER = Set.of(414, 431);
+    /** Valid request bodies per route, which the generators break in every way. */
+    private static final Map<String, List<String>> VALID_BODIES = Map.of(
+            "POST /v1/messages", List.of(
+                    message("\"type\":\"text\",\"text\":{\"body\":\"hi\",\"preview_url\":false},\"priority\":\"high\","
+                            + "\"schedule_at\":\"2030-01-01T00:00:00Z\",\"expires_at\":\"2030-01-02T00:00:00Z\""),
+                    message("\"type\":\"interactive\",\"interactive\":{\"type\":\"button\",\"body\":{\"text\":\"Pick\"},"
+                            + "\"action\":{\"buttons\":[{\"type\":\"reply\",\"reply\":{\"id\":\"a\",\"title\":\"A\"}}]}},"
+                            + "\"context\":{\"message_id\":\"x\"},\"ttl\":60,\"client_ref\":\"r\""),
+                    message("\"type\":\"interactive\",\"interactive\":{\"type\":\"list\",\"header\":{\"type\":\"text\","
+                            + "\"text\":\"H\"},\"body\":{\"text\":\"B\"},\"footer\":{\"text\":\"F\"},\"action\":{\"button\":"
+                            + "\"Open\",\"sections\":[{\"title\":\"S\",\"rows\":[{\"id\":\"r1\",\"title\":\"R\","
+                            + "\"description\":\"D\"}]}]}}"),
+                    message("\"type\":\"template\",\"template\":{\"name\":\"otp\",\"language\":{\"code\":\"en_US\"},"
+                            + "\"components\":[{\"type\":\"body\",\"parameters\":[{\"type\":\"text\",\"text\":\"1\"}]},"
+                            + "{\"type\":\"button\",\"sub_type\":\"url\",\"index\":\"0\",\"parameters\":[{\"type\":\"text\","
+                            + "\"text\":\"x\"}]}]}"),
+                    message("\"type\":\"document\",\"document\":{\"link\":\"https://example.com/a.pdf\",\"caption\":\"c\","
+                            + "\"filename\":\"a.pdf\"}"),
+                    message("\"type\":\"location\",\"location\":{\"latitude\":1.5,\"longitude\":-2,\"name\":\"n\"}"),
+                    message("\"type\":\"contacts\",\"contacts\":[{\"name\":{\"formatted_name\":\"A B\"},\"phones\":"
+                            + "[{\"phone\":\"+1555\",\"type\":\"CELL\"}],\"org\":{\"company\":\"C\"}}]"),
+                    message("\"type\":\"reaction\",\"reaction\":{\"message_id\":\"wamid.x\",\"emoji\":\"\uD83D\uDC4D\"}"),
+                    "{\"messages\":[" + message("\"type\":\"sticker\",\"sticker\":{\"id\":\"0123456789ABC\"}") + "]}",
+                    "{\"from\":\"+919800000001\",\"type\":\"text\",\"text\":{\"body\":\"Hi {{name}}\"},\"recipients\":"
+                            + "[{\"to\":\"+15550000042\",\"variables\":{\"name\":\"A\"}}]}"),
+            "POST /v1/numbers", List.of("{\"number\":\"+919800000002\",\"tps\":10,\"shards\":2,\"delivery_reports\":true}"),
+            "PATCH /v1/numbers/{number}", List.of("{\"tps\":500,\"shards\":1,\"delivery_reports\":true}"),
+            "POST /v1/projects", List.of("{\"name\":\"P\",\"webhook_url\":\"http://127.0.0.1:9/h\",\"events_enabled\":true,"
+                    + "\"webhook_format\":\"cloud\",\"webhook_concurrency\":3,\"webhook_rate\":5}"),
+            "PATCH /v1/project", List.of("{\"name\":\"A\",\"events_enabled\":true,\"webhook_format\":\"native\",\"webhook_rate\":0}"),
+            "POST /v1/project/webhook-secret/rotate", List.of("{\"keep_previous_s\":60}"),
+            "POST /v1/webhooks/replay", List.of("{\"ids\":[\"msg_0AB\"]}", "{\"from\":\"2026-01-01T00:00:00Z\",\"to\":\"2027-01-01T00:00:00Z\"}"),
+            "POST /v1/tokens", List.of("{\"name\":\"reader\",\"scopes\":[\"read\",\"send\"]}"));
+
+    static Path dataDir;
+    static Harness harness;
+    static String token;
+    static Map<String, String> likelyPathValues;
+    static List<Endpoint> endpoints;
+    static Malformed malformed;
+    static JsonNode document;
+
+    /** A route from the OpenAPI document, with what it takes. */
+    record Endpoint(String method, String path, JsonNode operation, List<String> pathParams, List<String> queryParams,
+                    String bodyType) {
+        String key() {
+            return method.toUpperCase() + " " + path;
+        }
+    }
+
+    record Call(Endpoint endpoint, Map<String, String> pathValues, Map<String, String> query, byte[] body,
+                String idempotencyKey) {
+        @Override
+        public String toString() {
+            String shown = body == null ? "" : new String(body, 0, Math.min(body.length, 300), StandardCharsets.UTF_8);
+            return endpoint.key() + " " + pathValues + " ?" + query + " key=" + idempotencyKey + " body(" +
+                    (body == null ? 0 : body.length) + " bytes)=" + shown;
+        }
+    }
+
+    @BeforeContainer
+    static void start() throws Exception {
+        dataDir = Files.createTempDirectory("malformed-input");
+        harness = new Harness(TestStores.Kind.EMBEDDED, dataDir, SimConfig.defaults().withReplyProbability(0.0));
+        token = harness.project("A");
+        harness.number(token, NUMBER, 1_000);
+        String message = harness.api.expect(202, "/v1/messages", token, Map.of("from", NUMBER, "to", "+15550000042",
+                "type", "text", "text", Map.of("body", "later"), "schedule_at", java.time.Instant.now().plus(Duration.ofDays(20)).toString()))
+                .path("messages").get(0).path("id").asText();
+        likelyPathValues = Map.of("number", NUMBER, "id", message, "name", "docs.js");
+        document = JSON.readTree(HTTP.send(request("/openapi.json").build(), HttpResponse.BodyHandlers.ofByteArray()).body());
+        endpoints = endpointsTakingInput(document);
+        Set<String> names = new TreeSet<>();
+        document.findValues("properties").forEach(properties -> properties.fieldNames().forEachRemaining(names::add));
+        malformed = new Malformed(List.copyOf(names));
+    }
+
+    @AfterContainer
+    static void stop() throws Exception {
+        harness.close();
+        try (var files = Files.walk(dataDir)) { // jqwik has no @TempDir
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        }
+    }
+
+    @Property(tries = 1_500, shrinking = ShrinkingMode.BOUNDED, edgeCases = EdgeCasesMode.NONE)
+    void neverA5xxAlwaysTheErrorShapeAndNoPartialWrite(@ForAll("calls") Call call) throws Exception {
+        String before = storeSnapshot();
+        HttpResponse<byte[]> answer = HTTP.send(build(call), HttpResponse.BodyHandlers.ofByteArray());
+        int status = answer.statusCode();
+        String body = new String(answer.body(), StandardCharsets.UTF_8);
+
+        assertThat(status).as("%s answered %s: %s", call, status, body).isLessThan(500);
+        JsonNode documented = HTTP_LAYER.contains(status) ? document.at("/components/responses/BadRequest")
+                : call.endpoint().operation().path("responses").path(String.valueOf(status));
+        assertThat(documented.isMissingNode()).as("%s answered %s, which the document does not list: %s", call, status, body)
+                .isFalse();
+        if (status >= 400) {
+            if (documentedAsJson(documented)) {
+                assertThat(answer.headers().firstValue("Content-Type")).as("%s answered %s: %s", call, status, body)
+                        .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+                JsonNode error = JSON.readTree(answer.body()).path("error");
+                assertThat(error.path("code").asText()).as("%s: the error shape, with a code: %s", call, body).isNotBlank();
+                assertThat(error.path("message").isTextual()).as("%s: a message: %s", call, body).isTrue();
+            }
+            assertThat(storeSnapshot()).as("%s answered %s and changed the store", call, status).isEqualTo(before);
+        }
+    }
+
+    @Provide
+    Arbitrary<Call> calls() {
+        // Routes with more shapes of valid body (messages: every kind) get more of the tries.
+        return Arbitraries.frequencyOf(endpoints.stream().map(endpoint -> Tuple.of(
+                1 + VALID_BODIES.getOrDefault(endpoint.key(), List.of()).size(), Arbitraries.just(endpoint))).toList())
+                .flatMap(endpoint -> {
+            Arbitrary<Map<String, String>> pathValues = values(endpoint.pathParams(), true);
+            Arbitrary<Map<String, String>> query = values(endpoint.queryParams(), false);
+            List<String> valid = VALID_BODIES.getOrDefault(endpoint.key(), List.of());
+            Arbitrary<byte[]> body = endpoint.bodyType() == null ? Arbitraries.just(null)
+                    : valid.isEmpty() ? malformed.body(null)
+                    : Arbitraries.of(valid).flatMap(example -> malformed.body(readTree(example)));
+            boolean keyed = endpoint.operation().path("parameters").findValuesAsText("$ref").stream()
+                    .anyMatch(ref -> ref.endsWith("/IdempotencyKey"));
+            Arbitrary<String> key = keyed ? Arbitraries.strings().withCharRange('!', '~').ofMaxLength(300).injectNull(0.5) : Arbitraries.just(null);
+            return Combinators.combine(pathValues, query, body, key).as((p, q, b, k) -> new Call(endpoint, p, q, b, k));
+        });
+    }
+
+    /** Each parameter given (a path parameter always, a query one sometimes) a value from the generators. */
+    private static Arbitrary<Map<String, String>> values(List<String> names, boolean always) {
+        Arbitrary<Map<String, String>> values = Arbitraries.just(Map.of());
+        for (String name : names) {
+            Arbitrary<String> value = malformed.parameter(always ? likelyPathValues.get(name) : null);
+            if (!always) value = value.injectNull(0.4);
+            values = Combinators.combine(values, value).as((map, v) -> {
+                if (v == null) return map;
+                Map<String, String> more = new java.util.HashMap<>(map);
+                more.put(name, v);
+                return Map.copyOf(more);
+            });
+        }
+        return values;
+    }
+
+    private static HttpRequest build(Call call) {
+        String path = call.endpoint().path();
+        for (var value : call.pathValues().entrySet()) {
+            path = path.replace("{" + value.getKey() + "}", URLEncoder.encode(value.getValue(), StandardCharsets.UTF_8)
+                    .replace("+", "%20"));
+        }
+        StringBuilder query = new StringBuilder();
+        call.query().forEach((name, value) -> query.append(query.isEmpty() ? "?" : "&").append(name).append('=')
+                .append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
+        HttpRequest.Builder request = request(path + query).header("Authorization", "Bearer "
+                + (call.endpoint().path().equals("/v1/projects") ? harness.adminToken : token));
+        if (call.idempotencyKey() != null) request.header("Idempotency-Key", call.idempotencyKey());
+        if (call.body() == null) return request.method(call.endpoint().method().toUpperCase(), HttpRequest.BodyPublishers.noBody()).build();
+        return request.header("Content-Type", call.endpoint().bodyType())
+                .method(call.endpoint().method().toUpperCase(), HttpRequest.BodyPublishers.ofByteArray(call.body())).build();
+    }
+
+    private static HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + harness.node.httpPort() + path))
+                .timeout(Duration.ofSeconds(30));
+    }
+
+    /** Every operation with a request body or parameters, its parameters resolved through the document's $refs. */
+    private static List<Endpoint> endpointsTakingInput(JsonNode document) {
+        List<Endpoint> found = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> paths = document.path("paths").fields(); paths.hasNext(); ) {
+            Map.Entry<String, JsonNode> path = paths.next();
+            for (Iterator<Map.Entry<String, JsonNode>> ops = path.getValue().fields(); ops.hasNext(); ) {
+                Map.Entry<String, JsonNode> op = ops.next();
+                if (op.getKey().equals("parameters")) continue;
+                List<String> pathParams = new ArrayList<>();
+                List<String> queryParams = new ArrayList<>();
+                List<JsonNode> parameters = new ArrayList<>();
+                path.getValue().path("parameters").forEach(parameters::add);
+                op.getValue().path("parameters").forEach(parameters::add);
+                for (JsonNode parameter : parameters) {
+                    JsonNode resolved = parameter.has("$ref") ? document.at(parameter.get("$ref").asText().substring(1)) : parameter;
+                    String in = resolved.path("in").asText();
+                    if (in.equals("path")) pathParams.add(resolved.path("name").asText());
+                    if (in.equals("query")) queryParams.add(resolved.path("name").asText());
+                }
+                JsonNode content = op.getValue().path("requestBody").path("content");
+                String bodyType = content.isObject() && content.fieldNames().hasNext() ? content.fieldNames().next() : null;
+                boolean takesInput = bodyType != null || !parameters.isEmpty();
+                if (takesInput) found.add(new Endpoint(op.getKey(), path.getKey(), op.getValue(), pathParams, queryParams, bodyType));
+            }
+        }
+        assertThat(found).extracting(Endpoint::key).contains("POST /v1/messages", "PATCH /v1/numbers/{number}",
+                "GET /v1/numbers/{number}/usage", "GET /v1/tokens");
+        return found;
+    }
+
+    private static boolean documentedAsJson(JsonNode response) {
+        JsonNode resolved = response.has("$ref") ? document.at(response.get("$ref").asText().substring(1)) : response;
+        return resolved.path("content").has("application/json");
+    }
+
+    /** What a refused request must not change: the rows of projects, numbers and tokens, and the counts of the rest. */
+    private static String storeSnapshot() throws Exception {
+        StringBuilder snapshot = new StringBuilder();
+        try (Connection connection = harness.storeConnection(); Statement statement = connection.createStatement()) {
+            for (String query : List.of("SELECT * FROM projects ORDER BY id",
+                    "SELECT number, project_id, tps, shards, delivery_reports FROM numbers ORDER BY number",
+                    "SELECT id, project_id, name, scopes FROM api_tokens ORDER BY id",
+                    "SELECT COUNT(*), COUNT(cancelled_at) FROM messages",
+                    "SELECT COUNT(*) FROM idempotency_keys")) {
+                try (ResultSet rows = statement.executeQuery(query)) {
+                    int columns = rows.getMetaData().getColumnCount();
+                    while (rows.next()) {
+                        for (int i = 1; i <= columns; i++) {
+                            Object value = rows.getObject(i);
+                            snapshot.append(value instanceof byte[] bytes ? java.util.Arrays.toString(bytes) : value).append('|');
+                        }
+                        snapshot.append('\n');
+                    }
+                }
+            }
+        }
+        return snapshot.toString();
+    }
+
+    private static String message(String fields) {
+        return "{\"from\":\"" + NUMBER + "\",\"to\":\"+15550000042\"," + fields + "}";
+    }
+
+    private static JsonNode readTree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
