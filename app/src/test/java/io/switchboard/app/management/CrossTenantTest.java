@@ -5,16 +5,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.app.media.Uploads;
+import io.switchboard.app.testing.CloudApiStandIn;
 import io.switchboard.app.testing.Harness;
 import io.switchboard.app.testing.Http;
 import io.switchboard.app.testing.Receiver;
 import io.switchboard.app.testing.Routes;
+import io.switchboard.engine.shard.ShardWorker;
 import io.switchboard.network.sim.SimConfig;
 import io.switchboard.store.testing.TestStores;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -43,10 +50,22 @@ class CrossTenantTest {
     private static final String B_NUMBER = "+919800000002";
     private static final String NOBODYS_NUMBER = "+919899999999";
     private static final String USER = "+15550000042";
-    /** Routes that show no project's data: health, readiness, the API's description, and the pages' static parts. */
+    /** Numbers on Meta's Cloud API (each project's own stand-in of it), with Meta's ids for them. */
+    private static final String A_CLOUD = "+15550001111";
+    private static final String B_CLOUD = "+15550002222";
+    private static final String A_PHONE_ID = "106540352242001";
+    private static final String B_PHONE_ID = "106540352242002";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String NO_GROUP = "12036399999999@g.us";
+    /**
+     * Routes that show no project's data: health, readiness, the API's description, and the pages' static parts; the
+     * Push API, which takes its token in the body (its case is below all the same); and Meta's webhooks for numbers on
+     * its Cloud API, which take no token but the signature of the app secret of every number they name (their case
+     * below: a body signed for A's number cannot reach B's), and whose handshake only echoes a challenge.
+     */
     private static final Set<String> PUBLIC = Set.of("GET /health", "GET /ready", "GET /openapi.json", "GET /docs",
             "GET /docs/assets/{}", "GET /dashboard", "GET /dashboard/assets/{}", "POST /dashboard/login",
-            "POST /dashboard/logout");
+            "POST /dashboard/logout", "POST /api/v2/push", "GET /upstream/cloud/webhook", "POST /upstream/cloud/webhook");
 
     @TempDir Path tempDir;
 
@@ -61,13 +80,29 @@ class CrossTenantTest {
     void projectAsTokenNeitherSeesNorChangesAnythingOfProjectBOnAnyRoute(TestStores.Kind kind) throws Exception {
         Map<String, Object> quickDeadLetters = Map.of("webhooks.retry-first-ms", 100, "webhooks.retry-max-ms", 200,
                 "webhooks.retry-window-s", 1);
-        try (Harness harness = new Harness(kind, tempDir, SimConfig.defaults().withReplyProbability(0.0), quickDeadLetters)) {
+        try (Harness harness = new Harness(kind, tempDir, SimConfig.defaults().withReplyProbability(0.0), quickDeadLetters);
+             CloudApiStandIn aMeta = new CloudApiStandIn(A_PHONE_ID, "a-access-token", "a-app-secret");
+             CloudApiStandIn bMeta = new CloudApiStandIn(B_PHONE_ID, "b-access-token", "b-app-secret")) {
             Http http = new Http(harness.node.httpPort());
+            Uploads media = new Uploads(harness.node.httpPort());
             String a = harness.project("A");
             harness.number(a, A_NUMBER, 100);
             JsonNode projectB = harness.createProject("B", Map.of("webhook_url", harness.receiver.url("/b-webhook")));
             String b = projectB.path("token").asText();
             harness.number(b, B_NUMBER, 100);
+            for (CloudApiStandIn meta : List.of(aMeta, bMeta)) {
+                meta.webhookUrl("http://127.0.0.1:" + harness.node.httpPort() + "/upstream/cloud/webhook");
+            }
+            harness.api.expect(201, "/v1/numbers", a, Map.of("number", A_CLOUD, "tps", 20, "upstream", upstream(aMeta, A_PHONE_ID, "a")));
+            harness.api.expect(201, "/v1/numbers", b, Map.of("number", B_CLOUD, "tps", 20, "upstream", upstream(bMeta, B_PHONE_ID, "b")));
+            String bMedia = media.uploaded(b, B_NUMBER, Uploads.file(2_000), "image/jpeg");
+            awaitConnected(harness, B_NUMBER);
+            List<String> members = harness.network.users().subList(0, 3);
+            JsonNode madeGroup = http.call("POST", "/v1/groups", b, Map.of("from", B_NUMBER, "subject", "B's club",
+                    "members", members.subList(0, 2))).body();
+            String bGroupId = madeGroup.path("id").asText();
+            assertThat(bGroupId).as("%s", madeGroup).endsWith("@g.us");
+            JsonNode bGroup = http.call("GET", "/v1/groups/" + bGroupId, b, null).body();
             harness.receiver.answer(call -> call.path().equals("/b-webhook") ? new Receiver.Answer(500, "{}")
                     : Receiver.Answer.ok());
             JsonNode bToken = http.call("POST", "/v1/tokens", b, Map.of("name", "B's reader", "scopes", List.of("read"))).body();
@@ -82,6 +117,9 @@ class CrossTenantTest {
                     .get(0);
             String bIn = bDead.path("message_id").asText();
             String bSecret = http.call("GET", "/v1/project/webhook-secret", b, null).body().path("secret").asText();
+            String bInNetworkId = http.call("GET", "/v1/messages/" + bIn, b, null).body().path("network_id").asText();
+            assertThat(http.call("GET", "/v1/contacts?number=" + enc(B_NUMBER), b, null).body().path("contacts")
+                    .findValuesAsText("user")).as("B's contact").containsExactly(USER);
             String unknownId = "0" + bOut.substring(1, bOut.length() - 1) + (bOut.endsWith("0") ? "1" : "0");
 
             Map<String, Case> cases = new LinkedHashMap<>();
@@ -107,25 +145,49 @@ class CrossTenantTest {
                 assertThat(List.of(send.status(), send.code(), send.body().path("error").path("field").asText()))
                         .isEqualTo(List.of(sendNone.status(), sendNone.code(), sendNone.body().path("error").path("field").asText()))
                         .isEqualTo(List.of(400, "unknown_number", "from"));
+                // From A's own number, B's media and B's group are as unknown as media and groups that do not exist.
+                Http.Answer withMedia = http.call("POST", "/v1/messages", a, Map.of("from", A_NUMBER, "to", USER,
+                        "type", "image", "image", Map.of("id", bMedia)));
+                assertThat(List.of(withMedia.status(), withMedia.code())).as("%s", withMedia.body())
+                        .isEqualTo(List.of(400, "unknown_media"));
+                Http.Answer toGroup = http.call("POST", "/v1/messages", a, text(A_NUMBER, bGroupId, "into B's club"));
+                Http.Answer toNoGroup = http.call("POST", "/v1/messages", a, text(A_NUMBER, NO_GROUP, "into no club"));
+                assertThat(List.of(toGroup.status(), toGroup.code())).as("%s", toGroup.body())
+                        .isEqualTo(List.of(toNoGroup.status(), toNoGroup.code())).isEqualTo(List.of(400, "unknown_group"));
             });
             cases.put("GET /v1/numbers", () -> {
-                assertThat(http.call("GET", "/v1/numbers", a, null).body().path("numbers").findValuesAsText("number"))
-                        .containsExactly(A_NUMBER);
+                JsonNode numbers = http.call("GET", "/v1/numbers", a, null).body().path("numbers");
+                assertThat(numbers.findValuesAsText("number")).containsExactlyInAnyOrder(A_NUMBER, A_CLOUD);
+                assertThat(numbers.findValuesAsText("phone_number_id")).containsExactly(A_PHONE_ID);
             });
             cases.put("POST /v1/numbers", () -> {
-                // Numbers are unique on the node, so B's is taken; A learns nothing more and gets nothing of it.
+                // Numbers are unique on the node, so B's is taken; A learns nothing more and gets nothing of it. So
+                // is the Meta id B's number is connected to.
                 Http.Answer take = http.call("POST", "/v1/numbers", a, Map.of("number", B_NUMBER, "tps", 1));
                 assertThat(List.of(take.status(), take.code())).isEqualTo(List.of(409, "number_taken"));
-                assertThat(http.call("GET", "/v1/numbers", b, null).body().path("numbers").findValues("tps"))
-                        .extracting(JsonNode::asInt).containsExactly(100);
+                Http.Answer takeId = http.call("POST", "/v1/numbers", a, Map.of("number", NOBODYS_NUMBER, "tps", 1,
+                        "upstream", upstream(aMeta, B_PHONE_ID, "a")));
+                assertThat(List.of(takeId.status(), takeId.code())).as("%s", takeId.body())
+                        .isEqualTo(List.of(409, "phone_number_id_taken"));
+                assertThat(takeId.body().toString()).doesNotContain(B_CLOUD);
+                assertThat(http.call("GET", "/v1/numbers", a, null).body().path("numbers")).as("nothing added").hasSize(2);
+                assertBsNumbersUnchanged(http, b, bMeta);
             });
             cases.put("PATCH /v1/numbers/{}", () -> {
-                Http.Answer patch = http.call("PATCH", "/v1/numbers/" + B_NUMBER, a, Map.of("tps", 1));
-                Http.Answer patchNone = http.call("PATCH", "/v1/numbers/" + NOBODYS_NUMBER, a, Map.of("tps", 1));
-                assertThat(List.of(patch.status(), patch.code())).isEqualTo(List.of(404, "not_found"))
-                        .isEqualTo(List.of(patchNone.status(), patchNone.code()));
-                assertThat(http.call("GET", "/v1/numbers", b, null).body().path("numbers").findValues("tps"))
-                        .extracting(JsonNode::asInt).containsExactly(100);
+                for (Object change : List.of(Map.of("tps", 1), Map.of("upstream", upstream(aMeta, A_PHONE_ID + "9", "a")),
+                        java.util.Collections.singletonMap("upstream", null))) {
+                    for (String theirs : List.of(B_NUMBER, B_CLOUD)) {
+                        Http.Answer patch = http.call("PATCH", "/v1/numbers/" + theirs, a, change);
+                        Http.Answer patchNone = http.call("PATCH", "/v1/numbers/" + NOBODYS_NUMBER, a, change);
+                        assertThat(List.of(patch.status(), patch.code())).as("%s %s", theirs, change)
+                                .isEqualTo(List.of(404, "not_found")).isEqualTo(List.of(patchNone.status(), patchNone.code()));
+                    }
+                }
+                // A's own number cannot take the Meta id of B's.
+                Http.Answer takeId = http.call("PATCH", "/v1/numbers/" + A_CLOUD, a,
+                        Map.of("upstream", upstream(aMeta, B_PHONE_ID, "a")));
+                assertThat(List.of(takeId.status(), takeId.code())).isEqualTo(List.of(409, "phone_number_id_taken"));
+                assertBsNumbersUnchanged(http, b, bMeta);
             });
             cases.put("GET /v1/numbers/{}/usage", () -> {
                 Http.Answer usage = http.call("GET", "/v1/numbers/" + B_NUMBER + "/usage", a, null);
@@ -135,7 +197,7 @@ class CrossTenantTest {
             });
             cases.put("GET /v1/cluster", () -> {
                 JsonNode cluster = http.call("GET", "/v1/cluster", a, null).body();
-                assertThat(cluster.path("shards").findValuesAsText("number")).as(cluster.toString()).containsOnly(A_NUMBER);
+                assertThat(cluster.path("shards").findValuesAsText("number")).as(cluster.toString()).containsOnly(A_NUMBER, A_CLOUD);
             });
             cases.put("GET /v1/project", () ->
                     assertThat(http.call("GET", "/v1/project", a, null).body().path("name").asText()).isEqualTo("A"));
@@ -187,6 +249,45 @@ class CrossTenantTest {
                 String hello = firstEvent(harness, a);
                 assertThat(hello).contains("\"viewer\"").contains(A_NUMBER).doesNotContain(B_NUMBER);
             });
+            addMediaCases(cases, http, media, a, b, bMedia);
+            addGroupCases(cases, harness, http, a, b, bGroup, members);
+            cases.put("GET /v1/contacts", () -> {
+                Http.Answer theirs = http.call("GET", "/v1/contacts?number=" + enc(B_NUMBER), a, null);
+                Http.Answer none = http.call("GET", "/v1/contacts?number=" + enc(NOBODYS_NUMBER), a, null);
+                assertThat(List.of(theirs.status(), theirs.code())).isEqualTo(List.of(404, "not_found"))
+                        .isEqualTo(List.of(none.status(), none.code()));
+                assertThat(theirs.body().toString()).doesNotContain(USER);
+                assertThat(http.call("GET", "/v1/contacts?number=" + enc(A_NUMBER), a, null).body().path("contacts")).isEmpty();
+            });
+            cases.put("POST /{}/{}/messages", () -> {
+                Map<String, Object> hello = Map.of("messaging_product", "whatsapp", "to", USER.substring(1), "type", "text",
+                        "text", Map.of("body", "as B"));
+                Http.Answer send = http.call("POST", "/v23.0/" + B_NUMBER.substring(1) + "/messages", a, hello);
+                Http.Answer sendNone = http.call("POST", "/v23.0/" + NOBODYS_NUMBER.substring(1) + "/messages", a, hello);
+                assertThat(graphError(send)).as("%s", send.body()).isEqualTo(graphError(sendNone))
+                        .isEqualTo(List.of(400, 100, "GraphMethodException"));
+                // B's incoming message cannot be marked read through B's number, nor through A's own.
+                Map<String, Object> mark = Map.of("messaging_product", "whatsapp", "status", "read", "message_id", "wamid." + bIn);
+                Http.Answer markTheirs = http.call("POST", "/v23.0/" + B_NUMBER.substring(1) + "/messages", a, mark);
+                assertThat(graphError(markTheirs)).isEqualTo(List.of(400, 100, "GraphMethodException"));
+                Http.Answer markOwn = http.call("POST", "/v23.0/" + A_NUMBER.substring(1) + "/messages", a, mark);
+                Http.Answer markNone = http.call("POST", "/v23.0/" + A_NUMBER.substring(1) + "/messages", a,
+                        Map.of("messaging_product", "whatsapp", "status", "read", "message_id", "wamid." + unknownId));
+                assertThat(graphError(markOwn)).as("%s", markOwn.body()).isEqualTo(graphError(markNone))
+                        .isEqualTo(List.of(400, 100, "OAuthException"));
+                assertThat(harness.network.markedRead(bInNetworkId)).as("B's message marked read").isFalse();
+            });
+            cases.put("POST /api/v2/push", () -> {
+                Map<String, Object> push = new java.util.HashMap<>(Map.of("token", a, "application", "8",
+                        "data", List.of(Map.of("number", USER.substring(1), "message", "as B"))));
+                push.put("from", B_NUMBER);
+                Http.Answer theirs = http.call("POST", "/api/v2/push", null, push);
+                push.put("from", NOBODYS_NUMBER);
+                Http.Answer none = http.call("POST", "/api/v2/push", null, push);
+                assertThat(List.of(theirs.status(), theirs.code())).as("%s", theirs.body())
+                        .isEqualTo(List.of(none.status(), none.code())).isEqualTo(List.of(400, "unknown_number"));
+            });
+            addUpstreamWebhookCases(cases, http, a, b, aMeta, bMeta);
             // The node admin's routes: a project's token, even with every scope, is no admin token.
             cases.put("POST /v1/projects", () -> {
                 Http.Answer make = http.call("POST", "/v1/projects", a, Map.of("name", "A's own"));
@@ -199,7 +300,9 @@ class CrossTenantTest {
 
             Set<String> needCases = new TreeSet<>(Routes.registered(harness.node));
             needCases.removeAll(PUBLIC);
-            assertThat(cases.keySet()).as("a cross-tenant case for every route that is not public")
+            Set<String> checked = new TreeSet<>(cases.keySet());
+            checked.removeAll(Set.of("POST /api/v2/push", "POST /upstream/cloud/webhook", "GET /upstream/cloud/webhook"));
+            assertThat(checked).as("a cross-tenant case for every route that is not public")
                     .containsExactlyInAnyOrderElementsOf(needCases);
             for (Map.Entry<String, Case> route : cases.entrySet()) {
                 try {
@@ -209,6 +312,135 @@ class CrossTenantTest {
                 }
             }
         }
+    }
+
+    /** B's media: not A's to read, delete, or upload for B's number. */
+    private static void addMediaCases(Map<String, Case> cases, Http http, Uploads media, String a, String b, String bMedia) {
+        String noMedia = "0000000000000";
+        cases.put("POST /v1/media", () -> {
+            Uploads.Answer theirs = media.upload(a, B_NUMBER, Uploads.file(100), "image/jpeg");
+            Uploads.Answer none = media.upload(a, NOBODYS_NUMBER, Uploads.file(100), "image/jpeg");
+            assertThat(List.of(theirs.status(), theirs.code(), theirs.field()))
+                    .isEqualTo(List.of(none.status(), none.code(), none.field()))
+                    .isEqualTo(List.of(400, "unknown_number", "number"));
+        });
+        cases.put("GET /v1/media/{}", () -> {
+            Uploads.Answer theirs = media.get(a, bMedia);
+            Uploads.Answer none = media.get(a, noMedia);
+            assertThat(List.of(theirs.status(), theirs.code())).isEqualTo(List.of(none.status(), none.code()))
+                    .isEqualTo(List.of(404, "not_found"));
+            // Without a token, only a URL the node signed opens it.
+            Http.Answer forged = http.call("GET", "/v1/media/" + bMedia + "?expires=9999999999&signature=AAAA", null, null);
+            assertThat(List.of(forged.status(), forged.code())).isEqualTo(List.of(403, "invalid_signature"));
+            assertThat(media.get(b, bMedia).status()).as("B still has it").isEqualTo(200);
+        });
+        cases.put("DELETE /v1/media/{}", () -> {
+            Uploads.Answer theirs = media.delete(a, bMedia);
+            Uploads.Answer none = media.delete(a, noMedia);
+            assertThat(List.of(theirs.status(), theirs.code())).isEqualTo(List.of(none.status(), none.code()))
+                    .isEqualTo(List.of(404, "not_found"));
+            assertThat(media.get(b, bMedia).bytes()).as("B's file is whole").isEqualTo(Uploads.file(2_000));
+        });
+    }
+
+    /** B's group: every group route naming it answers A as for a group that does not exist, and nothing changes. */
+    private static void addGroupCases(Map<String, Case> cases, Harness harness, Http http, String a, String b,
+                                      JsonNode bGroup, List<String> users) {
+        String id = bGroup.path("id").asText();
+        Map<String, Object> members = Map.of("members", List.of(users.get(2)));
+        Map<String, Object> admins = Map.of("admins", List.of(users.get(0)));
+        Map<String, Object> patch = Map.of("subject", "A was here");
+        Map<String, Object[]> calls = new LinkedHashMap<>();
+        calls.put("GET /v1/groups/{}", new Object[] {"GET", "", null});
+        calls.put("PATCH /v1/groups/{}", new Object[] {"PATCH", "", patch});
+        calls.put("DELETE /v1/groups/{}", new Object[] {"DELETE", "", null});
+        calls.put("POST /v1/groups/{}/members", new Object[] {"POST", "/members", members});
+        calls.put("DELETE /v1/groups/{}/members", new Object[] {"DELETE", "/members", Map.of("members", List.of(users.get(1)))});
+        calls.put("POST /v1/groups/{}/admins", new Object[] {"POST", "/admins", admins});
+        calls.put("DELETE /v1/groups/{}/admins", new Object[] {"DELETE", "/admins", admins});
+        calls.put("POST /v1/groups/{}/invite", new Object[] {"POST", "/invite", null});
+        calls.put("DELETE /v1/groups/{}/invite", new Object[] {"DELETE", "/invite", null});
+        calls.forEach((route, call) -> cases.put(route, () -> {
+            String method = (String) call[0];
+            Http.Answer theirs = http.call(method, "/v1/groups/" + id + call[1], a, call[2]);
+            Http.Answer none = http.call(method, "/v1/groups/" + NO_GROUP + call[1], a, call[2]);
+            assertThat(List.of(theirs.status(), theirs.code())).as("%s", theirs.body())
+                    .isEqualTo(List.of(404, "not_found")).isEqualTo(List.of(none.status(), none.code()));
+            assertThat(theirs.body().toString()).doesNotContain("B's club");
+            assertThat(http.call("GET", "/v1/groups/" + id, b, null).body()).as("B's group unchanged").isEqualTo(bGroup);
+            assertThat(harness.network.groupMembers(B_NUMBER, id)).containsExactlyElementsOf(users.subList(0, 2));
+        }));
+        cases.put("GET /v1/groups", () -> {
+            assertThat(http.call("GET", "/v1/groups", a, null).body().path("groups")).isEmpty();
+            assertThat(http.call("GET", "/v1/groups", b, null).body().path("groups")).hasSize(1);
+        });
+        cases.put("POST /v1/groups", () -> {
+            Http.Answer onTheirs = http.call("POST", "/v1/groups", a, Map.of("from", B_NUMBER, "subject", "as B",
+                    "members", List.of(users.get(2))));
+            Http.Answer onNone = http.call("POST", "/v1/groups", a, Map.of("from", NOBODYS_NUMBER, "subject", "as nobody",
+                    "members", List.of(users.get(2))));
+            assertThat(List.of(onTheirs.status(), onTheirs.code())).isEqualTo(List.of(onNone.status(), onNone.code()))
+                    .isEqualTo(List.of(400, "unknown_number"));
+            assertThat(http.call("GET", "/v1/groups", b, null).body().path("groups")).hasSize(1);
+        });
+    }
+
+    /**
+     * Meta's webhooks take no token: a body is taken only when signed with the app secret of every number it names.
+     * A body naming B's number signed with A's app secret, alone or beside A's own, is refused and stores nothing.
+     */
+    private static void addUpstreamWebhookCases(Map<String, Case> cases, Http http, String a, String b,
+                                                CloudApiStandIn aMeta, CloudApiStandIn bMeta) {
+        cases.put("POST /upstream/cloud/webhook", () -> {
+            byte[] ours = aMeta.incoming("wamid.A1", "+15550003001", "Asha", "hello A");
+            await().atMost(Duration.ofSeconds(10)).until(() -> aMeta.send(ours) == 200);
+            byte[] theirs = bMeta.incoming("wamid.B1", "+15550003002", "Ravi", "to B, signed by A");
+            assertThat(aMeta.send(theirs)).as("B's number, A's secret").isEqualTo(403);
+            ObjectNode both = (ObjectNode) JSON.readTree(aMeta.incoming("wamid.A2", "+15550003001", "Asha", "again"));
+            ((ArrayNode) both.path("entry")).addAll((ArrayNode) JSON.readTree(theirs).path("entry"));
+            assertThat(aMeta.send(JSON.writeValueAsBytes(both))).as("A's and B's number, A's secret").isEqualTo(403);
+            assertThat(http.call("GET", "/v1/contacts?number=" + enc(B_CLOUD), b, null).body().path("contacts"))
+                    .as("nothing reached B's number").isEmpty();
+            assertThat(http.call("GET", "/v1/contacts?number=" + enc(A_CLOUD), a, null).body().path("contacts")
+                    .findValuesAsText("user")).as("only the body signed for A's own number").containsExactly("+15550003001");
+        });
+        cases.put("GET /upstream/cloud/webhook", () -> {
+            // The handshake echoes a challenge for a known verify token and says nothing of whose it is.
+            assertThat(aMeta.verify("a-verify-token", "42").body()).isEqualTo("42");
+            assertThat(aMeta.verify("a-verify-token-guess", "42").body()).doesNotContain("B").doesNotContain(B_CLOUD);
+        });
+    }
+
+    private static Map<String, Object> upstream(CloudApiStandIn meta, String phoneNumberId, String project) {
+        return Map.of("kind", "cloud", "base_url", meta.baseUrl(), "api_version", CloudApiStandIn.VERSION,
+                "phone_number_id", phoneNumberId, "access_token", project + "-access-token", "app_secret",
+                project + "-app-secret", "verify_token", project + "-verify-token");
+    }
+
+    /** B's numbers as B sees them: the TPS of each, and B's Cloud number still on B's own Meta id and URL. */
+    private static void assertBsNumbersUnchanged(Http http, String b, CloudApiStandIn bMeta) throws Exception {
+        JsonNode numbers = http.call("GET", "/v1/numbers", b, null).body().path("numbers");
+        assertThat(numbers.findValues("tps")).extracting(JsonNode::asInt).containsExactlyInAnyOrder(100, 20);
+        assertThat(numbers.findValuesAsText("phone_number_id")).containsExactly(B_PHONE_ID);
+        assertThat(numbers.findValuesAsText("base_url")).containsExactly(bMeta.baseUrl());
+    }
+
+    /** A Graph API error as its status, code and type. */
+    private static List<Object> graphError(Http.Answer answer) {
+        JsonNode error = answer.body().path("error");
+        return List.of(answer.status(), error.path("code").asInt(), error.path("type").asText());
+    }
+
+    private static String enc(String number) {
+        return URLEncoder.encode(number, StandardCharsets.UTF_8);
+    }
+
+    /** Group changes go over the number's connection: waits until every shard of it is connected. */
+    private static void awaitConnected(Harness harness, String number) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> harness.node.engine().line(number)
+                .map(line -> !line.shards().running().isEmpty()
+                        && line.shards().running().stream().allMatch(ShardWorker::connected))
+                .orElse(false));
     }
 
     /** The live stream's first event (the hello) as A's token sees it. */

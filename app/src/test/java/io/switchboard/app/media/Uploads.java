@@ -29,16 +29,16 @@ public final class Uploads {
     }
 
     /** An answer: the status, the body's bytes, its Content-Type, and the body as JSON when it is JSON. */
-    record Answer(int status, byte[] bytes, String contentType) {
-        JsonNode json() throws IOException {
+    public record Answer(int status, byte[] bytes, String contentType) {
+        public JsonNode json() throws IOException {
             return JSON.readTree(bytes);
         }
 
-        String code() throws IOException {
+        public String code() throws IOException {
             return json().path("error").path("code").asText();
         }
 
-        String field() throws IOException {
+        public String field() throws IOException {
             return json().path("error").path("field").asText();
         }
     }
@@ -66,7 +66,7 @@ public final class Uploads {
     }
 
     /** An upload for {@code number} with the part's own Content-Type and the Cloud API's fields. */
-    Answer upload(String token, String number, byte[] bytes, String type) throws IOException, InterruptedException {
+    public Answer upload(String token, String number, byte[] bytes, String type) throws IOException, InterruptedException {
         return upload(token, bytes, type, "file.bin", fields("messaging_product", "whatsapp", "number", number));
     }
 
@@ -77,12 +77,12 @@ public final class Uploads {
         return answer.json().path("id").asText();
     }
 
-    Answer get(String token, String id) throws IOException, InterruptedException {
+    public Answer get(String token, String id) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(base + "/v1/media/" + id))
                 .header("Authorization", "Bearer " + token).GET().build());
     }
 
-    Answer delete(String token, String id) throws IOException, InterruptedException {
+    public Answer delete(String token, String id) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(base + "/v1/media/" + id))
                 .header("Authorization", "Bearer " + token).DELETE().build());
     }
