@@ -60,12 +60,21 @@ final class MediaRoutes {
         requests.send(ctx, 201, requests.json().createObjectNode().put("id", Ids.format(stored.id())));
     }
 
-    /** The form's file part; a part past Jetty's own cap (the whole upload's limit) is a 413 like any large body. */
+    /**
+     * The form's file part; a part past Jetty's own cap (the whole upload's limit) is a 413 like any large body, and a
+     * form Jetty cannot parse (cut short, without its boundary) is bad input.
+     */
     private static UploadedFile filePart(Context ctx) {
         try {
             return ctx.uploadedFile("file");
         } catch (IllegalStateException e) { // "Multipart Mime part file exceeds max filesize"
             throw ApiError.tooLarge(Api.MAX_UPLOAD_BYTES);
+        } catch (ApiError e) {
+            throw e;
+        } catch (Exception e) { // Jetty's IOException, undeclared through Javalin: "Incomplete Multipart" and the like
+            if (e.getCause() instanceof ApiError error) throw error; // the body limit, hit while Jetty read the form
+            throw ApiError.badRequest("invalid_multipart", "the upload is not a whole multipart/form-data body: "
+                    + e.getMessage(), "file");
         }
     }
 
