@@ -51,6 +51,47 @@ final class Malformed {
         return Arbitraries.frequencyOf(kinds);
     }
 
+    /**
+     * A multipart/form-data upload as its Content-Type and body: the form's fields ({@code fields}, the document's
+     * names, and others) and a file part, each with any value, often a likely one; sometimes parts broken or missing,
+     * a wrong or absent boundary, or bytes that are no form at all.
+     */
+    Arbitrary<Tuple.Tuple2<String, byte[]>> multipart(List<String> fields) {
+        Arbitrary<String> value = Arbitraries.frequencyOf(Tuple.of(2, Arbitraries.of(LIKELY)),
+                Tuple.of(1, Arbitraries.strings().ofMaxLength(40)), Tuple.of(1, Arbitraries.of("image/jpeg", "image/png",
+                        "video/mp4", "audio/ogg", "application/pdf", "image/webp", "text/plain", "image/gif", "x/y", ";")));
+        Arbitrary<String> name = Arbitraries.frequencyOf(Tuple.of(4, Arbitraries.of(fields)),
+                Tuple.of(1, Arbitraries.strings().withCharRange('a', 'z').ofMaxLength(8)));
+        Arbitrary<List<Tuple.Tuple2<String, String>>> formFields = Combinators.combine(name, value).as(Tuple::of).list().ofMaxSize(5);
+        Arbitrary<byte[]> file = Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.bytes().array(byte[].class).ofMaxSize(3_000)),
+                Tuple.of(1, Arbitraries.integers().between(0, 300_000).map(size -> new byte[size])));
+        Arbitrary<String> fileType = value.injectNull(0.3);
+        Arbitrary<Integer> damage = Arbitraries.frequencyOf(Tuple.of(6, Arbitraries.just(0)), Tuple.of(1, Arbitraries.integers().between(1, 5)));
+        return Combinators.combine(formFields, file.injectNull(0.15), fileType, damage).as((form, bytes, type, broken) -> {
+            String boundary = "b0undary";
+            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+            for (var field : form) {
+                body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field.get1() + "\"\r\n\r\n"
+                        + field.get2() + "\r\n").getBytes(StandardCharsets.UTF_8));
+            }
+            if (bytes != null) {
+                body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f.bin\"\r\n"
+                        + (type == null ? "" : "Content-Type: " + type + "\r\n") + "\r\n").getBytes(StandardCharsets.UTF_8));
+                body.writeBytes(bytes);
+                body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+            }
+            if (broken != 1) body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+            byte[] out = body.toByteArray();
+            return switch (broken) {
+                case 2 -> Tuple.of("multipart/form-data", out); // no boundary
+                case 3 -> Tuple.of("multipart/form-data; boundary=other", out);
+                case 4 -> Tuple.of("multipart/form-data; boundary=" + boundary, java.util.Arrays.copyOf(out, out.length / 2));
+                case 5 -> Tuple.of("multipart/form-data; boundary=" + boundary, "not a form".getBytes(StandardCharsets.UTF_8));
+                default -> Tuple.of("multipart/form-data; boundary=" + boundary, out);
+            };
+        });
+    }
+
     /** A path segment or query value: anything, or something the route takes. */
     Arbitrary<String> parameter(String likely) {
         return Arbitraries.frequencyOf(
