@@ -142,11 +142,13 @@ public final class Api implements AutoCloseable {
         new UsageRoutes(parts.numbers(), management.usage(), tenants, requests, parts.clock()).addTo(server);
         new ObservabilityRoutes(parts.observability(), tenants, requests).addTo(server);
         new CloudWebhookRoutes(parts, requests).addTo(server);
-        new GroupRoutes(parts.engine(), parts.directory().groups(), tenants, requests, parts.clock()).addTo(server);
+        new GroupRoutes(parts.engine(), parts.directory().groups(), tenants, requests, parts.clock(), parts.cluster())
+                .addTo(server);
         new ContactRoutes(parts.engine(), parts.directory().contacts(), tenants, requests).addTo(server);
         new MediaRoutes(parts.media(), tenants, requests).addTo(server);
         new OpenApiRoutes(json).addTo(server);
         server.exception(ApiError.class, (e, ctx) -> answerError(ctx, e));
+        server.exception(ShardOwners.Answered.class, (e, ctx) -> { }); // another node's answer is written already
         server.exception(MediaTooLarge.class, (e, ctx) -> answerError(ctx,
                 new ApiError(413, "media_too_large", e.getMessage(), e.field())));
         server.exception(InvalidInput.class, (e, ctx) -> answerError(ctx, ApiError.badRequest(e.code(), e.getMessage(), e.field())));

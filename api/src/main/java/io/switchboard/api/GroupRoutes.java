@@ -44,9 +44,11 @@ final class GroupRoutes {
     private final Tenants tenants;
     private final Requests requests;
     private final Clock clock;
+    private final ShardOwners owners;
 
-    GroupRoutes(Engine engine, Groups groups, Tenants tenants, Requests requests, Clock clock) {
+    GroupRoutes(Engine engine, Groups groups, Tenants tenants, Requests requests, Clock clock, Api.Cluster cluster) {
         this.engine = engine;
+        this.owners = new ShardOwners(cluster);
         this.groups = groups;
         this.tenants = tenants;
         this.requests = requests;
@@ -78,7 +80,7 @@ final class GroupRoutes {
         String subject = Fields.text(body, "subject", "", GroupLimits.MAX_SUBJECT);
         String description = Fields.optionalText(body, "description", "", GroupLimits.MAX_DESCRIPTION);
         List<String> members = users(body, "members", 0);
-        GroupInfo made = ask(from, new GroupCommand(GroupOp.CREATE, "", subject, description, members), "members");
+        GroupInfo made = ask(ctx, from, new GroupCommand(GroupOp.CREATE, "", subject, description, members), "members");
         long now = clock.millis();
         ChatGroup group = copy(project.id(), from, made, now, now);
         groups.save(group);
@@ -122,7 +124,7 @@ final class GroupRoutes {
     /** The business number leaves the group, which ends it (its owner is gone); 204. */
     private void leave(Context ctx) {
         ChatGroup group = find(ctx);
-        ask(group.number(), GroupCommand.on(GroupOp.LEAVE, group.id(), List.of()), null);
+        ask(ctx, group.number(), GroupCommand.on(GroupOp.LEAVE, group.id(), List.of()), null);
         groups.delete(group.projectId(), group.id());
         LOG.info("project {}: left group {}", group.projectId(), group.id());
         ctx.status(204);
@@ -130,7 +132,7 @@ final class GroupRoutes {
 
     /** Applies the change at the network and answers 200 with the group as the network now has it. */
     private void changed(Context ctx, ChatGroup group, GroupCommand command, String field) {
-        GroupInfo now = ask(group.number(), command, field);
+        GroupInfo now = ask(ctx, group.number(), command, field);
         ChatGroup updated = copy(group.projectId(), group.number(), now, group.createdAt(), clock.millis());
         groups.save(updated);
         requests.send(ctx, 200, json(updated));
@@ -143,11 +145,19 @@ final class GroupRoutes {
         return groups.find(project.id(), id).orElseThrow(() -> ApiError.notFound("group " + id));
     }
 
-    /** The network's answer; a refusal or a silence becomes the API error that says why ({@code field} at fault). */
-    private GroupInfo ask(String number, GroupCommand command, String field) {
+    /**
+     * The network's answer; a refusal or a silence becomes the API error that says why ({@code field} at fault). In a
+     * cluster, a node with no connection for the number passes the whole request on to one that has, whose answer
+     * ends the request ({@link ShardOwners.Answered}) before anything is written here.
+     */
+    private GroupInfo ask(Context ctx, String number, GroupCommand command, String field) {
         try {
             return engine.group(number, command).orTimeout(ANSWER_SECONDS, TimeUnit.SECONDS).join();
         } catch (CompletionException e) {
+            if (e.getCause() instanceof GroupRefused refused && refused.code().equals("not_connected")
+                    && owners.answeredByAnyOwner(ctx, number)) {
+                throw new ShardOwners.Answered();
+            }
             switch (e.getCause()) {
                 case GroupRefused refused -> throw refusal(refused, command, field);
                 case TimeoutException timeout -> throw new ApiError(503, "network_timeout", "the network did not answer "

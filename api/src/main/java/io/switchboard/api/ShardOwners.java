@@ -29,16 +29,32 @@ final class ShardOwners {
         this.cluster = cluster;
     }
 
+    /** Thrown once another node's answer is written as this request's, to end the request here with nothing more done. */
+    static final class Answered extends RuntimeException {
+        Answered() {
+            super(null, null, false, false);
+        }
+    }
+
     /**
      * Passes the request (its method, path and body) on to the node whose lease holds ({@code number}, {@code shard})
      * and writes that node's answer as this one's: false, with nothing written, when there is no such other live
      * node, it could not be reached, or the request was passed on already.
      */
     boolean answeredByOwner(Context ctx, String number, int shard) {
+        return answeredBy(ctx, number, lease -> lease.shard() == shard);
+    }
+
+    /** The same with any other node that runs a shard of the number (for what any of its connections can do). */
+    boolean answeredByAnyOwner(Context ctx, String number) {
+        return answeredBy(ctx, number, lease -> true);
+    }
+
+    private boolean answeredBy(Context ctx, String number, java.util.function.Predicate<Leases.Lease> which) {
         Leases leases = cluster.leases();
         if (leases == null || ctx.header(FORWARDED) != null) return false;
         Optional<String> address = leases.all().stream()
-                .filter(lease -> lease.number().equals(number) && lease.shard() == shard)
+                .filter(lease -> lease.number().equals(number) && which.test(lease))
                 .filter(lease -> lease.owner() != null && lease.expiresIn() >= 0 && !lease.owner().equals(cluster.nodeId()))
                 .findFirst()
                 .flatMap(lease -> leases.nodes().stream().filter(node -> node.id().equals(lease.owner())).findFirst())
@@ -56,8 +72,8 @@ final class ShardOwners {
             ctx.status(answer.statusCode()).contentType("application/json").result(answer.body());
             return true;
         } catch (IOException e) {
-            LOG.warn("{} {}: the node that runs shard {}/{} ({}) did not answer: {}", ctx.method(), ctx.path(), number,
-                    shard, address.get(), e.toString());
+            LOG.warn("{} {}: the node that runs {} at {} did not answer: {}", ctx.method(), ctx.path(), number,
+                    address.get(), e.toString());
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

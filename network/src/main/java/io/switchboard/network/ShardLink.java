@@ -15,6 +15,15 @@ public interface ShardLink extends AutoCloseable {
 
     /** Tells the network the business read the incoming message {@code networkId}. Thread-safe and non-blocking. */
     void markRead(String networkId);
+
+    /**
+     * Whether the far end fetches a media message's {@code link} itself (Meta's Cloud API does); otherwise the node
+     * fetches the file and sends it stored.
+     */
+    default boolean fetchesMediaLinks() {
+        return false;
+    }
+
     /**
      * Asks the network for a group operation of this link's number; the future completes with the group as the
      * network keeps it afterwards, or fails with a {@link io.switchboard.network.groups.GroupRefused} (its code

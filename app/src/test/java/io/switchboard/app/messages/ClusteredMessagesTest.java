@@ -163,6 +163,31 @@ class ClusteredMessagesTest {
         }
     }
 
+    /** A group change sent to the node that runs no shard of the number is carried out by the node that does. */
+    @ParameterizedTest
+    @EnumSource(value = TestStores.Kind.class, names = {"POSTGRESQL", "MARIADB"})
+    void groupChangesThroughANodeWithoutTheNumbersShardGoToItsOwner(TestStores.Kind kind) throws Exception {
+        try (TestStores.TestStore store = TestStores.open(kind, tempDir);
+             SimNetwork network = SimNetwork.start(QUIET_USERS.withPort(0).withStatsPort(0));
+             Node a = start(store, network, "node-a");
+             Node b = start(store, network, "node-b")) {
+            ApiClient apiA = api(a);
+            String token = apiA.expect(201, "/v1/projects", adminToken, Map.of("name", "Groups")).path("token").asText();
+            apiA.expect(201, "/v1/numbers", token, Map.of("number", NUMBER, "tps", 100, "shards", 1));
+            await().atMost(Duration.ofSeconds(30)).until(() -> owners(apiA).get(0) != null);
+            ApiClient notOwner = owners(apiA).get(0).equals("node-a") ? api(b) : apiA;
+            List<String> users = network.users().subList(0, 3);
+
+            JsonNode group = notOwner.expect(201, "/v1/groups", token, Map.of("from", NUMBER, "subject", "Team",
+                    "members", users.subList(0, 2)));
+            String id = group.path("id").asText();
+            assertThat(network.groupMembers(NUMBER, id)).containsExactlyInAnyOrderElementsOf(users.subList(0, 2));
+            notOwner.expect(200, "/v1/groups/" + id + "/members", token, Map.of("members", List.of(users.get(2))));
+            assertThat(network.groupMembers(NUMBER, id)).containsExactlyInAnyOrderElementsOf(users);
+            assertThat(notOwner.get("/v1/groups/" + id, token).body().path("members")).hasSize(3);
+        }
+    }
+
     /** A queued text and its handoff, written for {@code shard} whatever the recipient's shard is now. */
     private static long storeAsAStaleNodeWould(WriteBatcher writer, DataKey key, String projectId, String to, int shard) {
         long id = Ids.next();

@@ -11,6 +11,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.app.demo.ApiClient;
+import io.switchboard.app.media.Uploads;
 import io.switchboard.app.testing.CloudApiStandIn;
 import io.switchboard.app.testing.Harness;
 import io.switchboard.app.testing.Receiver;
@@ -143,6 +144,33 @@ class CloudUpstreamTest {
             for (String id : List.of(first.getFirst(), second.getFirst(), others.getFirst())) {
                 await().atMost(WAIT).until(() -> rig.status(id).equals("sent"));
             }
+        }
+    }
+
+    /**
+     * Meta fetches a media link itself: the link goes to the Graph API as the bot wrote it, never fetched by the node.
+     * Media uploaded to the node would have to be uploaded to Meta first: it fails with Meta's media upload error.
+     */
+    @Test
+    void mediaGoesToMetaByLinkAndUploadedMediaFailsWithItsCode() throws Exception {
+        try (CloudRig rig = CloudRig.start(TestStores.Kind.EMBEDDED, tempDir, 100, Map.of())) {
+            List<String> users = users(0, 2);
+            String link = "https://cdn.example.com/catalogue/aloe.jpg";
+            rig.harness().api.expect(202, "/v1/messages", rig.token(), Map.of("from", NUMBER, "to", users.get(0),
+                    "type", "image", "image", Map.of("link", link, "caption", "Aloe")));
+            await().atMost(WAIT).until(() -> rig.meta().accepted().size() == 1);
+            JsonNode image = rig.meta().accepted().getFirst().body().path("image");
+            assertThat(image.path("link").asText()).isEqualTo(link);
+            assertThat(image.path("caption").asText()).isEqualTo("Aloe");
+
+            String mediaId = new Uploads(rig.harness().node.httpPort()).uploaded(rig.token(), NUMBER, Uploads.file(2_000),
+                    "image/jpeg");
+            JsonNode accepted = rig.harness().api.expect(202, "/v1/messages", rig.token(), Map.of("from", NUMBER,
+                    "to", users.get(1), "type", "image", "image", Map.of("id", mediaId)));
+            String id = accepted.path("messages").get(0).path("id").asText();
+            await().atMost(WAIT).until(() -> rig.status(id).equals("failed"));
+            assertThat(rig.message(id).path("error").asText()).startsWith("131053");
+            assertThat(rig.meta().accepted()).hasSize(1);
         }
     }
 

@@ -464,7 +464,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
             addAndSignal(() -> outbox.returnToFront(List.of(entry)));
             return;
         }
-        if (MediaLinks.linked(entry.type(), entry.payload())) {
+        if (!link.fetchesMediaLinks() && MediaLinks.linked(entry.type(), entry.payload())) {
             fetchThenSend(entry);
             return;
         }

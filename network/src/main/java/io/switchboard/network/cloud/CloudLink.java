@@ -1,5 +1,6 @@
 package io.switchboard.network.cloud;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.network.DeliveryStatus;
@@ -50,6 +51,9 @@ public final class CloudLink implements ShardLink {
     private static final Logger LOG = LoggerFactory.getLogger(CloudLink.class);
     private static final Duration PAIR_FIRST = Duration.ofSeconds(4);
     private static final Duration PAIR_MAX = Duration.ofMinutes(15);
+    /** Meta's media upload error: what a media message that cannot go fails with. */
+    private static final String UPLOAD_ERROR = "131053";
+    private static final Set<String> MEDIA_TYPES = Set.of("image", "video", "audio", "document", "sticker");
     /** How many wamids of recent sends are kept to find a status's message before the store has its wamid. */
     private static final int RECENT_SENDS = 100_000;
 
@@ -85,8 +89,19 @@ public final class CloudLink implements ShardLink {
         return target;
     }
 
+    /** Meta fetches a media message's link itself. */
+    @Override
+    public boolean fetchesMediaLinks() {
+        return true;
+    }
+
     @Override
     public void send(long messageId, String to, String type, String payload, String context) {
+        if (storedMedia(type, payload)) {
+            listener.onSendRejected(messageId, UPLOAD_ERROR, "media uploaded to this node is not sent through Meta's "
+                    + "Cloud API (it would have to be uploaded to Meta first); send it by link");
+            return;
+        }
         Send send = new Send(messageId, to, body(to, type, payload, context));
         synchronized (lanes) {
             ArrayDeque<Send> lane = lanes.computeIfAbsent(to, user -> new ArrayDeque<>());
@@ -95,6 +110,17 @@ public final class CloudLink implements ShardLink {
                 laneThreads.add(Thread.ofVirtual().name("cloud-" + target.number() + "-" + target.shard())
                         .start(() -> runLane(to, lane)));
             }
+        }
+    }
+
+    /** Whether the message is media stored on this node (named by our id, with its sha256), not a link. */
+    private boolean storedMedia(String type, String payload) {
+        if (!MEDIA_TYPES.contains(type)) return false;
+        try {
+            JsonNode object = links.json().readTree(payload);
+            return object.has("id") && object.has("sha256");
+        } catch (IOException e) {
+            return false;
         }
     }
 
