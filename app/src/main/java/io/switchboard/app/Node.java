@@ -115,7 +115,7 @@ public final class Node implements AutoCloseable {
                     projectId -> media.ids(projectId)));
             NodeConfig.Cluster clustering = config.cluster();
             EngineSettings engineSettings = EngineSettings.of(config.network().host(), config.network().port())
-                    .clustered(clustering.enabled());
+                    .clustered(clustering.enabled()).contactRefresh(config.network().contactRefresh());
             NodeConfig.Upstream upstream = config.upstream();
             this.cloudLinks = new CloudLinks(new CloudLinks.Settings(upstream.timeout(), upstream.concurrency(),
                     upstream.firstRetry(), upstream.maxRetryDelay()));

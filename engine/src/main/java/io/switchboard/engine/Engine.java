@@ -134,8 +134,8 @@ public final class Engine implements AutoCloseable {
         if (line == null) return false;
         BusinessNumber settings = line.number();
         ShardWorker worker = new ShardWorker(new ShardWorker.Settings(number, shard, line.project(), line.key(),
-                new TpsBudget(shareOf(settings)), line.loader(), leaseValid, mediaLinks, incomingMedia), writer, deliveries, numberCounters(number),
-                clock);
+                new TpsBudget(shareOf(settings)), line.loader(), leaseValid, mediaLinks, incomingMedia,
+                this.settings.contactRefresh()), writer, deliveries, numberCounters(number), clock);
         if (!line.shards().start(shard, worker)) return false;
         // Handed-off ids are all among the queued ones read next; dropping them first keeps each in one outbox once.
         if (this.settings.clustered()) messages.dropHandoffs(number, shard);

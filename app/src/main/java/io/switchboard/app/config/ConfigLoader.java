@@ -22,6 +22,7 @@ public final class ConfigLoader {
             Map.entry("http.host", "0.0.0.0"),
             Map.entry("http.port", "8080"),
             Map.entry("network", "127.0.0.1:5222"),
+            Map.entry("contacts.refresh-ms", "60000"),
             Map.entry("data", "data"),
             Map.entry("webhooks.concurrency", "12"),
             Map.entry("webhooks.event-batch-size", "100"),
@@ -86,7 +87,7 @@ public final class ConfigLoader {
                 "webhooks.retry-window-s", "webhooks.timeout-ms", "webhooks.circuit-failures", "webhooks.probe-max-ms",
                 "allow-private-urls", "cluster.enabled", "cluster.node-id", "cluster.address", "cluster.heartbeat-ms",
                 "cluster.lease-ms", "cluster.handoff-poll-ms", "api.rate-per-token", "api.burst-per-token",
-                "api.max-body-bytes", "media.fetch-timeout-ms", "media.sweep-minutes", "media.url-valid-s",
+                "api.max-body-bytes", "contacts.refresh-ms", "media.fetch-timeout-ms", "media.sweep-minutes", "media.url-valid-s",
                 "media.public-url", "metrics.open", "log.format", "dashboard.session-hours", "upstream.timeout-ms",
                 "upstream.concurrency", "upstream.retry-first-ms", "upstream.retry-max-ms");
     }
@@ -108,7 +109,8 @@ public final class ConfigLoader {
         if (network.length != 2) throw new IllegalArgumentException("network: must be host:port, got '" + values.get("network") + "'");
         return new NodeConfig(
                 http(),
-                new NodeConfig.Network(network[0], port("network", network[1])),
+                new NodeConfig.Network(network[0], port("network", network[1]),
+                        Duration.ofMillis(number("contacts.refresh-ms", 0, 86_400_000))),
                 new NodeConfig.Store(Path.of(values.get("data")), values.get("db.url"), values.get("db.user"),
                         values.get("db.password")),
                 new NodeConfig.Secrets(values.get("admin-token"), values.get("master-key")),

@@ -22,8 +22,11 @@ public record NodeConfig(Http http, Network network, Store store, Secrets secret
         }
     }
 
-    /** Where the (simulated) WhatsApp network is. */
-    public record Network(String host, int port) {}
+    /**
+     * Where the (simulated) WhatsApp network is, and how often a contact seen again is written again
+     * ({@code contactRefresh}: its last sighting is kept to that precision, so a chatty user costs no write a message).
+     */
+    public record Network(String host, int port, Duration contactRefresh) {}
 
     /** The data folder (embedded store, key file) and, for PostgreSQL or MariaDB/MySQL, the JDBC settings. */
     public record Store(Path data, String dbUrl, String dbUser, String dbPassword) {

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,13 +28,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ContactsTest {
     private static final String A_NUMBER = "+919800000001";
     private static final String B_NUMBER = "+919800000002";
+    /** How long a contact seen again waits before it is written again (a minute by default). */
+    private static final int REFRESH_MS = 500;
 
     @TempDir Path tempDir;
 
     @ParameterizedTest
     @MethodSource("io.switchboard.store.testing.TestStores#kinds")
     void contactsAreBackedUpFromIncomingMessagesForTheOwningProjectOnly(TestStores.Kind kind) throws Exception {
-        try (Harness harness = new Harness(kind, tempDir, SimConfig.defaults().withReplyProbability(0))) {
+        try (Harness harness = new Harness(kind, tempDir, SimConfig.defaults().withReplyProbability(0),
+                Map.of("contacts.refresh-ms", REFRESH_MS))) {
             Http http = new Http(harness.node.httpPort());
             String a = harness.project("A");
             harness.number(a, A_NUMBER, 100);
@@ -52,9 +56,13 @@ class ContactsTest {
             Instant seenFirst = lastSeen(first, users.getFirst());
             assertThat(seenFirst).isBetween(Instant.now().minusSeconds(30), Instant.now());
 
-            Thread.sleep(20);
+            // Seen again within the refresh: not written again; past it: the later sighting is kept.
             inject(harness, A_NUMBER, users.getFirst(), "me again");
             await().atMost(Duration.ofSeconds(10)).until(() -> harness.receiver.calls("/webhook").size() == 4);
+            assertThat(lastSeen(ok(http.call("GET", contacts, a, null)), users.getFirst())).isEqualTo(seenFirst);
+            Thread.sleep(REFRESH_MS + 50);
+            inject(harness, A_NUMBER, users.getFirst(), "and again");
+            await().atMost(Duration.ofSeconds(10)).until(() -> harness.receiver.calls("/webhook").size() == 5);
             JsonNode again = ok(http.call("GET", contacts, a, null));
             assertThat(again.path("contacts")).as("still one contact per user").hasSize(3);
             assertThat(lastSeen(again, users.getFirst())).as("the later message").isAfter(seenFirst);

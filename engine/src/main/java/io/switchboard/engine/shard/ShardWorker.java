@@ -113,6 +113,8 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
     private final DataKey key;
     private final TpsBudget budget;
     private final Throttle throttle;
+    /** Which incoming messages also back up their sender as a contact (pump thread only). */
+    private final ContactSightings sightings;
     private final WriteBatcher writer;
     private final Deliveries deliveries;
     private final Counters counters;
@@ -152,11 +154,12 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
     /**
      * {@code loader} reads queued messages back from the store when the outbox keeps only their ids;
      * {@code leaseValid} says whether this node may act for the shard now (always, on a single node; in a cluster,
-     * while its lease is surely unexpired).
+     * while its lease is surely unexpired); {@code contactRefresh}: how long a contact seen again under the same name
+     * waits before it is written again.
      */
     public record Settings(String number, int shard, Project project, DataKey key, TpsBudget budget,
                            Outbox.Loader loader, BooleanSupplier leaseValid, MediaLinks mediaLinks,
-                           IncomingMedia incomingMedia) {}
+                           IncomingMedia incomingMedia, java.time.Duration contactRefresh) {}
 
     /** Queued messages whose body the outbox keeps in memory; beyond this it keeps ids and reads bodies back. */
     private static final int BODIES_IN_MEMORY = 20_000;
@@ -168,6 +171,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         this.key = settings.key();
         this.budget = settings.budget();
         this.throttle = new Throttle(budget.tps());
+        this.sightings = new ContactSightings(settings.contactRefresh());
         this.outbox = new Outbox(settings.loader(), BODIES_IN_MEMORY);
         this.writer = writer;
         this.deliveries = deliveries;
@@ -527,7 +531,8 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
                 project.webhookUrl() != null, MessageRecord.Times.createdAt(in.atMillis()));
         List<Write> writes = new ArrayList<>(2);
         writes.add(new Write.InsertMessage(record));
-        if (MessageRules.isE164(in.from())) { // backed up in the same commit: a contact costs no commit of its own
+        // Backed up in the same commit, so a contact costs no commit of its own, and only when due.
+        if (MessageRules.isE164(in.from()) && sightings.due(in.from(), in.profileName(), in.atMillis())) {
             byte[] name = in.profileName().isEmpty() ? null : key.seal(Contact.sealedTo(in.from()), in.profileName());
             writes.add(new Write.SeenContact(number, project.id(), in.from(), name, in.atMillis()));
         }
