@@ -58,11 +58,10 @@ class ClusteredMessagesTest {
     @ParameterizedTest
     @EnumSource(value = TestStores.Kind.class, names = {"POSTGRESQL", "MARIADB"})
     void schedulesIdempotencyAndCancelsWorkAcrossTwoNodes(TestStores.Kind kind) throws Exception {
-        try (TestStores.TestStore store = TestStores.open(kind, tempDir);
-             SimNetwork network = SimNetwork.start(QUIET_USERS.withPort(0).withStatsPort(0));
-             Node a = start(store, network, "node-a");
-             Node b = start(store, network, "node-b");
-             Receiver receiver = new Receiver()) {
+        try (TwoNodes nodes = twoNodes(kind); Receiver receiver = new Receiver()) {
+            SimNetwork network = nodes.network();
+            Node a = nodes.a();
+            Node b = nodes.b();
             ApiClient apiA = api(a);
             ApiClient apiB = api(b);
             String token = apiA.expect(201, "/v1/projects", adminToken, Map.of("name", "Clustered",
@@ -135,12 +134,11 @@ class ClusteredMessagesTest {
     @ParameterizedTest
     @EnumSource(value = TestStores.Kind.class, names = {"POSTGRESQL", "MARIADB"})
     void messagesStoredForTheOldShardsOfAReShardReachTheirUsers(TestStores.Kind kind) throws Exception {
-        try (TestStores.TestStore store = TestStores.open(kind, tempDir);
-             SimNetwork network = SimNetwork.start(QUIET_USERS.withPort(0).withStatsPort(0));
-             Node a = start(store, network, "node-a");
-             Node b = start(store, network, "node-b");
-             Database database = Database.open(store.url(), store.user(), store.password());
+        try (TwoNodes nodes = twoNodes(kind);
+             Database database = Database.open(nodes.store().url(), nodes.store().user(), nodes.store().password());
              WriteBatcher staleNode = new WriteBatcher(database, 100)) {
+            SimNetwork network = nodes.network();
+            Node a = nodes.a();
             ApiClient apiA = api(a);
             String token = apiA.expect(201, "/v1/projects", adminToken, Map.of("name", "Stale")).path("token").asText();
             apiA.expect(201, "/v1/numbers", token, Map.of("number", NUMBER, "tps", 100, "shards", 2));
@@ -167,10 +165,10 @@ class ClusteredMessagesTest {
     @ParameterizedTest
     @EnumSource(value = TestStores.Kind.class, names = {"POSTGRESQL", "MARIADB"})
     void groupChangesThroughANodeWithoutTheNumbersShardGoToItsOwner(TestStores.Kind kind) throws Exception {
-        try (TestStores.TestStore store = TestStores.open(kind, tempDir);
-             SimNetwork network = SimNetwork.start(QUIET_USERS.withPort(0).withStatsPort(0));
-             Node a = start(store, network, "node-a");
-             Node b = start(store, network, "node-b")) {
+        try (TwoNodes nodes = twoNodes(kind)) {
+            SimNetwork network = nodes.network();
+            Node a = nodes.a();
+            Node b = nodes.b();
             ApiClient apiA = api(a);
             String token = apiA.expect(201, "/v1/projects", adminToken, Map.of("name", "Groups")).path("token").asText();
             apiA.expect(201, "/v1/numbers", token, Map.of("number", NUMBER, "tps", 100, "shards", 1));
@@ -197,6 +195,22 @@ class ClusteredMessagesTest {
         writer.submit(List.of(new Write.InsertMessage(message),
                 new Write.Handoff(id, NUMBER, shard, Priority.NORMAL.rank()))).join();
         return id;
+    }
+
+    /** Two nodes sharing a fresh PostgreSQL or MariaDB store and one simulated network; closed in reverse order. */
+    private record TwoNodes(TestStores.TestStore store, SimNetwork network, Node a, Node b) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            try (store; network; a; b) {
+                // closes b, a, the network, then the store
+            }
+        }
+    }
+
+    private TwoNodes twoNodes(TestStores.Kind kind) throws Exception {
+        TestStores.TestStore store = TestStores.open(kind, tempDir);
+        SimNetwork network = SimNetwork.start(QUIET_USERS.withPort(0).withStatsPort(0));
+        return new TwoNodes(store, network, start(store, network, "node-a"), start(store, network, "node-b"));
     }
 
     private Node start(TestStores.TestStore store, SimNetwork network, String id) {

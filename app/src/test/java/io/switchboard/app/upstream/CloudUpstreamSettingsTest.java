@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,12 +38,8 @@ class CloudUpstreamSettingsTest {
 
     @TempDir Path tempDir;
 
-    static Stream<TestStores.Kind> kinds() {
-        return TestStores.kinds();
-    }
-
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("io.switchboard.store.testing.TestStores#kinds")
     void badUpstreamSettingsAreRefusedAndSecretsAreSealedInTheStore(TestStores.Kind kind) throws Exception {
         try (CloudRig rig = CloudRig.start(kind, tempDir, 20, Map.of())) {
             Harness harness = rig.harness();

@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,12 +38,8 @@ class CloudUpstreamTest {
 
     @TempDir Path tempDir;
 
-    static Stream<TestStores.Kind> kinds() {
-        return TestStores.kinds();
-    }
-
     @ParameterizedTest
-    @MethodSource("kinds")
+    @MethodSource("io.switchboard.store.testing.TestStores#kinds")
     void aConnectedNumberSendsThroughTheGraphApiAndTakesMetasWebhooks(TestStores.Kind kind) throws Exception {
         try (CloudRig rig = CloudRig.start(kind, tempDir, 100, Map.of())) {
             Harness harness = rig.harness();
