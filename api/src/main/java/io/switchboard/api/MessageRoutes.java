@@ -174,6 +174,9 @@ final class MessageRoutes {
         parts.engine().line(message.number()).ifPresent(line -> {
             try {
                 answer.set(message.type(), json.readTree(line.key().open(message.id(), message.sealedBody())));
+                if (message.sealedCallback() != null) {
+                    answer.put("biz_opaque_callback_data", line.key().openCallback(message.id(), message.sealedCallback()));
+                }
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }

@@ -26,8 +26,9 @@ import java.util.Set;
  * in the body, {@code application}, {@code globalmessage}, {@code globalmedia}, {@code priority} ("0" low, "1" high)
  * and {@code data[]{number,message}} (numbers in full international form without "+"), answered
  * {@code {"status":100,"push_id","message":"Success","data":[{"msg_id","number","credit"}]}} once durably stored.
- * Each message is checked by the same rules as {@code POST /v1/messages}. It goes from the project's number, or
- * {@code from} (ours) when the project has several. Errors are ours ({@code {"error":{"code","message","field"}}}).
+ * Each message is checked by the same rules as {@code POST /v1/messages} and keeps the push's id, which its events
+ * carry ({@code push_id}). It goes from the project's number, or {@code from} (ours) when the project has several.
+ * Errors are ours ({@code {"error":{"code","message","field"}}}).
  */
 final class PushRoutes {
     /** The provider's application ids: 8 WhatsApp Official, 101 its Cloud API channel. */
@@ -76,13 +77,16 @@ final class PushRoutes {
         MessageRules.Settings settings = MessageRules.Settings.api(number -> number.equals(from) && parts.engine()
                 .line(number).map(line -> line.project().id().equals(project.id())).orElse(false), parts.clock().millis(),
                 parts.media().ids(project.id()));
+        // Each message keeps the push's id as its callback value: its Event Webhook events carry it as push_id.
+        String pushId = Ids.format(Ids.next());
         List<OutgoingMessage> outgoing = new ArrayList<>(data.size());
         for (int i = 0; i < data.size(); i++) {
             String at = Fields.item("data", i);
-            outgoing.add(MessageRules.parse(message(body, data.get(i), at, from, priority), at, settings));
+            ObjectNode message = message(body, data.get(i), at, from, priority).put("biz_opaque_callback_data", pushId);
+            outgoing.add(MessageRules.parse(message, at, settings));
         }
         List<Engine.Accepted> accepted = MessageRoutes.join(parts.engine().accept(project, outgoing));
-        ObjectNode answer = json.createObjectNode().put("status", ACCEPTED).put("push_id", Ids.format(Ids.next()))
+        ObjectNode answer = json.createObjectNode().put("status", ACCEPTED).put("push_id", pushId)
                 .put("message", "Success");
         ArrayNode items = answer.putArray("data");
         for (Engine.Accepted a : accepted) {

@@ -112,7 +112,7 @@ public final class Node implements AutoCloseable {
                     (project, replies, rejected, alsoCommit) -> engine().instantReplies(project, replies, rejected, alsoCommit),
                     id -> engine().project(id).orElse(null), this::openPayload, secrets::signer,
                     urls.resolver(Executors.newVirtualThreadPerTaskExecutor()), json, latency,
-                    projectId -> media.ids(projectId)));
+                    projectId -> media.ids(projectId), events -> engine().withCallbacks(events)));
             NodeConfig.Cluster clustering = config.cluster();
             EngineSettings engineSettings = EngineSettings.of(config.network().host(), config.network().port())
                     .clustered(clustering.enabled()).contactRefresh(config.network().contactRefresh());

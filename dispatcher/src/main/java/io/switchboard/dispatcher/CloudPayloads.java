@@ -88,6 +88,8 @@ final class CloudPayloads implements PayloadFormat {
             item.put("status", notSent ? MessageStatus.FAILED.label() : event.status().label());
             item.put("timestamp", seconds(event.occurredAt()));
             item.put("recipient_id", digits(event.recipient()));
+            // Meta echoes the value the message was sent with in each of its statuses, and only then.
+            if (event.callback() != null) item.put("biz_opaque_callback_data", event.callback());
             if (event.error() != null || event.status() == MessageStatus.FAILED || notSent) {
                 // Meta always names an error on a failed status; bots read errors[0] without looking first.
                 String title = notSent ? event.status().label() + ": the message was not sent"

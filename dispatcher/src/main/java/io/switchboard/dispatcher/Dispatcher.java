@@ -28,6 +28,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.eclipse.jetty.util.SocketAddressResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,13 +47,13 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
     /**
      * What the dispatcher works with: the store's writer, the engine's instant replies, each project's current
      * settings and signer by id, the opener of stored message bodies, the resolver that checks where calls go, and
-     * what hears each call's delivery time, and each project's uploaded media by id (which an instant reply may
-     * name).
+     * what hears each call's delivery time, each project's uploaded media by id (which an instant reply may
+     * name), and what gives a batch of events their messages' callback values.
      */
     public record Parts(WriteBatcher writer, InstantReplies replies, Function<String, Project> projects,
                         Function<MessageRecord, String> openPayload, Function<String, Signer> signers,
                         SocketAddressResolver resolver, ObjectMapper json, DeliveryTimes times,
-                        Function<String, MediaIds> media) {}
+                        Function<String, MediaIds> media, UnaryOperator<List<EventRecord>> callbacks) {}
 
     /** How one endpoint is doing, for the API and the dashboard. */
     public record EndpointStatus(String kind, String circuit, int waiting, int mostUnderWay, long recoveries) {}
@@ -332,7 +333,7 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
                         storedAt.add(next.storedAt());
                         since = Math.max(since, next.since()); // a replayed event's new window counts for its batch
                     }
-                    EventBatch call = new EventBatch(List.copyOf(batch), List.copyOf(storedAt), since);
+                    EventBatch call = new EventBatch(withCallbacks(List.copyOf(batch)), List.copyOf(storedAt), since);
                     endpoint.add(EVENT_LANE, call);
                     call.finished.join(); // the next batch waits: events stay in order
                 } catch (InterruptedException e) {
@@ -342,6 +343,23 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * The batch with its messages' callback values, read once per batch, so a call made again after a restart or a
+     * replay carries them too. A failed read is tried again: events wait rather than go without their values.
+     */
+    private List<EventRecord> withCallbacks(List<EventRecord> batch) throws InterruptedException {
+        while (running) {
+            try {
+                return parts.callbacks().apply(batch);
+            } catch (RuntimeException e) {
+                LOG.warn("reading the callback values of {} events failed, trying again in 1 s: {}", batch.size(),
+                        e.getMessage());
+                Thread.sleep(1_000);
+            }
+        }
+        return batch;
     }
 
     /** One Event Webhook call: a batch of events. */

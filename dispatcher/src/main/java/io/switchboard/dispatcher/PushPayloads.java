@@ -17,9 +17,11 @@ import static io.switchboard.dispatcher.CloudPayloads.digits;
 /**
  * The provider's own webhook bodies (the guide's Push API users): incoming messages as {@code {"number",
  * "message-in","type","application","unique-id","project-id",...}} and status events as its Event Webhook,
- * {@code {"project_id","event_id":1,"data":[{"number","msg_id","status","error_code","error_message"}]}} with its
- * status codes (1 delivered, 2 failed, 3 read, 4 submitted). Numbers are digits without "+", as the provider writes
- * them. Events do not carry {@code push_id}: a message does not keep the push it came in.
+ * {@code {"project_id","event_id":1,"data":[{"push_id","number","msg_id","status","error_code","error_message"}]}}
+ * with its status codes (1 delivered, 2 failed, 3 read, 4 submitted). {@code push_id} is the message's callback value:
+ * the id of the push it came in (absent for a message sent otherwise without one). Numbers are digits without "+",
+ * as the provider writes them. Its {@code reference_number}, {@code message_type} and {@code channel_id} are not
+ * written: an event does not know them.
  */
 final class PushPayloads implements PayloadFormat {
     /** The provider's event kind for delivery reports. */
@@ -65,6 +67,7 @@ final class PushPayloads implements PayloadFormat {
         ArrayNode data = body.putArray("data");
         for (EventRecord event : events) {
             ObjectNode item = data.addObject();
+            if (event.callback() != null) item.put("push_id", event.callback());
             item.put("number", digits(event.recipient()));
             item.put("msg_id", Ids.format(event.messageId()));
             item.put("status", status(event.status()));

@@ -143,6 +143,23 @@ class CloudPayloadsTest {
     }
 
     @Test
+    void aStatusEchoesItsMessagesCallbackValueAsMetaDoesAndAPushEventCarriesItAsPushId() throws Exception {
+        long tagged = Ids.next();
+        long plain = Ids.next();
+        List<EventRecord> batch = List.of(event(tagged, NUMBER_A, MessageStatus.DELIVERED, null, 1_000L)
+                .withCallback("order 4711 ✓"), event(plain, NUMBER_A, MessageStatus.DELIVERED, null, 2_000L));
+
+        JsonNode statuses = json.readTree(cloud.events(batch)).at("/entry/0/changes/0/value/statuses");
+        assertThat(statuses.get(0).path("biz_opaque_callback_data").asText()).isEqualTo("order 4711 ✓");
+        assertThat(statuses.get(1).has("biz_opaque_callback_data")).isFalse();
+
+        JsonNode data = json.readTree(PayloadFormat.of("push", json).events(batch)).path("data");
+        assertThat(data.get(0).path("push_id").asText()).isEqualTo("order 4711 ✓");
+        assertThat(data.get(0).path("msg_id").asText()).isEqualTo(Ids.format(tagged));
+        assertThat(data.get(1).has("push_id")).isFalse();
+    }
+
+    @Test
     void formatsAreChosenByName() {
         assertThat(PayloadFormat.NAMES).containsExactlyInAnyOrder("native", "cloud", "push");
         assertThat(PayloadFormat.of("native", json)).isInstanceOf(Payloads.class);

@@ -262,6 +262,20 @@ public final class Engine implements AutoCloseable {
         return (double) number.tps() / number.shards();
     }
 
+    /**
+     * The events, each with the callback value its message was sent with (opened with its number's key), read from
+     * the messages in one query: events are made from the network's reports, long after the message left memory.
+     */
+    public List<EventRecord> withCallbacks(List<EventRecord> events) {
+        Map<Long, String> callbacks = new java.util.HashMap<>();
+        for (Messages.SealedCallback c : messages.callbacks(events.stream().map(EventRecord::messageId)
+                .collect(java.util.stream.Collectors.toSet()))) {
+            line(c.number()).ifPresent(line -> callbacks.put(c.messageId(), line.key().openCallback(c.messageId(), c.sealed())));
+        }
+        if (callbacks.isEmpty()) return events;
+        return events.stream().map(e -> e.withCallback(callbacks.get(e.messageId()))).toList();
+    }
+
     /** The current settings of a project that has a number open here. */
     public Optional<Project> project(String projectId) {
         return Optional.ofNullable(projects.get(projectId));
@@ -518,9 +532,10 @@ public final class Engine implements AutoCloseable {
     private MessageRecord record(Project project, long id, OutgoingMessage message) {
         NumberLine line = lineOf(message);
         int shard = line.shardOf(message.to());
+        byte[] callback = message.callback() == null ? null : line.key().sealCallback(id, message.callback());
         return new MessageRecord(id, project.id(), message.from(), Direction.OUT, message.to(), shard,
                 message.priority(), message.type(), line.key().seal(id, message.payload()), MessageStatus.QUEUED, null,
-                null, false, MessageRecord.Times.createdAt(clock.millis()), message.options());
+                null, false, MessageRecord.Times.createdAt(clock.millis()), message.options(), callback);
     }
 
     private NumberLine lineOf(OutgoingMessage message) {

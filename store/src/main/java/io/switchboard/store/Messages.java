@@ -12,7 +12,7 @@ import java.util.Optional;
 public final class Messages {
     public static final String COLUMNS = "id, project_id, number, direction, peer, shard, priority, type, body, status_rank, "
             + "network_id, error, hook_state, created_at, sent_at, delivered_at, read_at, failed_at, "
-            + "reply_to, not_before, expires_at, expired_at, cancelled_at";
+            + "reply_to, not_before, expires_at, expired_at, cancelled_at, callback";
     static final String EVENT_SELECT = "SELECT id, project_id, message_id, number, peer, status, error, occurred_at FROM events";
     private final Database database;
 
@@ -81,6 +81,18 @@ public final class Messages {
         String marks = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
         return database.withConnection(c -> Sql.query(c, "SELECT " + COLUMNS + " FROM messages WHERE id IN (" + marks + ")",
                 Messages::map, ids.toArray()));
+    }
+
+    /** A message's callback value as stored: sealed with its number's data key. */
+    public record SealedCallback(long messageId, String number, byte[] sealed) {}
+
+    /** The callback values of those of these messages that have one, in no particular order. */
+    public List<SealedCallback> callbacks(java.util.Collection<Long> ids) {
+        if (ids.isEmpty()) return List.of();
+        String marks = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
+        return database.withConnection(c -> Sql.query(c, "SELECT id, number, callback FROM messages WHERE id IN ("
+                + marks + ") AND callback IS NOT NULL", row -> new SealedCallback(row.getLong(1), row.getString(2),
+                row.getBytes(3)), ids.toArray()));
     }
 
     /** Incoming messages whose Webhook call has not been taken yet, oldest first. */
@@ -189,6 +201,7 @@ public final class Messages {
                         Sql.nullableLong(row, "delivered_at"), Sql.nullableLong(row, "read_at"),
                         Sql.nullableLong(row, "failed_at"), Sql.nullableLong(row, "expired_at"),
                         Sql.nullableLong(row, "cancelled_at")),
-                new SendOptions(row.getString("reply_to"), row.getLong("not_before"), row.getLong("expires_at")));
+                new SendOptions(row.getString("reply_to"), row.getLong("not_before"), row.getLong("expires_at")),
+                row.getBytes("callback"));
     }
 }

@@ -1,6 +1,7 @@
 package io.switchboard.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.switchboard.store.crypto.DataKey;
 import io.switchboard.store.crypto.Tokens;
@@ -226,6 +227,38 @@ class StoreSuiteTest {
             assertThat(key.open(stored.id(), stored.sealedBody())).isEqualTo("{\"body\":\"secret offer 42\"}");
             assertThat(new String(stored.sealedBody(), StandardCharsets.ISO_8859_1)).doesNotContain("secret offer");
             assertThat(new Messages(database).find("another-project", message.id())).isEmpty();
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void aCallbackValueIsSealedAtRestBoundToItsMessageAndReadBackOnlyForMessagesThatHaveOne(TestStores.Kind kind)
+            throws Exception {
+        withStore(kind, (database, writer) -> {
+            DataKey key = vault.unwrap("+919800000001", vault.newWrappedDataKey("+919800000001"));
+            MessageRecord plain = outgoing(key, Ids.next(), Priority.NORMAL, "{\"body\":\"hi\"}");
+            long id = Ids.next();
+            String value = "crm-lead-981 \u2713 " + "x".repeat(497); // 512 characters, more bytes
+            MessageRecord tagged = new MessageRecord(id, "p1", plain.number(), Direction.OUT, plain.peer(), 0,
+                    Priority.NORMAL, "text", key.seal(id, "{\"body\":\"hi\"}"), MessageStatus.QUEUED, null, null, false,
+                    MessageRecord.Times.createdAt(1L), SendOptions.NONE, key.sealCallback(id, value));
+            writer.submit(List.of(new Write.InsertMessage(plain), new Write.InsertMessage(tagged))).join();
+
+            Messages messages = new Messages(database);
+            MessageRecord stored = messages.find("p1", id).orElseThrow();
+            assertThat(key.openCallback(id, stored.sealedCallback())).isEqualTo(value);
+            assertThat(new String(stored.sealedCallback(), StandardCharsets.ISO_8859_1)).doesNotContain("crm-lead");
+            assertThat(messages.find("p1", plain.id()).orElseThrow().sealedCallback()).isNull();
+            List<Messages.SealedCallback> read = messages.callbacks(List.of(plain.id(), id, Ids.next()));
+            assertThat(read).singleElement().satisfies(c -> {
+                assertThat(c.messageId()).isEqualTo(id);
+                assertThat(c.number()).isEqualTo("+919800000001");
+                assertThat(key.openCallback(id, c.sealed())).isEqualTo(value);
+            });
+            // Bound to its message and kind: neither another message's callback nor a body opens as it.
+            assertThatThrownBy(() -> key.openCallback(plain.id(), stored.sealedCallback()))
+                    .isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> key.openCallback(id, stored.sealedBody())).isInstanceOf(IllegalStateException.class);
         });
     }
 

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.app.testing.Harness;
 import io.switchboard.app.testing.Http;
+import io.switchboard.app.testing.Receiver;
+import io.switchboard.network.sim.SimConfig;
 import io.switchboard.network.sim.UserMessage;
 import io.switchboard.store.Ids;
 import io.switchboard.store.testing.TestStores;
@@ -30,6 +32,7 @@ class CloudApiEndpointTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String PHONE_NUMBER_ID = NUMBER.substring(1);
     static final String MESSAGES = "/v23.0/" + PHONE_NUMBER_ID + "/messages";
+    private static final SimConfig READING_USERS = SimConfig.defaults().withReplyProbability(0).withReadProbability(1.0);
 
     @TempDir Path tempDir;
 
@@ -130,6 +133,103 @@ class CloudApiEndpointTest {
             assertGraph(http.call("POST", MESSAGES, node.token(), Map.of("messaging_product", "whatsapp",
                     "status", "read", "message_id", "wamid.0000000000000")), 400, 100, "OAuthException");
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.switchboard.app.messages.Messaging#kinds")
+    void bizOpaqueCallbackDataComesBackInEachOfTheMessagesCloudFormatStatuses(TestStores.Kind kind) throws Exception {
+        try (Harness harness = new Harness(kind, tempDir, READING_USERS)) {
+            String token = harness.createProject("Cloud", Map.of("webhook_format", "cloud",
+                    "webhook_verify_token", Receiver.VERIFY_TOKEN)).path("token").asText();
+            harness.number(token, NUMBER, 100);
+            String other = harness.createProject("Other", Map.of("webhook_format", "cloud",
+                    "webhook_verify_token", Receiver.VERIFY_TOKEN,
+                    "event_webhook_url", harness.receiver.url("/other-events"))).path("token").asText();
+            harness.number(other, "+919800000002", 100);
+            Http http = new Http(harness.node.httpPort());
+            String callback = "order 4711 \u2713 \uD83D\uDE9A"; // Meta's value is any string: non-ASCII too
+
+            String tagged = wamid(http.call("POST", MESSAGES, token, withCallback(text("15550003001", "Shipped"), callback)));
+            String plain = wamid(http.call("POST", MESSAGES, token, text("15550003002", "Thanks")));
+            String theirs = wamid(http.call("POST", "/v23.0/919800000002/messages", other, text("15550003003", "Hi")));
+
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                assertThat(statuses(harness, "/events", tagged)).extracting(s -> s.path("status").asText())
+                        .containsExactly("sent", "delivered", "read");
+                assertThat(statuses(harness, "/events", plain)).hasSize(3);
+                assertThat(statuses(harness, "/other-events", theirs)).hasSize(3);
+            });
+            assertThat(statuses(harness, "/events", tagged)).allSatisfy(status ->
+                    assertThat(status.path("biz_opaque_callback_data").asText()).isEqualTo(callback));
+            assertThat(statuses(harness, "/events", plain)).allSatisfy(status ->
+                    assertThat(status.has("biz_opaque_callback_data")).as(status.toString()).isFalse());
+            // Another project hears only its own statuses, none with our value.
+            assertThat(harness.receiver.calls("/other-events")).allSatisfy(call ->
+                    assertThat(call.body().toString()).doesNotContain("order 4711").doesNotContain(tagged));
+            assertThat(harness.api.get("/v1/messages/" + tagged, token).body().path("biz_opaque_callback_data").asText())
+                    .isEqualTo(callback);
+            assertThat(harness.api.get("/v1/messages/" + plain, token).body().has("biz_opaque_callback_data")).isFalse();
+            assertThat(harness.api.get("/v1/messages/" + tagged, other).status()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void bizOpaqueCallbackDataTakesUpTo512Characters() throws Exception {
+        try (Messaging.ProjectNode node = Messaging.start(TestStores.Kind.EMBEDDED, tempDir, "Limits", 50)) {
+            Harness harness = node.harness();
+            Http http = new Http(harness.node.httpPort());
+            String longest = "\uD83D\uDE9A" + "x".repeat(511); // characters, not UTF-16 units or bytes
+
+            String accepted = wamid(http.call("POST", MESSAGES, node.token(), withCallback(text("15550003010", "a"), longest)));
+            assertThat(harness.api.get("/v1/messages/" + accepted, node.token()).body().path("biz_opaque_callback_data")
+                    .asText()).isEqualTo(longest);
+            Http.Answer tooLong = http.call("POST", MESSAGES, node.token(),
+                    withCallback(text("15550003011", "b"), "x".repeat(513)));
+            assertGraph(tooLong, 400, 100, "OAuthException");
+            assertThat(tooLong.body().path("error").path("error_data").path("details").asText())
+                    .contains("biz_opaque_callback_data").contains("513").contains("512");
+            Map<String, Object> notText = new java.util.HashMap<>(text("15550003011", "b"));
+            notText.put("biz_opaque_callback_data", 4711);
+            assertGraph(http.call("POST", MESSAGES, node.token(), notText), 400, 100, "OAuthException");
+
+            // Our own endpoint takes the same field by the same rule, errors in our shape.
+            Map<String, Object> ours = Harness.text(NUMBER, "+15550003012", "c");
+            JsonNode sent = harness.api.expect(202, "/v1/messages", node.token(), withCallback(ours, "x".repeat(512)));
+            String id = sent.path("messages").get(0).path("id").asText();
+            assertThat(harness.api.get("/v1/messages/" + id, node.token()).body().path("biz_opaque_callback_data")
+                    .asText()).hasSize(512);
+            var refused = harness.api.post("/v1/messages", node.token(), withCallback(ours, "x".repeat(513)));
+            assertThat(refused.status()).isEqualTo(400);
+            assertThat(refused.body().path("error").path("code").asText()).isEqualTo("too_long");
+            assertThat(refused.body().path("error").path("field").asText()).isEqualTo("biz_opaque_callback_data");
+            await().atMost(Duration.ofSeconds(20)).until(() -> !harness.network.received("+15550003012").isEmpty());
+            assertThat(harness.network.received("+15550003011")).isEmpty();
+            assertThat(harness.network.received("+15550003012")).hasSize(1);
+        }
+    }
+
+    private static Map<String, Object> withCallback(Map<String, Object> message, String callback) {
+        Map<String, Object> tagged = new java.util.HashMap<>(message);
+        tagged.put("biz_opaque_callback_data", callback);
+        return tagged;
+    }
+
+    private static String wamid(Http.Answer answer) {
+        assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
+        return answer.body().path("messages").get(0).path("id").asText();
+    }
+
+    /** The statuses of one message in the Cloud-format Event Webhook calls taken on {@code path}, in order. */
+    private static List<JsonNode> statuses(Harness harness, String path, String wamid) {
+        List<JsonNode> statuses = new java.util.ArrayList<>();
+        for (var call : harness.receiver.calls(path)) {
+            for (JsonNode change : call.body().path("entry").get(0).path("changes")) {
+                change.path("value").path("statuses").forEach(status -> {
+                    if (status.path("id").asText().equals(wamid)) statuses.add(status);
+                });
+            }
+        }
+        return statuses;
     }
 
     private static Map<String, Object> text(String to, String body) {

@@ -6,9 +6,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.app.Node;
 import io.switchboard.app.testing.Harness;
 import io.switchboard.app.testing.MediaHost;
 import io.switchboard.app.testing.Http;
+import io.switchboard.app.testing.Receiver;
 import io.switchboard.network.sim.SimConfig;
 import io.switchboard.network.sim.UserMessage;
 import io.switchboard.store.testing.TestStores;
@@ -72,6 +74,8 @@ class PushApiTest {
             assertThat(call.path("project_id").asText()).isEqualTo(project.path("id").asText());
             assertThat(call.path("event_id").asInt()).isEqualTo(1);
             assertThat(call.path("data").get(0).path("number").asText()).startsWith("155500040");
+            assertThat(items(harness)).filteredOn(item -> item.path("msg_id").asText().equals(msgId))
+                    .allSatisfy(item -> assertThat(item.path("push_id").asText()).isEqualTo(body.path("push_id").asText()));
 
             // A media push: the link's type by its extension, the text as its caption; the file is fetched and sent.
             byte[] png = "\u0089PNG not really an image".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
@@ -103,12 +107,59 @@ class PushApiTest {
         }
     }
 
-    private static List<Integer> statuses(Harness harness, String msgId) {
+    @ParameterizedTest
+    @MethodSource("io.switchboard.app.messages.Messaging#kinds")
+    void eachPushsEventsCarryItsPushIdAlsoWhenANodeRestartedOwesThem(TestStores.Kind kind) throws Exception {
+        try (Harness harness = new Harness(kind, tempDir, READING_USERS)) {
+            String token = harness.createProject("Guide", Map.of("webhook_format", "push")).path("token").asText();
+            harness.number(token, NUMBER, 100);
+            Http http = new Http(harness.node.httpPort());
+            harness.receiver.answer(call -> new Receiver.Answer(500, "{}")); // the customer's server is failing
+
+            JsonNode first = push(http, token, "15550005001", "15550005002");
+            JsonNode second = push(http, token, "15550005003");
+            assertThat(first.path("push_id").asText()).isNotEqualTo(second.path("push_id").asText());
+            Map<String, String> pushOf = new java.util.HashMap<>();
+            for (JsonNode answer : List.of(first, second)) {
+                answer.path("data").forEach(m -> pushOf.put(m.path("msg_id").asText(), answer.path("push_id").asText()));
+            }
+            // Every message read, its events stored and still owed; the failed calls carried the push ids already.
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(pushOf.keySet()).allSatisfy(id ->
+                    assertThat(harness.api.get("/v1/messages/" + id, token).body().path("status").asText()).isEqualTo("read")));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !harness.receiver.attempts("/events").isEmpty());
+            assertThat(harness.receiver.attempts("/events").getFirst().body().path("data")).allSatisfy(item ->
+                    assertThat(item.path("push_id").asText()).isEqualTo(pushOf.get(item.path("msg_id").asText())));
+            harness.node.close();
+
+            harness.receiver.answer(call -> Receiver.Answer.ok());
+            try (Node restarted = harness.anotherNode()) {
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(pushOf.keySet()).allSatisfy(id ->
+                        assertThat(statuses(harness, id)).containsExactly(4, 1, 3)));
+                assertThat(items(harness)).hasSize(9).allSatisfy(item -> assertThat(item.path("push_id").asText())
+                        .as(item.toString()).isEqualTo(pushOf.get(item.path("msg_id").asText())));
+            }
+        }
+    }
+
+    private static JsonNode push(Http http, String token, String... numbers) throws Exception {
+        List<Map<String, String>> data = java.util.Arrays.stream(numbers).map(n -> Map.of("number", n)).toList();
+        Http.Answer answer = http.call("POST", "/api/v2/push", null, Map.of("token", token, "application", "8",
+                "globalmessage", "Your order shipped", "data", data));
+        assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
+        return answer.body();
+    }
+
+    /** The items of every Event Webhook call taken, in order. */
+    private static List<JsonNode> items(Harness harness) {
         return harness.receiver.calls("/events").stream().flatMap(call -> {
             List<JsonNode> items = new java.util.ArrayList<>();
             call.body().path("data").forEach(items::add);
             return items.stream();
-        }).filter(item -> item.path("msg_id").asText().equals(msgId)).map(item -> item.path("status").asInt())
-                .collect(Collectors.toList());
+        }).toList();
+    }
+
+    private static List<Integer> statuses(Harness harness, String msgId) {
+        return items(harness).stream().filter(item -> item.path("msg_id").asText().equals(msgId))
+                .map(item -> item.path("status").asInt()).collect(Collectors.toList());
     }
 }

@@ -22,21 +22,23 @@ import java.util.stream.Stream;
 
 /**
  * Turns one JSON message object, shaped like the Cloud API's ({@code {"from","to","type":"image","image":{...},
- * "context":{"message_id"},"priority","schedule_at","expires_at"|"ttl"}}), into an {@link OutgoingMessage}, checked
- * the way WhatsApp checks it, or says exactly which field is wrong and why. The rules of each type are in
+ * "context":{"message_id"},"priority","schedule_at","expires_at"|"ttl","biz_opaque_callback_data"}}), into an
+ * {@link OutgoingMessage}, checked the way WhatsApp checks it, or says exactly which field is wrong and why. The rules of each type are in
  * {@link Kinds}; this class checks what every message has.
  */
 public final class MessageRules {
     public static final int MAX_TEXT_LENGTH = 4_096;
     /** How far ahead a message may be scheduled; also the longest ttl. Ours: a schedule is not a calendar. */
     public static final Duration MAX_AHEAD = Duration.ofDays(30);
+    /** Meta's bound on {@code biz_opaque_callback_data}, in characters. */
+    public static final int MAX_CALLBACK = 512;
     /** Our own bound on the id a reply refers to (a wamid is about 60 characters). */
     static final int MAX_CONTEXT_ID = 128;
     /** E.164: a plus, a country code that does not start with 0, at most 15 digits in all. */
     private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
     /** What every message may have besides the object of its type; the Cloud API's own fields are taken and checked. */
     private static final Set<String> COMMON = Set.of("from", "to", "type", "priority", "context", "schedule_at",
-            "expires_at", "ttl", "messaging_product", "recipient_type");
+            "expires_at", "ttl", "messaging_product", "recipient_type", "biz_opaque_callback_data");
     /** The fields a message of each type may have: the common ones and the object of its type. */
     private static final Map<String, Set<String>> FIELDS = Kinds.TYPES.stream().collect(Collectors.toUnmodifiableMap(
             type -> type, type -> Stream.concat(COMMON.stream(), Stream.of(type)).collect(Collectors.toUnmodifiableSet())));
@@ -127,7 +129,9 @@ public final class MessageRules {
             priority = Priority.parse(priorityNode.asText()).orElseThrow(() -> new InvalidInput("invalid_priority",
                     "priority must be one of urgent, high, normal, low", Fields.path(at, "priority")));
         }
-        return new OutgoingMessage(from, to, type, payload, priority, options(node, at, settings));
+        // Meta's opaque value for the message's status webhooks: kept as given, never sent to the network.
+        String callback = Fields.optionalText(node, "biz_opaque_callback_data", at, MAX_CALLBACK);
+        return new OutgoingMessage(from, to, type, payload, priority, options(node, at, settings), callback);
     }
 
     /** The reply context, the schedule and the expiry. */

@@ -5,8 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 
 /**
- * A number's unwrapped data key: seals and opens message bodies, each bound to its message id, and media chunks,
- * each bound to its media id and place.
+ * A number's unwrapped data key: seals and opens message bodies, each bound to its message id, a message's callback
+ * value, bound to its id too, and media chunks, each bound to its media id and place.
  */
 public final class DataKey {
     private final Aead aead;
@@ -27,6 +27,18 @@ public final class DataKey {
         }
     }
 
+    public byte[] sealCallback(long messageId, String callback) {
+        return aead.seal(callback.getBytes(StandardCharsets.UTF_8), callbackBytes(messageId));
+    }
+
+    public String openCallback(long messageId, byte[] sealed) {
+        try {
+            return new String(aead.open(sealed, callbackBytes(messageId)), StandardCharsets.UTF_8);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the callback of message " + messageId + " does not open: it was altered or moved", e);
+        }
+    }
+
     public byte[] sealChunk(long mediaId, int seq, byte[] bytes) {
         return aead.seal(bytes, chunkBytes(mediaId, seq));
     }
@@ -42,6 +54,11 @@ public final class DataKey {
     /** Unlike a message body's: a tag byte first, so a chunk never opens as a body of the same id. */
     private static byte[] chunkBytes(long mediaId, int seq) {
         return ByteBuffer.allocate(1 + Long.BYTES + Integer.BYTES).put((byte) 'm').putLong(mediaId).putInt(seq).array();
+    }
+
+    /** A tag byte first, so a callback never opens as the body of its message, nor the body as its callback. */
+    private static byte[] callbackBytes(long messageId) {
+        return ByteBuffer.allocate(1 + Long.BYTES).put((byte) 'c').putLong(messageId).array();
     }
 
     private static byte[] idBytes(long messageId) {

@@ -369,7 +369,7 @@ public final class WriteBatcher implements AutoCloseable {
                 m.priority().rank(), m.type(), m.sealedBody(), m.status().rank(), m.networkId(), m.error(),
                 m.hookPending() ? 1 : 0, t.created(), t.sent(), t.delivered(), t.read(), t.failed(),
                 m.options().replyTo(), orNull(m.options().notBefore()), orNull(m.options().expiresAt()), t.expired(),
-                t.cancelled()};
+                t.cancelled(), m.sealedCallback()};
     }
 
     private static Long orNull(long time) {
