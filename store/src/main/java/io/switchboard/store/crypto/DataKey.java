@@ -20,11 +20,7 @@ public final class DataKey {
     }
 
     public String open(long messageId, byte[] sealed) {
-        try {
-            return new String(aead.open(sealed, idBytes(messageId)), StandardCharsets.UTF_8);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the body of message " + messageId + " does not open: it was altered or moved", e);
-        }
+        return openText(sealed, idBytes(messageId), "the body of message ", messageId);
     }
 
     public byte[] sealCallback(long messageId, String callback) {
@@ -32,10 +28,14 @@ public final class DataKey {
     }
 
     public String openCallback(long messageId, byte[] sealed) {
+        return openText(sealed, callbackBytes(messageId), "the callback of message ", messageId);
+    }
+
+    private String openText(byte[] sealed, byte[] boundTo, String what, long messageId) {
         try {
-            return new String(aead.open(sealed, callbackBytes(messageId)), StandardCharsets.UTF_8);
+            return new String(aead.open(sealed, boundTo), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the callback of message " + messageId + " does not open: it was altered or moved", e);
+            throw new IllegalStateException(what + messageId + " does not open: it was altered or moved", e);
         }
     }
 
