@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Passes a request on to the node of the cluster that runs a shard, for what only that node can do (take a message
- * out of its line), so that any node's API serves it. The caller's own token goes with it, and a request passed on
- * once carries {@value #FORWARDED} and is never passed on again.
+ * out of its line, mark an incoming message read, change a group over the number's connection), so that any node's
+ * API serves it. The caller's own token goes with it, over plain HTTP to the address the node advertises (the nodes'
+ * own network), and a request passed on once carries {@value #FORWARDED} and is never passed on again.
  */
 final class ShardOwners {
     static final String FORWARDED = "Switchboard-Forwarded";
@@ -23,7 +24,7 @@ final class ShardOwners {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private final Api.Cluster cluster;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     ShardOwners(Api.Cluster cluster) {
         this.cluster = cluster;
@@ -68,7 +69,7 @@ final class ShardOwners {
                 .method(ctx.method().name(), HttpRequest.BodyPublishers.ofByteArray(ctx.bodyAsBytes()))
                 .build();
         try {
-            HttpResponse<byte[]> answer = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> answer = HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
             ctx.status(answer.statusCode()).contentType("application/json").result(answer.body());
             return true;
         } catch (IOException e) {
