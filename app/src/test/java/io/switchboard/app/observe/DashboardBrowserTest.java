@@ -106,6 +106,8 @@ class DashboardBrowserTest {
                 browser.manage().window().setSize(new Dimension(1280, 1500));
 
                 browser.findElement(By.cssSelector("header form button")).click();
+                // The click loads the login page: wait for it rather than look before it is there.
+                await().atMost(Duration.ofSeconds(10)).until(() -> !browser.findElements(By.id("token")).isEmpty());
                 WebElement token = browser.findElement(By.id("token"));
                 token.sendKeys(harness.adminToken);
                 token.submit();
