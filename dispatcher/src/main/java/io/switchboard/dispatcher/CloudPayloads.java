@@ -70,6 +70,11 @@ final class CloudPayloads implements PayloadFormat {
      * per change, and bots find the number in its metadata.
      */
     @Override
+    public boolean carriesCallbacks() {
+        return true;
+    }
+
+    @Override
     public byte[] events(List<EventRecord> events) {
         ObjectNode body = json.createObjectNode();
         if (events.isEmpty()) {

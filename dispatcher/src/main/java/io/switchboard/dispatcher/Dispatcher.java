@@ -333,7 +333,7 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
                         storedAt.add(next.storedAt());
                         since = Math.max(since, next.since()); // a replayed event's new window counts for its batch
                     }
-                    EventBatch call = new EventBatch(withCallbacks(List.copyOf(batch)), List.copyOf(storedAt), since);
+                    EventBatch call = new EventBatch(List.copyOf(batch), List.copyOf(storedAt), since);
                     endpoint.add(EVENT_LANE, call);
                     call.finished.join(); // the next batch waits: events stay in order
                 } catch (InterruptedException e) {
@@ -345,26 +345,11 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
         }
     }
 
-    /**
-     * The batch with its messages' callback values, read once per batch, so a call made again after a restart or a
-     * replay carries them too. A failed read is tried again: events wait rather than go without their values.
-     */
-    private List<EventRecord> withCallbacks(List<EventRecord> batch) throws InterruptedException {
-        while (running) {
-            try {
-                return parts.callbacks().apply(batch);
-            } catch (RuntimeException e) {
-                LOG.warn("reading the callback values of {} events failed, trying again in 1 s: {}", batch.size(),
-                        e.getMessage());
-                Thread.sleep(1_000);
-            }
-        }
-        return batch;
-    }
-
     /** One Event Webhook call: a batch of events. */
     private final class EventBatch implements Call {
-        private final List<EventRecord> batch;
+        /** With its messages' callback values once a format that carries them asked (read once, from the store). */
+        private volatile List<EventRecord> batch;
+        private volatile boolean callbacksRead;
         private final List<Long> storedAt;
         private final long since;
         final CompletableFuture<Void> finished = new CompletableFuture<>();
@@ -387,6 +372,12 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
 
         @Override
         public byte[] body(PayloadFormat format) {
+            // Read only for a format that writes them: the native one, the default, costs no store read a batch. A
+            // failed read fails this attempt, which is made again like any other.
+            if (format.carriesCallbacks() && !callbacksRead) {
+                batch = parts.callbacks().apply(batch);
+                callbacksRead = true;
+            }
             return format.events(batch);
         }
 

@@ -25,6 +25,11 @@ public interface PayloadFormat {
     /** The Event Webhook body for a batch of one project's status events, in the batch's order. */
     byte[] events(List<EventRecord> events);
 
+    /** Whether its events carry each message's callback value, which then has to be read from the store first. */
+    default boolean carriesCallbacks() {
+        return false;
+    }
+
     /**
      * The format called {@code name}, writing with {@code json}.
      *

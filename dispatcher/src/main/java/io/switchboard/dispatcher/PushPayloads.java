@@ -60,6 +60,11 @@ final class PushPayloads implements PayloadFormat {
     }
 
     @Override
+    public boolean carriesCallbacks() {
+        return true;
+    }
+
+    @Override
     public byte[] events(List<EventRecord> events) {
         ObjectNode body = json.createObjectNode();
         body.put("project_id", events.isEmpty() ? null : events.getFirst().projectId());

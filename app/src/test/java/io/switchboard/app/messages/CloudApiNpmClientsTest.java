@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.app.media.Uploads;
 import io.switchboard.app.testing.Harness;
 import io.switchboard.app.testing.MediaHost;
 import io.switchboard.app.testing.Npm;
@@ -125,7 +126,7 @@ class CloudApiNpmClientsTest {
         }
         assertThat(JSON.readTree(received.get("text").payload()).path("body").asText()).isEqualTo(TEXT);
         assertThat(JSON.readTree(received.get(media).payload()).path("sha256").asText()).as("the linked file, fetched")
-                .isEqualTo(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(file)));
+                .isEqualTo(Uploads.sha256(file));
         JsonNode buttons = JSON.readTree(received.get("buttons").payload());
         assertThat(buttons.path("type").asText()).isEqualTo("button");
         assertThat(buttons.path("action").path("buttons").findValuesAsText("id")).containsExactly("yes", "no");

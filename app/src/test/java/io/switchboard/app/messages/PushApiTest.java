@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.app.Node;
+import io.switchboard.app.media.Uploads;
 import io.switchboard.app.testing.Harness;
 import io.switchboard.app.testing.MediaHost;
 import io.switchboard.app.testing.Http;
@@ -88,8 +89,7 @@ class PushApiTest {
             assertThat(image.type()).isEqualTo("image");
             JsonNode sent = JSON.readTree(image.payload());
             assertThat(sent.path("caption").asText()).isEqualTo("Our aloe");
-            assertThat(sent.path("sha256").asText()).isEqualTo(java.util.HexFormat.of().formatHex(
-                    java.security.MessageDigest.getInstance("SHA-256").digest(png)));
+            assertThat(sent.path("sha256").asText()).isEqualTo(Uploads.sha256(png));
 
             // Bad input and other projects: refused, nothing sent.
             Http.Answer tooLong = http.call("POST", "/api/v2/push", null, Map.of("token", token, "application", "8",
