@@ -145,6 +145,14 @@ public final class Engine implements AutoCloseable {
         return true;
     }
 
+    /** Whether the shard's worker runs here and still spends its budget (a worker the network fenced does not). */
+    public boolean shardRunning(String number, int shard) {
+        NumberLine line = lines.get(number);
+        if (line == null || shard >= line.shards().count()) return false;
+        ShardWorker worker = line.shards().get(shard);
+        return worker != null && worker.running();
+    }
+
     /** Stops the shard's worker here (its lease is gone or handed on); what it had queued stays in the store. */
     public void stopShard(String number, int shard) {
         NumberLine line = lines.get(number);

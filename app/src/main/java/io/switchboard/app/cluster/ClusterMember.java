@@ -98,7 +98,15 @@ public final class ClusterMember implements AutoCloseable {
         Map<Key, Long> stillHeld = new HashMap<>();
         for (Leases.Lease lease : held) stillHeld.put(new Key(lease.number(), lease.shard()), lease.epoch());
         for (Key key : List.copyOf(running.keySet())) {
-            if (!running.get(key).equals(stillHeld.get(key))) stop(key, "its lease was lost to another node");
+            if (!running.get(key).equals(stillHeld.get(key))) {
+                stop(key, "its lease was lost to another node");
+            } else if (!engine.shardRunning(key.number(), key.shard())) {
+                // Its worker ended (the network fenced it) while the lease is still ours: hand the lease back, or the
+                // shard would be renewed every round and served by no one. It is taken again at a new epoch.
+                long epoch = running.get(key);
+                stop(key, "its worker stopped");
+                leases.release(key.number(), key.shard(), settings.nodeId(), epoch);
+            }
         }
 
         openNewNumbers.run();
