@@ -5,6 +5,8 @@ import io.switchboard.network.Shards;
 import io.switchboard.store.BusinessNumber;
 import io.switchboard.store.Numbers;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,17 +33,48 @@ final class Resharder {
     /** Answers the number with its new shard count. */
     BusinessNumber reshard(BusinessNumber current, int shards) throws InterruptedException {
         String number = current.number();
-        boolean clustered = cluster.leases() != null;
-        if (clustered) cluster.leases().block(number, 2 * cluster.leaseMillis() + DRAIN.toMillis());
-        engine.stopNumber(number, DRAIN);
-        // Every other owner stops at its next renewal, and cannot act past its lease even if it misses it.
-        if (clustered) Thread.sleep(cluster.leaseMillis());
-        numbers.reshard(number, shards, user -> Shards.of(user, shards));
-        if (clustered) cluster.leases().reset(number, shards);
+        if (cluster.leases() == null) {
+            move(current, shards);
+        } else {
+            long hold = 2 * cluster.leaseMillis();
+            cluster.leases().block(number, hold);
+            CountDownLatch moved = new CountDownLatch(1);
+            Thread keeper = Thread.ofVirtual().name("reshard-hold-" + number).start(() -> keepBlocked(number, hold, moved));
+            try {
+                move(current, shards);
+            } finally {
+                moved.countDown(); // not an interrupt: that would break the keeper's database connection mid-call
+                keeper.join();
+            }
+            cluster.leases().reset(number, shards);
+        }
         BusinessNumber updated = new BusinessNumber(number, current.projectId(), current.tps(), shards,
                 current.deliveryReports(), current.wrappedDataKey(), current.createdAt());
         engine.reopen(updated);
         LOG.info("number {}: re-sharded from {} to {} shards", number, current.shards(), shards);
         return updated;
+    }
+
+    /** Stops the number's shards here (in a cluster, waits until no other node can act for them) and moves its queue. */
+    private void move(BusinessNumber current, int shards) throws InterruptedException {
+        engine.stopNumber(current.number(), DRAIN);
+        // Every other owner stops at its next renewal, and cannot act past its lease even if it misses it.
+        if (cluster.leases() != null) Thread.sleep(cluster.leaseMillis());
+        numbers.reshard(current.number(), shards, user -> Shards.of(user, shards));
+    }
+
+    /** Renews the hold on the number's leases every half of it, until the queue has moved (or the move failed). */
+    private void keepBlocked(String number, long hold, CountDownLatch moved) {
+        try {
+            while (!moved.await(hold / 2, TimeUnit.MILLISECONDS)) {
+                try {
+                    cluster.leases().extendBlock(number, hold);
+                } catch (RuntimeException e) {
+                    LOG.warn("number {}: could not renew the re-shard's hold on its leases ({})", number, e.getMessage());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

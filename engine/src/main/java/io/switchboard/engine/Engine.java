@@ -119,19 +119,21 @@ public final class Engine implements AutoCloseable {
             return new NumberLine(number, project, key, loader, new ShardSlots(number.shards()));
         });
         if (!settings.clustered()) {
-            for (int shard = 0; shard < number.shards(); shard++) startShard(number.number(), shard, 0, () -> true);
+            for (int shard = 0; shard < number.shards(); shard++) startShard(number.number(), shard, number.shards(), 0, () -> true);
         }
         return opened;
     }
 
     /**
-     * Runs a shard of an open number on this node: a worker that logs in with {@code epoch} (the network refuses
-     * any older one), acts only while {@code leaseValid}, and starts from what the store has queued for the shard.
-     * False when the number is not open here or the shard already runs.
+     * Runs shard {@code shard} of {@code shards} of an open number on this node: a worker that logs in with
+     * {@code epoch} (the network refuses any older one), acts only while {@code leaseValid}, and starts from what the
+     * store has queued for the shard. False when the number is not open here on that many shards (a re-shard came
+     * between the lease and now) or the shard already runs.
      */
-    public boolean startShard(String number, int shard, long epoch, java.util.function.BooleanSupplier leaseValid) {
+    public boolean startShard(String number, int shard, int shards, long epoch,
+                              java.util.function.BooleanSupplier leaseValid) {
         NumberLine line = lines.get(number);
-        if (line == null) return false;
+        if (line == null || line.shards().count() != shards) return false;
         BusinessNumber settings = line.number();
         ShardWorker worker = new ShardWorker(new ShardWorker.Settings(number, shard, line.project(), line.key(),
                 new TpsBudget(shareOf(settings)), line.loader(), leaseValid, mediaLinks, incomingMedia,
@@ -162,13 +164,16 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Stops every shard of the number that runs here, each once the network acknowledged what it had sent (or
-     * {@code drain} passed): the first step of a re-shard.
+     * Stops every shard of the number that runs here, once the network acknowledged what they had sent (or
+     * {@code drain} passed, for them all): the first step of a re-shard.
      */
     public void stopNumber(String number, java.time.Duration drain) throws InterruptedException {
         NumberLine line = lines.get(number);
         if (line == null) return;
-        for (ShardWorker worker : line.shards().running()) worker.drain(drain);
+        long deadline = System.nanoTime() + drain.toNanos();
+        List<ShardWorker> workers = line.shards().running();
+        workers.forEach(ShardWorker::stopSending);
+        for (ShardWorker worker : workers) worker.awaitAcks(deadline);
         for (int shard = 0; shard < line.shards().count(); shard++) stopShard(number, shard);
     }
 
@@ -198,7 +203,7 @@ public final class Engine implements AutoCloseable {
             return new NumberLine(number, line.project(), line.key(), line.loader(), new ShardSlots(number.shards()));
         });
         if (reopened.get() && !settings.clustered()) {
-            for (int shard = 0; shard < number.shards(); shard++) startShard(number.number(), shard, 0, () -> true);
+            for (int shard = 0; shard < number.shards(); shard++) startShard(number.number(), shard, number.shards(), 0, () -> true);
         }
     }
 

@@ -133,8 +133,8 @@ public final class ClusterMember implements AutoCloseable {
             if (open != shardCounts.get(lease.number())) continue;
             // Over its share a node takes only a lease nobody took for a while: availability before balance.
             if (running.size() >= target && !(lease.owner() != null && lease.expiresIn() < -orphaned)) continue;
-            leases.acquire(lease.number(), lease.shard(), settings.nodeId(), settings.lease().toMillis())
-                    .ifPresent(acquired -> start(key, acquired.epoch()));
+            leases.acquire(lease.number(), lease.shard(), open, settings.nodeId(), settings.lease().toMillis())
+                    .ifPresent(acquired -> start(key, open, acquired.epoch()));
         }
     }
 
@@ -146,8 +146,8 @@ public final class ClusterMember implements AutoCloseable {
         return shards / nodes + (rank < shards % nodes ? 1 : 0);
     }
 
-    private void start(Key key, long epoch) {
-        if (!engine.startShard(key.number(), key.shard(), epoch, this::leaseValid)) {
+    private void start(Key key, int shards, long epoch) {
+        if (!engine.startShard(key.number(), key.shard(), shards, epoch, this::leaseValid)) {
             // Handed back at once: kept, it would be renewed every round and the shard served by no one.
             LOG.warn("shard {}/{}: leased at epoch {} but not started here; released", key.number(), key.shard(), epoch);
             leases.release(key.number(), key.shard(), settings.nodeId(), epoch);

@@ -65,6 +65,7 @@ class ClusterFailoverTest {
                 String owner = owners(api).get(0);
                 NodeProcess victim = byId(nodes, api, owner);
                 long killed = System.nanoTime();
+                step(kind, "kill -9 the owner of shard 0, " + owner);
                 assertThat(victim.kill9()).isEqualTo(137);
                 NodeProcess survivor = nodes.stream().filter(n -> n != victim).findFirst().orElseThrow();
                 await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(() -> {
@@ -83,11 +84,13 @@ class ClusterFailoverTest {
                 NodeProcess frozen = byId(nodes, survivor.api(), frozenId);
                 NodeProcess other = nodes.stream().filter(n -> n != frozen && n.alive()).findFirst().orElseThrow();
                 long staleBefore = network.stats().get(Counter.STALE_SENDS);
+                step(kind, "SIGSTOP the owner of shard 1, " + frozenId);
                 frozen.pause();
                 await().atMost(Duration.ofSeconds(15)).until(() -> {
                     String now = owners(other.api()).get(1);
                     return now != null && !now.equals(frozenId);
                 });
+                step(kind, "SIGCONT " + frozenId);
                 frozen.resume();
                 await().atMost(Duration.ofSeconds(10)).until(() -> frozen.log().contains("its lease was lost"));
                 Thread.sleep(2 * HEARTBEAT_MS);
@@ -95,13 +98,16 @@ class ClusterFailoverTest {
                         .as("messages sent on a fenced shard link").isZero();
 
                 // Re-shard 4 -> 8 under load: every node stops the old shards, the queue moves, the new ones spread.
+                step(kind, "re-shard 4 -> 8");
                 assertThat(other.api().patch("/v1/numbers/" + NUMBER, token, Map.of("shards", 8)).status()).isEqualTo(200);
                 await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                         assertThat(owners(other.api()).values()).doesNotContainNull().hasSize(8));
 
+                step(kind, "re-sharded; the load stops");
                 load.stop();
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-                        assertThat(load.missing()).as("acknowledged messages that never reached the network").isEmpty());
+                        assertThat(load.missing()).as(() -> "acknowledged messages that never reached the network: "
+                                + whereMissing(store, load.missing())).isEmpty());
                 assertThat(load.acknowledged()).isGreaterThan(100);
 
                 // A fourth node joins: two shards each. One leaves cleanly: the rest take its shards at once.
@@ -123,6 +129,11 @@ class ClusterFailoverTest {
         }
     }
 
+    /** Marks a step in the output, at the time of day the node logs use, to read them side by side. */
+    private static void step(TestStores.Kind kind, String what) {
+        System.out.printf("%tT.%<tL %s: %s%n", System.currentTimeMillis(), kind, what);
+    }
+
     private NodeProcess node(TestStores.TestStore store, SimNetwork network, int index) throws Exception {
         Map<String, String> environment = new HashMap<>(Map.of("SWITCHBOARD_ADMIN_TOKEN", adminToken,
                 "SWITCHBOARD_MASTER_KEY", masterKey, "SWITCHBOARD_DB_URL", store.url(),
@@ -131,6 +142,30 @@ class ClusterFailoverTest {
         if (store.password() != null) environment.put("SWITCHBOARD_DB_PASSWORD", store.password());
         return new NodeProcess(temp.resolve("node-" + index + ".log"), environment, "--cluster",
                 "--network", "127.0.0.1:" + network.port(), "--data", temp.resolve("data-" + index).toString());
+    }
+
+    /** Where the store has the missing messages (shard, status, handoff, age) and the leases: what a failure needs. */
+    private static String whereMissing(TestStores.TestStore store, java.util.Set<Long> missing) {
+        if (missing.isEmpty()) return "none";
+        String ids = missing.stream().map(String::valueOf).collect(Collectors.joining(","));
+        try (var c = java.sql.DriverManager.getConnection(store.url(), store.user(), store.password());
+             var s = c.createStatement()) {
+            StringBuilder out = new StringBuilder();
+            try (var rows = s.executeQuery("SELECT m.shard, m.status_rank, h.shard IS NOT NULL, COUNT(*), MIN(m.created_at), "
+                    + "MAX(m.created_at) FROM messages m LEFT JOIN handoffs h ON h.message_id = m.id WHERE m.id IN (" + ids
+                    + ") GROUP BY m.shard, m.status_rank, h.shard IS NOT NULL")) {
+                while (rows.next()) {
+                    out.append(String.format("%n  shard %d status %d handoff %s: %d created %tT.%<tL..%tT.%<tL",
+                            rows.getInt(1), rows.getInt(2), rows.getBoolean(3), rows.getLong(4), rows.getLong(5), rows.getLong(6)));
+                }
+            }
+            try (var rows = s.executeQuery("SELECT shard, owner, epoch FROM shard_leases ORDER BY shard")) {
+                while (rows.next()) out.append(String.format("%n  lease %d: %s at %d", rows.getInt(1), rows.getString(2), rows.getLong(3)));
+            }
+            return out.toString();
+        } catch (java.sql.SQLException e) {
+            return "(store not readable: " + e.getMessage() + ")";
+        }
     }
 
     private Map<Integer, String> owners(ApiClient api) throws Exception {

@@ -111,7 +111,14 @@ public final class Outbox {
                     continue;
                 }
                 OutboxEntry entry = loaded.remove(id);
-                if (entry == null) entry = loadPage(level, id);
+                if (entry == null) {
+                    try {
+                        entry = loadPage(level, id);
+                    } catch (RuntimeException storeDown) { // it stays first in line for the next try
+                        level.addFirst(id);
+                        throw storeDown;
+                    }
+                }
                 if (entry != null) return entry;
             }
         }

@@ -717,13 +717,16 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
     }
 
     /**
-     * Stops sending and waits, up to {@code max}, until the network has acknowledged every message already sent, so
-     * that what is still queued can move to another shard without a message being on two shards at once.
+     * Stops sending (and taking): the first step of a drain, so that what is still queued can move to another shard
+     * without a message being on two shards at once.
      */
-    public void drain(java.time.Duration max) throws InterruptedException {
+    public void stopSending() {
         draining = true;
-        long end = System.nanoTime() + max.toNanos();
-        while (!inFlight.isEmpty() && System.nanoTime() < end) Thread.sleep(10);
+    }
+
+    /** Waits until the network has acknowledged every message already sent, or {@link System#nanoTime} passes {@code deadline}. */
+    public void awaitAcks(long deadline) throws InterruptedException {
+        while (!inFlight.isEmpty() && System.nanoTime() - deadline < 0) Thread.sleep(10);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.switchboard.engine.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.switchboard.store.Priority;
 import java.util.ArrayList;
@@ -49,6 +50,21 @@ class OutboxTest {
         outbox.addStored(1, Priority.HIGH);
         outbox.addStored(2, Priority.HIGH);
         assertThat(drain(outbox)).containsExactly(2L);
+    }
+
+    @Test
+    void aMessageWhoseBodyTheStoreCouldNotReadStaysFirstInLine() {
+        Map<Long, OutboxEntry> store = new HashMap<>(Map.of(1L, entry(1, Priority.NORMAL), 2L, entry(2, Priority.NORMAL)));
+        boolean[] storeDown = {true};
+        Outbox outbox = new Outbox(ids -> {
+            if (storeDown[0]) throw new IllegalStateException("database call failed");
+            return ids.stream().map(store::get).toList();
+        }, 0);
+        outbox.addStored(1, Priority.NORMAL);
+        outbox.addStored(2, Priority.NORMAL);
+        assertThatThrownBy(outbox::poll).hasMessage("database call failed");
+        storeDown[0] = false;
+        assertThat(drain(outbox)).containsExactly(1L, 2L);
     }
 
     @Test

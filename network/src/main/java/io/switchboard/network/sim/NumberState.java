@@ -40,6 +40,8 @@ final class NumberState {
     double generatorCredit;
 
     private long nextSeq;
+    /** The highest epoch of any login of the number: a re-shard's fence (see {@link #login}). */
+    private long highestEpoch = Long.MIN_VALUE;
     private int shardCount = 1;
     private Shard[] shards = {new Shard()};
     private final Map<Long, Boolean> seenIds = new LinkedHashMap<>(1024, 0.75f, false) {
@@ -61,15 +63,21 @@ final class NumberState {
         global.add(counter);
     }
 
-    /** Takes over (number, shard) for {@code c}, or returns why not. */
+    /**
+     * Takes over (number, shard) for {@code c}, or returns why not. A login with another shard count re-shards the
+     * number only if its epoch is at least the highest any login of the number had: a gateway's re-shard gives the
+     * new shards epochs above all the old ones, so a link still on the old count cannot turn the number back.
+     */
     synchronized String login(Connection c, Frame.Login login) {
         if (login.shardCount() != shardCount) {
+            if (login.epoch() < highestEpoch) return "stale epoch: the number was re-sharded to " + shardCount;
             reshard(login.shardCount());
         }
         Shard s = shards[login.shard()];
         if (login.epoch() < s.epoch) {
             return "stale epoch";
         }
+        highestEpoch = Math.max(highestEpoch, login.epoch());
         if (s.connection != null) {
             fence(s.connection, "superseded by epoch " + login.epoch());
             requeue(s);

@@ -92,24 +92,35 @@ public final class Leases {
 
     /**
      * Takes the lease if it is free or expired, with the next epoch; empty when another node holds it (or took it
-     * first: the update is conditional, so two nodes can never both win).
+     * first: the update is conditional, so two nodes can never both win). Empty too, the lease handed back at once,
+     * when the number no longer has {@code shards} leases: it was re-sharded since the caller looked, and a shard
+     * started on the old count would log in over the new one.
      */
-    public Optional<Lease> acquire(String number, int shard, String nodeId, long leaseMillis) {
+    public Optional<Lease> acquire(String number, int shard, int shards, String nodeId, long leaseMillis) {
         return database.withConnection(c -> {
             long now = now(c);
             int taken = Sql.update(c, "UPDATE shard_leases SET owner = ?, epoch = epoch + 1, expires_at = ? "
                     + "WHERE number = ? AND shard = ? AND (owner IS NULL OR expires_at < ?)",
                     nodeId, now + leaseMillis, number, shard, now);
             if (taken == 0) return Optional.empty();
-            return Sql.queryOne(c, "SELECT epoch FROM shard_leases WHERE number = ? AND shard = ? AND owner = ?",
-                    row -> new Lease(number, shard, nodeId, row.getLong(1), leaseMillis), number, shard, nodeId);
+            Optional<Lease> lease = Sql.queryOne(c, "SELECT epoch FROM shard_leases WHERE number = ? AND shard = ? "
+                    + "AND owner = ?", row -> new Lease(number, shard, nodeId, row.getLong(1), leaseMillis), number, shard, nodeId);
+            long count = Sql.queryOne(c, "SELECT COUNT(*) FROM shard_leases WHERE number = ?", row -> row.getLong(1),
+                    number).orElse(0L);
+            if (count == shards) return lease;
+            if (lease.isPresent()) release(c, number, shard, nodeId, lease.get().epoch());
+            return Optional.empty();
         });
     }
 
     /** Hands the lease back (to balance the cluster): free at once for another node, at the next epoch. */
     public void release(String number, int shard, String nodeId, long epoch) {
-        database.withConnection(c -> Sql.update(c, "UPDATE shard_leases SET owner = NULL, expires_at = 0 "
-                + "WHERE number = ? AND shard = ? AND owner = ? AND epoch = ?", number, shard, nodeId, epoch));
+        database.withConnection(c -> release(c, number, shard, nodeId, epoch));
+    }
+
+    private static int release(Connection c, String number, int shard, String nodeId, long epoch) throws SQLException {
+        return Sql.update(c, "UPDATE shard_leases SET owner = NULL, expires_at = 0 "
+                + "WHERE number = ? AND shard = ? AND owner = ? AND epoch = ?", number, shard, nodeId, epoch);
     }
 
     /** The owner a re-shard writes over a number's leases: no node renews or takes them meanwhile. */
@@ -125,11 +136,24 @@ public final class Leases {
                 + "WHERE number = ?", RESHARDING, now(c) + millis, number));
     }
 
-    /** After a re-shard: one free lease a shard of the new count, each at an epoch above any the number had. */
+    /**
+     * Keeps a re-shard's hold on the number's leases for {@code millis} more (nothing once {@link #reset} replaced
+     * them): the node doing it renews the hold while it works, so a long move keeps the number stopped everywhere,
+     * and if that node dies the hold runs out.
+     */
+    public void extendBlock(String number, long millis) {
+        database.withConnection(c -> Sql.update(c, "UPDATE shard_leases SET expires_at = ? WHERE number = ? AND owner = ?",
+                now(c) + millis, number, RESHARDING));
+    }
+
+    /**
+     * After a re-shard: one free lease a shard of the new count, each at an epoch above any the number had. One
+     * transaction, the old rows locked first: a node taking an old lease meanwhile waits, then finds it gone.
+     */
     public void reset(String number, int shards) {
-        database.withConnection(c -> {
-            long epoch = Sql.queryOne(c, "SELECT MAX(epoch) FROM shard_leases WHERE number = ?", row -> row.getLong(1),
-                    number).orElse(0L);
+        database.inTransaction(c -> {
+            long epoch = Sql.query(c, "SELECT epoch FROM shard_leases WHERE number = ? FOR UPDATE", row -> row.getLong(1),
+                    number).stream().mapToLong(Long::longValue).max().orElse(0L);
             Sql.update(c, "DELETE FROM shard_leases WHERE number = ?", number);
             for (int shard = 0; shard < shards; shard++) {
                 Sql.update(c, "INSERT INTO shard_leases (number, shard, owner, epoch, expires_at) VALUES (?, ?, NULL, ?, 0)",
