@@ -33,34 +33,31 @@ final class Resharder {
     /** Answers the number with its new shard count. */
     BusinessNumber reshard(BusinessNumber current, int shards) throws InterruptedException {
         String number = current.number();
+        java.util.function.ToIntFunction<String> shardOf = user -> Shards.of(user, shards);
         if (cluster.leases() == null) {
-            move(current, shards);
+            engine.stopNumber(number, DRAIN);
+            numbers.reshard(number, shards, shardOf, c -> null);
         } else {
             long hold = 2 * cluster.leaseMillis();
             cluster.leases().block(number, hold);
             CountDownLatch moved = new CountDownLatch(1);
             Thread keeper = Thread.ofVirtual().name("reshard-hold-" + number).start(() -> keepBlocked(number, hold, moved));
             try {
-                move(current, shards);
+                engine.stopNumber(number, DRAIN);
+                // Every other owner stops at its next renewal, and cannot act past its lease even if it misses it.
+                Thread.sleep(cluster.leaseMillis());
+                // The new leases in the same commit: the count and the leases never disagree, whenever this node dies.
+                numbers.reshard(number, shards, shardOf, cluster.leases().reset(number, shards));
             } finally {
                 moved.countDown(); // not an interrupt: that would break the keeper's database connection mid-call
                 keeper.join();
             }
-            cluster.leases().reset(number, shards);
         }
         BusinessNumber updated = new BusinessNumber(number, current.projectId(), current.tps(), shards,
                 current.deliveryReports(), current.wrappedDataKey(), current.createdAt());
         engine.reopen(updated);
         LOG.info("number {}: re-sharded from {} to {} shards", number, current.shards(), shards);
         return updated;
-    }
-
-    /** Stops the number's shards here (in a cluster, waits until no other node can act for them) and moves its queue. */
-    private void move(BusinessNumber current, int shards) throws InterruptedException {
-        engine.stopNumber(current.number(), DRAIN);
-        // Every other owner stops at its next renewal, and cannot act past its lease even if it misses it.
-        if (cluster.leases() != null) Thread.sleep(cluster.leaseMillis());
-        numbers.reshard(current.number(), shards, user -> Shards.of(user, shards));
     }
 
     /** Renews the hold on the number's leases every half of it, until the queue has moved (or the move failed). */

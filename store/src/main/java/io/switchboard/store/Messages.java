@@ -116,16 +116,19 @@ public final class Messages {
     /**
      * Messages handed off to the number's {@code shards} (those this node runs) or to a shard at or past
      * {@code count} (stored by a node that had not yet seen a re-shard to fewer shards), oldest first, each with the
-     * shard it is stored for. None when this node runs none of the number's shards.
+     * shard it is stored for. None when this node runs none of the number's shards, or when the number no longer has
+     * {@code count} shards: a node that has not seen a re-shard yet must not take (nor re-route) any.
      */
     public List<QueuedRef> handoffs(String number, java.util.Collection<Integer> shards, int count, int limit) {
         if (shards.isEmpty()) return List.of();
         List<Object> values = new java.util.ArrayList<>();
+        values.add(count);
         values.add(number);
         values.add(count);
         values.addAll(shards);
         return database.withConnection(c -> Sql.query(c, "SELECT h.message_id, m.shard, h.priority, m.peer, m.not_before, "
-                + "m.expires_at FROM handoffs h JOIN messages m ON m.id = h.message_id WHERE h.number = ? "
+                + "m.expires_at FROM handoffs h JOIN messages m ON m.id = h.message_id "
+                + "JOIN numbers n ON n.number = h.number AND n.shards = ? WHERE h.number = ? "
                 + "AND (h.shard >= ? OR h.shard IN (" + String.join(",", java.util.Collections.nCopies(shards.size(), "?"))
                 + ")) ORDER BY h.message_id LIMIT " + limit,
                 row -> new QueuedRef(row.getLong(1), row.getInt(2), Priority.ofRank(row.getInt(3)), row.getString(4),

@@ -38,38 +38,30 @@ public final class Numbers {
 
     /**
      * Changes the number's shard count and, in the same transaction, moves its queued outgoing messages and its
-     * incoming messages still owed to the Webhook to their shard under the new count ({@code shardOf} a user), and
-     * forgets its handoffs (each shard's next owner reads its queued messages itself). Its shards must be stopped. A
-     * node that has not seen the change yet may still store messages for the old shards: their takers re-route them.
+     * incoming messages still owed to the Webhook to their shard under the new count ({@code shardOf} a user), forgets
+     * its handoffs (each shard's next owner reads its queued messages itself), and runs {@code alsoCommit} (a cluster's
+     * new leases: the count and the leases never disagree, whenever the node doing it dies). Its shards must be
+     * stopped. A node that has not seen the change yet may still store messages for the old shards: their takers
+     * re-route them.
      */
-    public void reshard(String number, int shards, java.util.function.ToIntFunction<String> shardOf) {
-        database.withConnection(c -> {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                Sql.update(c, "UPDATE numbers SET shards = ? WHERE number = ?", shards, number);
-                // Handoffs first: every message whose handoff goes is then among the moved ones, on MariaDB's
-                // snapshot too; one stored meanwhile keeps its handoff, and its taker re-routes it.
-                Sql.update(c, "DELETE FROM handoffs WHERE number = ?", number);
-                List<Object[]> moves = Sql.query(c, "SELECT id, peer FROM messages WHERE number = ? "
-                        + "AND ((direction = 'o' AND status_rank = 0) OR hook_state = 1)",
-                        row -> new Object[] {shardOf.applyAsInt(row.getString(2)), row.getLong(1)}, number);
-                try (var update = c.prepareStatement("UPDATE messages SET shard = ? WHERE id = ?")) {
-                    for (int i = 0; i < moves.size(); i++) {
-                        Sql.bind(update, moves.get(i));
-                        update.addBatch();
-                        if (i % 1_000 == 999) update.executeBatch();
-                    }
-                    update.executeBatch();
+    public void reshard(String number, int shards, java.util.function.ToIntFunction<String> shardOf, Sql.Work<?> alsoCommit) {
+        database.inTransaction(c -> {
+            Sql.update(c, "UPDATE numbers SET shards = ? WHERE number = ?", shards, number);
+            // Handoffs first: every message whose handoff goes is then among the moved ones, on MariaDB's
+            // snapshot too; one stored meanwhile keeps its handoff, and its taker re-routes it.
+            Sql.update(c, "DELETE FROM handoffs WHERE number = ?", number);
+            List<Object[]> moves = Sql.query(c, "SELECT id, peer FROM messages WHERE number = ? "
+                    + "AND ((direction = 'o' AND status_rank = 0) OR hook_state = 1)",
+                    row -> new Object[] {shardOf.applyAsInt(row.getString(2)), row.getLong(1)}, number);
+            try (var update = c.prepareStatement("UPDATE messages SET shard = ? WHERE id = ?")) {
+                for (int i = 0; i < moves.size(); i++) {
+                    Sql.bind(update, moves.get(i));
+                    update.addBatch();
+                    if (i % 1_000 == 999) update.executeBatch();
                 }
-                c.commit();
-                return null;
-            } catch (java.sql.SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
+                update.executeBatch();
             }
+            return alsoCommit.run(c);
         });
     }
 

@@ -217,6 +217,27 @@ class StoreSuiteTest {
 
     @ParameterizedTest
     @MethodSource("kinds")
+    void aNodeThatHasNotSeenAReShardTakesNoHandoffs(TestStores.Kind kind) throws Exception {
+        withStore(kind, (database, writer) -> {
+            Numbers numbers = new Numbers(database);
+            byte[] wrapped = vault.newWrappedDataKey("+919800000001");
+            numbers.create(new BusinessNumber("+919800000001", "p1", 20, 4, true, wrapped, 1L));
+            numbers.reshard("+919800000001", 8, user -> 5, c -> null);
+            DataKey key = vault.unwrap("+919800000001", wrapped);
+            // Stored by a node still on 4 shards, for its shard 0.
+            MessageRecord message = outgoing(key, Ids.next(), Priority.NORMAL, "{\"body\":\"late\"}");
+            writer.submit(List.of(new Write.InsertMessage(message),
+                    new Write.Handoff(message.id(), "+919800000001", 0, Priority.NORMAL.rank()))).join();
+
+            Messages messages = new Messages(database);
+            assertThat(messages.handoffs("+919800000001", List.of(0), 4, 10)).as("a taker still on 4 shards").isEmpty();
+            assertThat(messages.handoffs("+919800000001", List.of(0), 8, 10)).extracting(Messages.QueuedRef::id)
+                    .as("the owner of shard 0 of 8, which re-routes it").containsExactly(message.id());
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
     void bodiesAreEncryptedAtRestAndOpenWithTheNumbersKey(TestStores.Kind kind) throws Exception {
         withStore(kind, (database, writer) -> {
             DataKey key = vault.unwrap("+919800000001", vault.newWrappedDataKey("+919800000001"));

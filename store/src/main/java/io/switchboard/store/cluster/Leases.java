@@ -147,11 +147,11 @@ public final class Leases {
     }
 
     /**
-     * After a re-shard: one free lease a shard of the new count, each at an epoch above any the number had. One
-     * transaction, the old rows locked first: a node taking an old lease meanwhile waits, then finds it gone.
+     * After a re-shard, to run in its transaction: one free lease a shard of the new count, each at an epoch above any
+     * the number had. The old rows are locked first: a node taking an old lease meanwhile waits, then finds it gone.
      */
-    public void reset(String number, int shards) {
-        database.inTransaction(c -> {
+    public Sql.Work<Void> reset(String number, int shards) {
+        return c -> {
             long epoch = Sql.query(c, "SELECT epoch FROM shard_leases WHERE number = ? FOR UPDATE", row -> row.getLong(1),
                     number).stream().mapToLong(Long::longValue).max().orElse(0L);
             Sql.update(c, "DELETE FROM shard_leases WHERE number = ?", number);
@@ -160,7 +160,7 @@ public final class Leases {
                         number, shard, epoch);
             }
             return null;
-        });
+        };
     }
 
     private long now(Connection c) throws SQLException {

@@ -35,7 +35,7 @@ class LeasesTest {
             Thread.sleep(700);
             assertThat(leases.acquire(NUMBER, 2, 4, "b", LONG)).as("held past its first time: it was renewed").isEmpty();
 
-            leases.reset(NUMBER, 8);
+            database.inTransaction(leases.reset(NUMBER, 8));
             leases.extendBlock(NUMBER, LONG); // a renewal that comes late holds nothing any more
             assertThat(leases.acquire(NUMBER, 2, 4, "b", LONG)).as("b still runs the number on 4 shards").isEmpty();
             assertThat(leases.all()).hasSize(8).allMatch(lease -> lease.owner() == null);
