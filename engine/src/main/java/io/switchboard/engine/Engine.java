@@ -216,15 +216,15 @@ public final class Engine implements AutoCloseable {
     public int takeHandoffs(int limit) {
         int taken = 0;
         for (NumberLine line : lines.values()) {
-            List<Integer> running = new ArrayList<>();
-            for (int shard = 0; shard < line.shards().count(); shard++) if (line.shards().get(shard) != null) running.add(shard);
-            List<Messages.QueuedRef> refs = messages.handoffs(line.number().number(), running, line.shards().count(), limit);
+            List<Integer> acting = new ArrayList<>();
+            for (int shard = 0; shard < line.shards().count(); shard++) if (acting(line, shard) != null) acting.add(shard);
+            List<Messages.QueuedRef> refs = messages.handoffs(line.number().number(), acting, line.shards().count(), limit);
             List<Write> done = new ArrayList<>(refs.size());
             List<Long> ids = new ArrayList<>(refs.size());
             for (Messages.QueuedRef ref : refs) {
                 if (handoffsBeingTaken.contains(ref.id())) continue; // read again before its removal committed
                 int shard = line.shardOf(ref.peer());
-                ShardWorker worker = line.shards().get(shard);
+                ShardWorker worker = acting(line, shard);
                 if (worker == null) {
                     done.add(new Write.Reroute(ref.id(), shard));
                 } else {
@@ -240,6 +240,15 @@ public final class Engine implements AutoCloseable {
             taken += ids.size();
         }
         return taken;
+    }
+
+    /**
+     * The shard's worker here if it may act now: a node that is not sure of its lease (it froze, or cannot renew)
+     * must not take handed-off messages, whose handoff it would delete for a worker about to find its shard gone.
+     */
+    private static ShardWorker acting(NumberLine line, int shard) {
+        ShardWorker worker = line.shards().get(shard);
+        return worker != null && worker.mayAct() ? worker : null;
     }
 
     /** Applies a project's new settings (its webhooks) to its running numbers. */

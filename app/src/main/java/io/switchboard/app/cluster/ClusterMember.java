@@ -93,8 +93,6 @@ public final class ClusterMember implements AutoCloseable {
     private synchronized void round(long started) {
         leases.heartbeat(settings.nodeId(), settings.address());
         List<Leases.Lease> held = leases.renew(settings.nodeId(), settings.lease().toMillis());
-        // Valid until the renewal's start plus the lease, less a margin for clock drift and a slow round.
-        validUntilNanos = started + settings.lease().toNanos() - settings.lease().toNanos() / 5;
         Map<Key, Long> stillHeld = new HashMap<>();
         for (Leases.Lease lease : held) stillHeld.put(new Key(lease.number(), lease.shard()), lease.epoch());
         for (Key key : List.copyOf(running.keySet())) {
@@ -108,6 +106,9 @@ public final class ClusterMember implements AutoCloseable {
                 leases.release(key.number(), key.shard(), settings.nodeId(), epoch);
             }
         }
+        // Valid until the renewal's start plus the lease, less a margin for clock drift and a slow round; only now
+        // that the shards lost are stopped, or a node waking from a freeze would act for them a moment longer.
+        validUntilNanos = started + settings.lease().toNanos() - settings.lease().toNanos() / 5;
 
         openNewNumbers.run();
         List<Leases.Node> live = leases.nodes().stream()

@@ -355,6 +355,11 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         return running && pump.isAlive();
     }
 
+    /** Whether it runs and its node is sure it still holds the shard's lease (always, on a single node). */
+    public boolean mayAct() {
+        return running() && leaseValid.getAsBoolean();
+    }
+
     public int shard() {
         return shard;
     }
