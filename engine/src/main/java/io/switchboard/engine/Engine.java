@@ -118,9 +118,7 @@ public final class Engine implements AutoCloseable {
                     .toList();
             return new NumberLine(number, project, key, loader, new ShardSlots(number.shards()));
         });
-        if (!settings.clustered()) {
-            for (int shard = 0; shard < number.shards(); shard++) startShard(number.number(), shard, number.shards(), 0, () -> true);
-        }
+        if (!settings.clustered()) startEveryShard(number);
         return opened;
     }
 
@@ -202,9 +200,12 @@ public final class Engine implements AutoCloseable {
             reopened.set(true);
             return new NumberLine(number, line.project(), line.key(), line.loader(), new ShardSlots(number.shards()));
         });
-        if (reopened.get() && !settings.clustered()) {
-            for (int shard = 0; shard < number.shards(); shard++) startShard(number.number(), shard, number.shards(), 0, () -> true);
-        }
+        if (reopened.get() && !settings.clustered()) startEveryShard(number);
+    }
+
+    /** A single node runs every shard of its numbers, at epoch 0 and always sure of its (absent) lease. */
+    private void startEveryShard(BusinessNumber number) {
+        for (int shard = 0; shard < number.shards(); shard++) startShard(number.number(), shard, number.shards(), 0, () -> true);
     }
 
     /**
