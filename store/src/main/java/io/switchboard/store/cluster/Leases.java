@@ -57,9 +57,15 @@ public final class Leases {
                 "UPDATE shard_leases SET owner = NULL, expires_at = 0 WHERE owner = ?", nodeId));
     }
 
-    /** Makes sure every shard of the number has a lease row (free until someone takes it). */
+    /**
+     * Makes sure every shard of the number has a lease row (free until someone takes it), if the number still has
+     * {@code shards} shards: a node that read the count just before a re-shard must not add rows for the old count.
+     * The number's row is locked first, so a re-shard under way is waited for.
+     */
     public void ensure(String number, int shards) {
-        database.withConnection(c -> {
+        database.inTransaction(c -> {
+            var current = Sql.queryOne(c, "SELECT shards FROM numbers WHERE number = ? FOR UPDATE", row -> row.getInt(1), number);
+            if (current.isEmpty() || current.get() != shards) return null;
             for (int shard = 0; shard < shards; shard++) {
                 Sql.update(c, database.dialect().insertIgnore("shard_leases (number, shard, owner, epoch, expires_at)",
                         "(?, ?, NULL, 0, 0)"), number, shard);
