@@ -472,12 +472,12 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Puts an accepted message in its shard's outbox here, or, when this node does not run the shard (any more),
-     * hands it off through the store to the node that does.
+     * Puts an accepted message in its shard's outbox here, or, when this node does not run the shard (any more, or
+     * is not sure of its lease), hands it off through the store to the node that does.
      */
     private void queue(Accepted a, boolean instant) {
         NumberLine line = lineOf(a.message());
-        ShardWorker worker = line.shardFor(a.message().to());
+        ShardWorker worker = acting(line, line.shardOf(a.message().to()));
         boolean queued = worker != null && (instant ? worker.enqueueInstant(entry(a)) : place(worker, a));
         if (!queued && settings.clustered()) { // a single node reads every queued message back when it starts again
             writer.submit(new Write.Handoff(a.id(), a.message().from(), line.shardOf(a.message().to()),

@@ -1,7 +1,6 @@
 package io.switchboard.engine;
 
 import io.switchboard.engine.outbox.Outbox;
-import io.switchboard.engine.shard.ShardWorker;
 import io.switchboard.network.Shards;
 import io.switchboard.store.BusinessNumber;
 import io.switchboard.store.Project;
@@ -16,10 +15,5 @@ public record NumberLine(BusinessNumber number, Project project, DataKey key, Ou
     /** The shard a user's messages go on. */
     public int shardOf(String user) {
         return Shards.of(user, shards.count());
-    }
-
-    /** The worker of the user's shard, or null when another node runs it. */
-    public ShardWorker shardFor(String user) {
-        return shards.get(shardOf(user));
     }
 }
