@@ -6,7 +6,9 @@ import io.javalin.http.Context;
 import io.switchboard.dispatcher.signing.Signer;
 import io.switchboard.network.DeliveryStatus;
 import io.switchboard.network.InboundMessage;
+import io.switchboard.network.Shards;
 import io.switchboard.network.cloud.CloudLink;
+import io.switchboard.store.BusinessNumber;
 import io.switchboard.store.CloudUpstream;
 import io.switchboard.store.crypto.Tokens;
 import java.io.IOException;
@@ -17,11 +19,13 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,8 +36,10 @@ import org.slf4j.LoggerFactory;
  * HMAC-SHA256 of the raw bytes with the app secret of every number the body names (401 without a signature, 403
  * with a wrong one, and nothing is taken). Each message and status then goes to the link of its user's shard, into
  * the same pipeline as the network's (a repeated wamid is stored once; a status applies only when it is ahead of
- * the message's); the answer is 200 once all of it is stored, and 503 when that does not happen in time or the
- * shard does not run here, so Meta sends it again.
+ * the message's). Meta sends every webhook of an app to one URL, so in a cluster the parts of shards that run on
+ * other nodes are passed on to them, the raw body with its signature, one call to each node. The answer is 200 once
+ * all of it is stored here and every node passed to answered 200; 503 when that does not happen in time, or no
+ * node runs a shard the call names, so Meta sends it again.
  */
 final class CloudWebhookRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(CloudWebhookRoutes.class);
@@ -44,10 +50,12 @@ final class CloudWebhookRoutes {
 
     private final Api.Parts parts;
     private final Requests requests;
+    private final ShardOwners owners;
 
     CloudWebhookRoutes(Api.Parts parts, Requests requests) {
         this.parts = parts;
         this.requests = requests;
+        this.owners = new ShardOwners(parts.cluster());
     }
 
     void addTo(Javalin server) {
@@ -73,18 +81,24 @@ final class CloudWebhookRoutes {
         }
         JsonNode body = json(raw);
         Map<String, CloudUpstream> numbers = verified(body, raw, signature);
-        List<CompletableFuture<Void>> stored = new ArrayList<>();
+        Delivery delivery = new Delivery(ctx);
         for (JsonNode entry : body.path("entry")) {
             for (JsonNode change : entry.path("changes")) {
                 JsonNode value = change.path("value");
                 CloudUpstream upstream = numbers.get(value.path("metadata").path("phone_number_id").asText());
-                if (upstream != null) take(upstream, value, stored);
+                if (upstream != null) take(upstream, value, delivery);
             }
         }
+        // Passed on before the wait here, so the other nodes store their parts meanwhile.
+        CompletableFuture<Boolean> takenElsewhere = owners.takenByOwners(ctx, delivery.elsewhere, SIGNATURE);
         try {
-            CompletableFuture.allOf(stored.toArray(CompletableFuture[]::new)).get(STORE_WAIT_MS, TimeUnit.MILLISECONDS);
+            CompletableFuture.allOf(delivery.stored.toArray(CompletableFuture[]::new)).get(STORE_WAIT_MS, TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new ApiError(503, "not_stored", "not stored in time; send it again", null);
+        }
+        if (!takenElsewhere.join()) {
+            throw new ApiError(503, "shard_elsewhere", "a shard this call names is not run by a node that took it "
+                    + "right now; send it again", null);
         }
         requests.send(ctx, 200, parts.json().createObjectNode());
     }
@@ -129,7 +143,7 @@ final class CloudWebhookRoutes {
     }
 
     /** Hands one change's messages and statuses to the links of their users' shards. */
-    private void take(CloudUpstream upstream, JsonNode value, List<CompletableFuture<Void>> stored) {
+    private void take(CloudUpstream upstream, JsonNode value, Delivery delivery) {
         Map<String, String> names = new HashMap<>();
         for (JsonNode contact : value.path("contacts")) {
             names.put(contact.path("wa_id").asText(), contact.path("profile").path("name").asText(""));
@@ -139,7 +153,7 @@ final class CloudWebhookRoutes {
             String type = message.path("type").asText();
             InboundMessage in = new InboundMessage(message.path("id").asText(), "+" + from, names.getOrDefault(from, ""),
                     type, message.path(type).toString(), message.path("timestamp").asLong() * 1_000);
-            stored.add(link(upstream, in.from()).received(in));
+            delivery.add(upstream, in.from(), link -> link.received(in));
         }
         for (JsonNode status : value.path("statuses")) {
             DeliveryStatus reached = switch (status.path("status").asText()) {
@@ -151,17 +165,57 @@ final class CloudWebhookRoutes {
             if (reached == null) continue;
             String recipient = "+" + status.path("recipient_id").asText();
             JsonNode error = status.path("errors").path(0);
-            String reason = error.isMissingNode() ? null : error.path("code").asText() + ": " + error.path("title").asText();
-            if (reason != null && reason.length() > MAX_ERROR) reason = reason.substring(0, MAX_ERROR);
-            stored.add(link(upstream, recipient).reported(status.path("id").asText(), recipient, reached,
+            String reason = error.isMissingNode() ? null
+                    : clipped(error.path("code").asText() + ": " + error.path("title").asText());
+            delivery.add(upstream, recipient, link -> link.reported(status.path("id").asText(), recipient, reached,
                     status.path("timestamp").asLong() * 1_000, reason));
         }
     }
 
-    private CloudLink link(CloudUpstream upstream, String user) {
-        return parts.upstream().links().find(upstream.phoneNumberId(), user).orElseThrow(() -> {
-            LOG.warn("number {}: a Meta webhook for a shard that does not run here", upstream.number());
-            return new ApiError(503, "shard_not_here", "the number's shard does not run on this node", null);
-        });
+    private static String clipped(String reason) {
+        return reason.length() > MAX_ERROR ? reason.substring(0, MAX_ERROR) : reason;
+    }
+
+    /**
+     * One call's parts, sorted as they come: those of the shards that run here go to their links at once; in a
+     * cluster, the others are left for the nodes that run them, unless another node passed the call on, when this
+     * node takes only its own (it must run those it was passed the call for) and leaves the rest to that node.
+     */
+    private final class Delivery {
+        final List<CompletableFuture<Void>> stored = new ArrayList<>();
+        final Set<ShardOwners.Shard> elsewhere = new LinkedHashSet<>();
+        private final boolean passedOn;
+        private final Set<ShardOwners.Shard> passedOnFor;
+        private final Map<String, Integer> shardCounts = new HashMap<>();
+
+        Delivery(Context ctx) {
+            passedOn = ShardOwners.passedOn(ctx);
+            passedOnFor = passedOn ? ShardOwners.passedOnFor(ctx) : Set.of();
+        }
+
+        void add(CloudUpstream upstream, String user, Function<CloudLink, CompletableFuture<Void>> part) {
+            Optional<CloudLink> link = parts.upstream().links().find(upstream.phoneNumberId(), user);
+            if (link.isPresent()) {
+                stored.add(part.apply(link.get()));
+                return;
+            }
+            if (!owners.clustered()) throw shardNotHere(upstream);
+            ShardOwners.Shard shard = new ShardOwners.Shard(upstream.number(), Shards.of(user, shardCount(upstream)));
+            if (!passedOn) {
+                elsewhere.add(shard);
+            } else if (passedOnFor.contains(shard)) {
+                throw shardNotHere(upstream); // it moved away since the other node looked: Meta sends it again
+            }
+        }
+
+        private int shardCount(CloudUpstream upstream) {
+            return shardCounts.computeIfAbsent(upstream.number(), number -> parts.numbers().find(number)
+                    .map(BusinessNumber::shards).orElseThrow(() -> shardNotHere(upstream)));
+        }
+    }
+
+    private static ApiError shardNotHere(CloudUpstream upstream) {
+        LOG.warn("number {}: a Meta webhook for a shard that does not run here", upstream.number());
+        return new ApiError(503, "shard_not_here", "the number's shard does not run on this node", null);
     }
 }
