@@ -39,6 +39,8 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class CloudApiStandIn implements AutoCloseable {
     public static final String VERSION = "v21.0";
+    /** The WhatsApp Business Account id in the webhooks' entries. */
+    private static final String WABA_ID = "102290129340398";
 
     /** A send Meta took. */
     public record Accepted(String wamid, String to, String type, JsonNode body, long atMillis) {}
@@ -255,19 +257,38 @@ public final class CloudApiStandIn implements AutoCloseable {
         return envelope(value);
     }
 
+    /** One webhook that carries the changes of several, as Meta batches them (one entry, a change each). */
+    public byte[] together(byte[]... webhooks) {
+        ObjectNode root = json.createObjectNode().put("object", "whatsapp_business_account");
+        ArrayNode changes = root.putArray("entry").addObject().put("id", WABA_ID).putArray("changes");
+        for (byte[] webhook : webhooks) {
+            try {
+                json.readTree(webhook).path("entry").forEach(entry -> changes.addAll((ArrayNode) entry.path("changes")));
+            } catch (IOException e) {
+                throw new IllegalArgumentException("not a webhook body", e);
+            }
+        }
+        return ascii(root);
+    }
+
     private ObjectNode value() {
         ObjectNode value = json.createObjectNode().put("messaging_product", "whatsapp");
         value.putObject("metadata").put("display_phone_number", "15550001111").put("phone_number_id", phoneNumberId);
         return value;
     }
 
-    /** Meta's envelope, written as Meta writes it: ASCII only, everything else escaped. */
+    /** Meta's envelope around one change. */
     private byte[] envelope(ObjectNode value) {
         ObjectNode root = json.createObjectNode().put("object", "whatsapp_business_account");
         ArrayNode entries = root.putArray("entry");
-        ObjectNode change = entries.addObject().put("id", "102290129340398").putArray("changes").addObject();
+        ObjectNode change = entries.addObject().put("id", WABA_ID).putArray("changes").addObject();
         change.set("value", value);
         change.put("field", "messages");
+        return ascii(root);
+    }
+
+    /** Written as Meta writes it: ASCII only, everything else escaped. */
+    private byte[] ascii(ObjectNode root) {
         try {
             return json.writer().with(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII)
                     .writeValueAsBytes(root);

@@ -76,6 +76,11 @@ public final class Harness implements AutoCloseable {
         return Map.of("from", from, "to", to, "type", "text", "text", Map.of("body", body));
     }
 
+    /** The node's store, for another node (in a process of its own) to share. */
+    public TestStores.TestStore store() {
+        return store;
+    }
+
     /** A JDBC connection of its own to the node's store, for a test that checks what the node says against it. */
     public java.sql.Connection storeConnection() throws java.sql.SQLException {
         return store.kind() == TestStores.Kind.EMBEDDED
