@@ -37,14 +37,22 @@ public final class ClusterLoad {
 
     public ClusterLoad start() {
         thread = Thread.ofPlatform().name("cluster-load").start(() -> {
-            int round = 0;
+            long round = 0;
             while (running.get()) {
-                NodeProcess node = nodes.get(round++ % nodes.size());
-                if (!node.alive()) continue;
+                NodeProcess node = nodes.get((int) (round++ % nodes.size()));
+                if (!node.alive()) {
+                    if (nodes.stream().anyMatch(NodeProcess::alive)) continue;
+                    try { // all down (or the test that ran them ended without stopping this): wait, do not spin
+                        Thread.sleep(20);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    continue;
+                }
                 List<Map<String, Object>> batch = new ArrayList<>();
                 List<String> users = new ArrayList<>();
                 for (int i = 0; i < BATCH; i++) {
-                    String user = network.users().get((round * BATCH + i) % network.users().size());
+                    String user = network.users().get((int) ((round * BATCH + i) % network.users().size()));
                     users.add(user);
                     batch.add(Map.of("from", from, "to", user, "type", "text", "text", Map.of("body", "m" + round + "-" + i)));
                 }
