@@ -126,7 +126,8 @@ public final class Engine implements AutoCloseable {
      * Runs shard {@code shard} of {@code shards} of an open number on this node: a worker that logs in with
      * {@code epoch} (the network refuses any older one), acts only while {@code leaseValid}, and starts from what the
      * store has queued for the shard. False when the number is not open here on that many shards (a re-shard came
-     * between the lease and now) or the shard already runs.
+     * between the lease and now) or the shard already runs. When reading the store fails it throws, and the shard
+     * does not run here (it is not left in its slot half started, where nothing would ever start it).
      */
     public boolean startShard(String number, int shard, int shards, long epoch,
                               java.util.function.BooleanSupplier leaseValid) {
@@ -137,11 +138,17 @@ public final class Engine implements AutoCloseable {
                 new TpsBudget(shareOf(settings)), line.loader(), leaseValid, mediaLinks, incomingMedia,
                 this.settings.contactRefresh()), writer, deliveries, numberCounters(number), clock);
         if (!line.shards().start(shard, worker)) return false;
-        // Handed-off ids are all among the queued ones read next; dropping them first keeps each in one outbox once.
-        if (this.settings.clustered()) messages.dropHandoffs(number, shard);
-        messages.forEachQueued(number, shard, worker::enqueueStored);
-        worker.start(links, new LinkTarget(this.settings.networkHost(), this.settings.networkPort(), number, shard,
-                settings.shards(), epoch, this.settings.window(), settings.deliveryReports()));
+        try {
+            // Handed-off ids are all among the queued ones read next; dropping them first keeps each in one outbox once.
+            if (this.settings.clustered()) messages.dropHandoffs(number, shard);
+            messages.forEachQueued(number, shard, worker::enqueueStored);
+            worker.start(links, new LinkTarget(this.settings.networkHost(), this.settings.networkPort(), number, shard,
+                    settings.shards(), epoch, this.settings.window(), settings.deliveryReports()));
+        } catch (RuntimeException e) {
+            line.shards().remove(shard, worker);
+            worker.close();
+            throw e;
+        }
         return true;
     }
 

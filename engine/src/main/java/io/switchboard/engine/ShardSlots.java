@@ -30,6 +30,11 @@ public final class ShardSlots {
         return workers.compareAndSet(shard, null, worker);
     }
 
+    /** Empties the slot if {@code worker} is still in it (one that could not start). */
+    void remove(int shard, ShardWorker worker) {
+        workers.compareAndSet(shard, worker, null);
+    }
+
     /** Empties the slot and answers the worker that was in it, or null. */
     ShardWorker stop(int shard) {
         return workers.getAndSet(shard, null);

@@ -94,7 +94,16 @@ public final class ClusterMember implements AutoCloseable {
         leases.heartbeat(settings.nodeId(), settings.address());
         List<Leases.Lease> held = leases.renew(settings.nodeId(), settings.lease().toMillis());
         Map<Key, Long> stillHeld = new HashMap<>();
-        for (Leases.Lease lease : held) stillHeld.put(new Key(lease.number(), lease.shard()), lease.epoch());
+        for (Leases.Lease lease : held) {
+            Key key = new Key(lease.number(), lease.shard());
+            if (running.containsKey(key)) {
+                stillHeld.put(key, lease.epoch());
+            } else { // taken by a round that failed before the shard started (or released by one that failed after)
+                LOG.warn("shard {}/{}: leased at epoch {} but not running here; released", key.number(), key.shard(),
+                        lease.epoch());
+                leases.release(key.number(), key.shard(), settings.nodeId(), lease.epoch());
+            }
+        }
         for (Key key : List.copyOf(running.keySet())) {
             if (!running.get(key).equals(stillHeld.get(key))) {
                 stop(key, "its lease was lost to another node");
@@ -148,7 +157,14 @@ public final class ClusterMember implements AutoCloseable {
     }
 
     private void start(Key key, int shards, long epoch) {
-        if (!engine.startShard(key.number(), key.shard(), shards, epoch, this::leaseValid)) {
+        boolean started;
+        try {
+            started = engine.startShard(key.number(), key.shard(), shards, epoch, this::leaseValid);
+        } catch (RuntimeException e) { // the store failed it (a deadlock on MariaDB, say): another round tries again
+            LOG.warn("shard {}/{}: could not start ({})", key.number(), key.shard(), e.getMessage());
+            started = false;
+        }
+        if (!started) {
             // Handed back at once: kept, it would be renewed every round and the shard served by no one.
             LOG.warn("shard {}/{}: leased at epoch {} but not started here; released", key.number(), key.shard(), epoch);
             leases.release(key.number(), key.shard(), settings.nodeId(), epoch);

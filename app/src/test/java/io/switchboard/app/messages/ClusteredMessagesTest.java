@@ -161,6 +161,42 @@ class ClusteredMessagesTest {
         }
     }
 
+    /**
+     * A shard whose start fails in the store (its handoffs table is away for a moment: a deadlock did it on MariaDB)
+     * is handed back and taken again once the store answers, instead of staying leased, renewed every round and
+     * served by no one.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestStores.Kind.class, names = {"POSTGRESQL", "MARIADB"})
+    void aShardWhoseStartFailedInTheStoreIsTakenAgain(TestStores.Kind kind) throws Exception {
+        try (TwoNodes nodes = twoNodes(kind);
+             Database database = Database.open(nodes.store().url(), nodes.store().user(), nodes.store().password())) {
+            ApiClient apiA = api(nodes.a());
+            String token = apiA.expect(201, "/v1/projects", adminToken, Map.of("name", "Restart")).path("token").asText();
+            apiA.expect(201, "/v1/numbers", token, Map.of("number", NUMBER, "tps", 100, "shards", 1));
+            await().atMost(Duration.ofSeconds(30)).until(() -> owners(apiA).get(0) != null);
+            boolean aOwns = owners(apiA).get(0).equals("node-a");
+            Node owner = aOwns ? nodes.a() : nodes.b();
+            Node other = aOwns ? nodes.b() : nodes.a();
+
+            rename(database, "handoffs", "handoffs_away");
+            owner.close(); // frees its lease: the other node takes it and fails to start the shard
+            // Taken at epoch 2, and failed: handed back and taken again (each take is an epoch), not kept.
+            await().atMost(Duration.ofSeconds(10)).until(() -> database.withConnection(c -> Sql.queryOne(c,
+                    "SELECT epoch FROM shard_leases WHERE number = ?", row -> row.getLong(1), NUMBER)).orElse(0L) >= 4);
+            rename(database, "handoffs_away", "handoffs");
+
+            String user = userOn(0);
+            String sent = firstId(api(other).expect(202, "/v1/messages", token, text(user, "after the store came back")));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(nodes.network().received(user))
+                    .extracting(UserMessage::messageId).contains(Ids.parse(sent)));
+        }
+    }
+
+    private static void rename(Database database, String from, String to) {
+        database.withConnection(c -> Sql.update(c, "ALTER TABLE " + from + " RENAME TO " + to));
+    }
+
     /** A group change sent to the node that runs no shard of the number is carried out by the node that does. */
     @ParameterizedTest
     @EnumSource(value = TestStores.Kind.class, names = {"POSTGRESQL", "MARIADB"})
