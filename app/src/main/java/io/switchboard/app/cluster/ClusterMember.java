@@ -156,23 +156,25 @@ public final class ClusterMember implements AutoCloseable {
         return shards / nodes + (rank < shards % nodes ? 1 : 0);
     }
 
+    /**
+     * Starts the shard whose lease this node just took, and hands it the calls owed for it. Whatever fails (the store,
+     * a deadlock on MariaDB, say) hands the lease back at once: kept, it would be renewed every round and the shard
+     * served by no one. Another round takes it again.
+     */
     private void start(Key key, int shards, long epoch) {
-        boolean started;
         try {
-            started = engine.startShard(key.number(), key.shard(), shards, epoch, this::leaseValid);
-        } catch (RuntimeException e) { // the store failed it (a deadlock on MariaDB, say): another round tries again
+            if (engine.startShard(key.number(), key.shard(), shards, epoch, this::leaseValid)) {
+                running.put(key, epoch);
+                takeover.acquired(key.number(), key.shard());
+                LOG.info("shard {}/{}: taken over at epoch {}", key.number(), key.shard(), epoch);
+                return;
+            }
+        } catch (RuntimeException e) {
             LOG.warn("shard {}/{}: could not start ({})", key.number(), key.shard(), e.getMessage());
-            started = false;
+            if (running.containsKey(key)) stop(key, "its takeover failed");
         }
-        if (!started) {
-            // Handed back at once: kept, it would be renewed every round and the shard served by no one.
-            LOG.warn("shard {}/{}: leased at epoch {} but not started here; released", key.number(), key.shard(), epoch);
-            leases.release(key.number(), key.shard(), settings.nodeId(), epoch);
-            return;
-        }
-        running.put(key, epoch);
-        LOG.info("shard {}/{}: taken over at epoch {}", key.number(), key.shard(), epoch);
-        takeover.acquired(key.number(), key.shard());
+        LOG.warn("shard {}/{}: leased at epoch {} but not started here; released", key.number(), key.shard(), epoch);
+        leases.release(key.number(), key.shard(), settings.nodeId(), epoch);
     }
 
     private void stop(Key key, String why) {
