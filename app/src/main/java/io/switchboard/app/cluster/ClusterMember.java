@@ -110,9 +110,7 @@ public final class ClusterMember implements AutoCloseable {
             } else if (!engine.shardRunning(key.number(), key.shard())) {
                 // Its worker ended (the network fenced it) while the lease is still ours: hand the lease back, or the
                 // shard would be renewed every round and served by no one. It is taken again at a new epoch.
-                long epoch = running.get(key);
-                stop(key, "its worker stopped");
-                leases.release(key.number(), key.shard(), settings.nodeId(), epoch);
+                handBack(key, "its worker stopped");
             }
         }
         // Valid until the renewal's start plus the lease, less a margin for clock drift and a slow round; only now
@@ -127,10 +125,7 @@ public final class ClusterMember implements AutoCloseable {
         List<Key> mine = new ArrayList<>(running.keySet());
         mine.sort(Comparator.comparing(Key::number).thenComparing(Key::shard).reversed());
         for (int i = 0; i < mine.size() - target; i++) { // too many: hand the extras back to the newcomers
-            Key key = mine.get(i);
-            long epoch = running.get(key);
-            stop(key, "the cluster is being balanced");
-            leases.release(key.number(), key.shard(), settings.nodeId(), epoch);
+            handBack(mine.get(i), "the cluster is being balanced");
         }
         long orphaned = 2 * settings.heartbeat().toMillis();
         Map<String, Long> shardCounts = all.stream().collect(java.util.stream.Collectors.groupingBy(Leases.Lease::number,
@@ -174,6 +169,13 @@ public final class ClusterMember implements AutoCloseable {
             if (running.containsKey(key)) stop(key, "its takeover failed");
         }
         LOG.warn("shard {}/{}: leased at epoch {} but not started here; released", key.number(), key.shard(), epoch);
+        leases.release(key.number(), key.shard(), settings.nodeId(), epoch);
+    }
+
+    /** Stops the shard here and frees its lease at once for another node (or this one, at a new epoch). */
+    private void handBack(Key key, String why) {
+        long epoch = running.get(key);
+        stop(key, why);
         leases.release(key.number(), key.shard(), settings.nodeId(), epoch);
     }
 
