@@ -62,7 +62,7 @@ class ClusterFailoverTest {
                 Thread.sleep(1_000);
 
                 // kill -9 the owner of shard 0: another node serves it within the lease (plus a round and slack).
-                String owner = owners(api).get(0);
+                String owner = await().until(() -> owners(api).get(0), java.util.Objects::nonNull);
                 NodeProcess victim = byId(nodes, api, owner);
                 long killed = System.nanoTime();
                 step(kind, "kill -9 the owner of shard 0, " + owner);
@@ -80,7 +80,8 @@ class ClusterFailoverTest {
                 // SIGSTOP the owner of shard 1 past its lease: it is replaced, and once resumed never sends.
                 await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                         assertThat(owners(survivor.api()).values()).doesNotContainNull().hasSize(SHARDS));
-                String frozenId = owners(survivor.api()).get(1);
+                // Read again: a rebalance may hand shard 1 on between the two reads (null for a moment).
+                String frozenId = await().until(() -> owners(survivor.api()).get(1), java.util.Objects::nonNull);
                 NodeProcess frozen = byId(nodes, survivor.api(), frozenId);
                 NodeProcess other = nodes.stream().filter(n -> n != frozen && n.alive()).findFirst().orElseThrow();
                 long staleBefore = network.stats().get(Counter.STALE_SENDS);
