@@ -6,9 +6,7 @@ import io.javalin.http.Context;
 import io.switchboard.dispatcher.signing.Signer;
 import io.switchboard.network.DeliveryStatus;
 import io.switchboard.network.InboundMessage;
-import io.switchboard.network.Shards;
 import io.switchboard.network.cloud.CloudLink;
-import io.switchboard.store.BusinessNumber;
 import io.switchboard.store.CloudUpstream;
 import io.switchboard.store.crypto.Tokens;
 import java.io.IOException;
@@ -186,7 +184,6 @@ final class CloudWebhookRoutes {
         final Set<ShardOwners.Shard> elsewhere = new LinkedHashSet<>();
         private final boolean passedOn;
         private final Set<ShardOwners.Shard> passedOnFor;
-        private final Map<String, Integer> shardCounts = new HashMap<>();
 
         Delivery(Context ctx) {
             passedOn = ShardOwners.passedOn(ctx);
@@ -200,17 +197,15 @@ final class CloudWebhookRoutes {
                 return;
             }
             if (!owners.clustered()) throw shardNotHere(upstream);
-            ShardOwners.Shard shard = new ShardOwners.Shard(upstream.number(), Shards.of(user, shardCount(upstream)));
+            // The shard as this node routes it (the number's line is in memory): no store read a webhook.
+            int shardOf = parts.engine().line(upstream.number()).map(line -> line.shardOf(user))
+                    .orElseThrow(() -> shardNotHere(upstream));
+            ShardOwners.Shard shard = new ShardOwners.Shard(upstream.number(), shardOf);
             if (!passedOn) {
                 elsewhere.add(shard);
             } else if (passedOnFor.contains(shard)) {
                 throw shardNotHere(upstream); // it moved away since the other node looked: Meta sends it again
             }
-        }
-
-        private int shardCount(CloudUpstream upstream) {
-            return shardCounts.computeIfAbsent(upstream.number(), number -> parts.numbers().find(number)
-                    .map(BusinessNumber::shards).orElseThrow(() -> shardNotHere(upstream)));
         }
     }
 

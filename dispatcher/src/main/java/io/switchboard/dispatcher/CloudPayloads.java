@@ -64,16 +64,16 @@ final class CloudPayloads implements PayloadFormat {
         return write(body);
     }
 
-    /**
-     * One entry (a batch is one project's), with a change for each business number in the order they first
-     * appear, each listing that number's statuses in the batch's order: Meta sends one phone number's statuses
-     * per change, and bots find the number in its metadata.
-     */
     @Override
     public boolean carriesCallbacks() {
         return true;
     }
 
+    /**
+     * One entry (a batch is one project's), with a change for each business number in the order they first
+     * appear, each listing that number's statuses in the batch's order: Meta sends one phone number's statuses
+     * per change, and bots find the number in its metadata.
+     */
     @Override
     public byte[] events(List<EventRecord> events) {
         ObjectNode body = json.createObjectNode();
