@@ -99,8 +99,8 @@ final class WebhookRoutes {
             if (from >= to) throw ApiError.badRequest("invalid_range", "from must be before to", "from");
             selection = new DeadLetters.Selection(List.of(), from, to);
         }
-        DeadLetters.Revived revived = webhooks.deadLetters().revive(project.id(), selection);
-        webhooks.dispatcher().redeliver(revived.messages(), revived.events(), true);
+        DeadLetters.Revived revived = webhooks.deadLetters().revive(project.id(), selection, clock.millis());
+        webhooks.dispatcher().replayed(project.id(), revived);
         LOG.info("project {}: {} dead letters replayed", project.id(), revived.size());
         requests.send(ctx, 202, nodes.objectNode().put("replayed", revived.size()));
     }

@@ -104,7 +104,7 @@ public final class Node implements AutoCloseable {
             NodeConfig.Webhooks hooks = config.webhooks();
             DispatcherSettings dispatch = new DispatcherSettings(hooks.concurrencyPerEndpoint(), hooks.eventBatchSize(),
                     hooks.eventBatchDelay(), hooks.firstRetry(), hooks.maxRetryDelay(), hooks.retryWindow(),
-                    hooks.timeout(), hooks.circuitFailures(), hooks.maxProbeInterval());
+                    hooks.timeout(), hooks.circuitFailures(), hooks.maxProbeInterval(), hooks.callsInMemory());
             OutboundUrls urls = new OutboundUrls(hooks.allowPrivateUrls());
             WebhookLatency latency = new WebhookLatency();
             SigningSecrets secrets = new SigningSecrets(projects, vault, clock::millis);
@@ -112,7 +112,7 @@ public final class Node implements AutoCloseable {
                     (project, replies, rejected, alsoCommit) -> engine().instantReplies(project, replies, rejected, alsoCommit),
                     id -> engine().project(id).orElse(null), this::openPayload, secrets::signer,
                     urls.resolver(Executors.newVirtualThreadPerTaskExecutor()), json, latency,
-                    projectId -> media.ids(projectId), events -> engine().withCallbacks(events)));
+                    projectId -> media.ids(projectId), events -> engine().withCallbacks(events), messages));
             NodeConfig.Cluster clustering = config.cluster();
             EngineSettings engineSettings = EngineSettings.of(config.network().host(), config.network().port())
                     .clustered(clustering.enabled()).contactRefresh(config.network().contactRefresh());
@@ -133,14 +133,10 @@ public final class Node implements AutoCloseable {
             Leases leases = clustering.enabled() ? new Leases(database) : null;
             // The store's message counts before this node changes them; the census adds what it does from now on.
             MessageCensus census = new MessageCensus(engine, messages.reached(Engine.REJECTED_TYPE));
+            // Each shard that starts here has the dispatcher read back what the store owes for it (Deliveries).
             if (leases == null) {
-                // Read what is owed before the shards connect, so nothing they store from now on is handed over twice.
-                var pendingHooks = messages.pendingHooks();
-                var pendingEvents = messages.pendingEvents();
                 openNumbers(projects, numbers, null);
-                dispatcher.redeliver(pendingHooks, pendingEvents, false);
             } else {
-                // In a cluster, what is owed for a shard is handed over by the node that takes the shard.
                 openNumbers(projects, numbers, leases);
                 engine.openFromStore(number -> numbers.find(number).map(found -> {
                     if (leased.add(found.number())) leases.ensure(found.number(), found.shards());
@@ -172,9 +168,7 @@ public final class Node implements AutoCloseable {
             // Joins once its API listens, so that the address the other nodes see is where it answers.
             this.cluster = leases == null ? null : new ClusterMember(new ClusterMember.Settings(clustering.nodeId(),
                     advertised(clustering.address(), api.port()), clustering.heartbeat(), clustering.lease(),
-                    clustering.handoffPoll()), leases, engine, () -> openNumbers(projects, numbers, leases),
-                    (number, shard) -> dispatcher.redeliver(messages.pendingHooks(number, shard),
-                            messages.pendingEvents(number, shard), false)).start();
+                    clustering.handoffPoll()), leases, engine, () -> openNumbers(projects, numbers, leases)).start();
             this.name = leases != null ? clustering.nodeId() : hostName() + ":" + api.port();
             LOG.info("node up: API on port {}, network {}:{}, store {}", api.port(), config.network().host(),
                     config.network().port(), store.embedded() ? store.data().toAbsolutePath() : database.dialect());

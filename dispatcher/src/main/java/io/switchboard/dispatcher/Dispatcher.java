@@ -9,9 +9,11 @@ import io.switchboard.engine.RejectedReply;
 import io.switchboard.engine.validation.InvalidInput;
 import io.switchboard.engine.validation.MediaIds;
 import io.switchboard.engine.validation.MessageRules;
+import io.switchboard.store.DeadLetters;
 import io.switchboard.store.EventRecord;
 import io.switchboard.store.Ids;
 import io.switchboard.store.MessageRecord;
+import io.switchboard.store.Messages;
 import io.switchboard.store.Priority;
 import io.switchboard.store.Project;
 import io.switchboard.store.write.Write;
@@ -25,8 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.eclipse.jetty.util.SocketAddressResolver;
@@ -38,22 +40,26 @@ import org.slf4j.LoggerFactory;
  * projects' endpoints, at least once: everything it is handed is already in the store, and only a 2xx answer marks
  * a call done there. Calls from one user go in order, one at a time; different users go in parallel up to the
  * project's concurrency. Failed calls are retried with backoff for the retry window, then kept as dead letters
- * for a replay. A node restart finds everything still owed in the store ({@link #redeliver}).
+ * for a replay. Each project holds a bounded window of owed calls of each kind in memory ({@link OwedWindow}); the
+ * rest, and what a restart, a takeover or a replay finds owed, are read back from the store a page at a time.
  */
 public final class Dispatcher implements Deliveries, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     private static final String EVENT_LANE = "events";
+    private static final long PAGER_IDLE_MILLIS = 200;
+    private static final long STORE_RETRY_MILLIS = 1_000;
 
     /**
      * What the dispatcher works with: the store's writer, the engine's instant replies, each project's current
      * settings and signer by id, the opener of stored message bodies, the resolver that checks where calls go, and
      * what hears each call's delivery time, each project's uploaded media by id (which an instant reply may
-     * name), and what gives a batch of events their messages' callback values.
+     * name), what gives a batch of events their messages' callback values, and where owed calls are read back.
      */
     public record Parts(WriteBatcher writer, InstantReplies replies, Function<String, Project> projects,
                         Function<MessageRecord, String> openPayload, Function<String, Signer> signers,
                         SocketAddressResolver resolver, ObjectMapper json, DeliveryTimes times,
-                        Function<String, MediaIds> media, UnaryOperator<List<EventRecord>> callbacks) {}
+                        Function<String, MediaIds> media, UnaryOperator<List<EventRecord>> callbacks,
+                        Messages owed) {}
 
     /** How one endpoint is doing, for the API and the dashboard. */
     public record EndpointStatus(String kind, String circuit, int waiting, int mostUnderWay, long recoveries) {}
@@ -67,9 +73,13 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
     private final Map<String, Endpoint> webhooks = new ConcurrentHashMap<>();
     private final Map<String, EventStream> eventStreams = new ConcurrentHashMap<>();
     private final DispatchCounters counters = new DispatchCounters();
-    private final LongAdder owed = new LongAdder();
-    /** The same, by project id. */
-    private final Map<String, LongAdder> owedByProject = new ConcurrentHashMap<>();
+    /** Each project's owed Webhook calls and events, by project id. */
+    private final Map<String, OwedWindow<IncomingCall>> owedHooks = new ConcurrentHashMap<>();
+    private final Map<String, OwedWindow<QueuedEvent>> owedEvents = new ConcurrentHashMap<>();
+    private final OwedWindow.Reader<IncomingCall> hookReader;
+    private final OwedWindow.Reader<QueuedEvent> eventReader;
+    /** Released when room frees up or a source falls behind: the pager looks again at once. */
+    private final Semaphore pagerWake = new Semaphore(0);
     private volatile boolean running = true;
 
     public Dispatcher(DispatcherSettings settings, Parts parts) {
@@ -79,6 +89,33 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
                 name -> name, name -> PayloadFormat.of(name, parts.json())));
         this.client = new WebhookClient(settings.requestTimeout(), Math.max(64, settings.concurrencyPerEndpoint()),
                 parts.resolver(), parts.signers(), System::currentTimeMillis);
+        this.hookReader = new OwedWindow.Reader<>() {
+            @Override
+            public List<IncomingCall> page(Messages.OwedSource source, long after, int limit) {
+                return parts.owed().owedHooks(source, after, limit).stream().map(owed -> new IncomingCall(
+                        owed.message().projectId(), owed.message(), parts.openPayload().apply(owed.message()),
+                        owed.since())).toList();
+            }
+
+            @Override
+            public long count(Messages.OwedSource source) {
+                return parts.owed().owedHooksCount(source);
+            }
+        };
+        this.eventReader = new OwedWindow.Reader<>() {
+            @Override
+            public List<QueuedEvent> page(Messages.OwedSource source, long after, int limit) {
+                long now = System.currentTimeMillis();
+                return parts.owed().owedEvents(source, after, limit).stream()
+                        .map(owed -> new QueuedEvent(owed.event(), owed.since(), now)).toList();
+            }
+
+            @Override
+            public long count(Messages.OwedSource source) {
+                return parts.owed().owedEventsCount(source);
+            }
+        };
+        Thread.ofVirtual().name("webhook-pager").start(this::pageLoop);
     }
 
     /**
@@ -93,20 +130,29 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
         return counters;
     }
 
-    /** Incoming messages and events still owed to the customer's server: waiting, under way or due for a retry. */
+    /**
+     * Incoming messages and events still owed to the customer's server: waiting, under way or due for a retry, in
+     * memory or in the store.
+     */
     public long backlog() {
-        return owed.sum();
+        long owed = 0;
+        for (OwedWindow<?> window : owedHooks.values()) owed += window.owed();
+        for (OwedWindow<?> window : owedEvents.values()) owed += window.owed();
+        return owed;
     }
 
     /** The project's incoming messages and events still owed to its server. */
     public long backlog(String projectId) {
-        LongAdder owedHere = owedByProject.get(projectId);
-        return owedHere == null ? 0 : owedHere.sum();
+        OwedWindow<?> hooks = owedHooks.get(projectId);
+        OwedWindow<?> events = owedEvents.get(projectId);
+        return (hooks == null ? 0 : hooks.owed()) + (events == null ? 0 : events.owed());
     }
 
-    private void owe(String projectId, long calls) {
-        owed.add(calls);
-        owedByProject.computeIfAbsent(projectId, id -> new LongAdder()).add(calls);
+    /** The project's owed calls (Webhook calls and events) held in memory now: at most the window of each. */
+    public int inMemory(String projectId) {
+        OwedWindow<?> hooks = owedHooks.get(projectId);
+        OwedWindow<?> events = owedEvents.get(projectId);
+        return (hooks == null ? 0 : hooks.inMemory()) + (events == null ? 0 : events.inMemory());
     }
 
     /** The project's endpoints as they are now: the Webhook's, then the Event Webhook's, those that exist. */
@@ -124,46 +170,85 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
                 endpoint.waiting(), endpoint.mostUnderWay(), endpoint.recoveries());
     }
 
-    /**
-     * Hands over what the store says is owed, in id order so each user's calls keep their order. After a restart
-     * ({@code replay} false) each call keeps the retry window it had; dead letters brought back by a replay get a
-     * new window from now.
-     */
-    public void redeliver(List<MessageRecord> messages, List<EventRecord> events, boolean replay) {
-        long now = System.currentTimeMillis();
-        for (MessageRecord message : messages) {
-            Project project = parts.projects().apply(message.projectId());
-            if (project != null) {
-                incoming(project, message, parts.openPayload().apply(message), replay ? now : message.times().created());
-            }
-        }
-        for (EventRecord event : events) {
-            Project project = parts.projects().apply(event.projectId());
-            if (project != null) event(project, event, replay ? now : event.occurredAt());
-        }
+    @Override
+    public void shardStarted(String projectId, String number, int shard) {
+        Messages.OwedSource source = new Messages.OwedSource(number, shard, 0);
+        hooks(projectId).readFromStart(source);
+        events(projectId).readFromStart(source);
+        pagerWake.release();
+    }
+
+    @Override
+    public void shardStopped(String projectId, String number, int shard) {
+        Messages.OwedSource source = new Messages.OwedSource(number, shard, 0);
+        hooks(projectId).stopReading(source);
+        events(projectId).stopReading(source);
+    }
+
+    /** A replay revived the project's dead letters in the store: they are read back and delivered with the rest. */
+    public void replayed(String projectId, DeadLetters.Revived revived) {
+        revived.hooks().forEach(hooks(projectId)::revived);
+        revived.events().forEach(events(projectId)::revived);
+        pagerWake.release();
     }
 
     @Override
     public void incoming(Project project, MessageRecord message, String payload) {
-        incoming(project, message, payload, message.times().created());
-    }
-
-    private void incoming(Project project, MessageRecord message, String payload, long since) {
-        owe(project.id(), 1);
-        webhooks.computeIfAbsent(project.id(), id -> new Endpoint("webhook-" + id, new Target(id, false), settings,
-                client, counters, formats::get, timers))
-                .add(message.peer(), new IncomingCall(project.id(), message, payload, since));
+        hooks(project.id()).arrived(new Messages.OwedSource(message.number(), message.shard(), 0),
+                new IncomingCall(project.id(), message, payload, message.times().created()));
     }
 
     @Override
-    public void event(Project project, EventRecord event) {
-        event(project, event, event.occurredAt());
+    public void event(Project project, EventRecord event, int shard) {
+        events(project.id()).arrived(new Messages.OwedSource(event.number(), shard, 0),
+                new QueuedEvent(event, event.occurredAt(), System.currentTimeMillis()));
     }
 
-    private void event(Project project, EventRecord event, long since) {
-        owe(project.id(), 1);
-        eventStreams.computeIfAbsent(project.id(), EventStream::new).events.add(
-                new QueuedEvent(event, since, System.currentTimeMillis()));
+    private OwedWindow<IncomingCall> hooks(String projectId) {
+        return owedHooks.computeIfAbsent(projectId, id -> new OwedWindow<>(settings.callsInMemory(),
+                call -> call.message.id(), call -> webhooks.computeIfAbsent(id, key -> new Endpoint("webhook-" + key,
+                        new Target(key, false), settings, client, counters, formats::get, timers))
+                        .add(call.message.peer(), call)));
+    }
+
+    private OwedWindow<QueuedEvent> events(String projectId) {
+        return owedEvents.computeIfAbsent(projectId, id -> new OwedWindow<>(settings.callsInMemory(),
+                queued -> queued.event().id(), queued -> eventStreams.computeIfAbsent(id, EventStream::new).events.add(queued)));
+    }
+
+    /**
+     * Reads owed calls back from the store, a page per project and kind in turn, while their windows have room;
+     * waits for room (a call's end) when none has. A store that fails is tried again every second.
+     */
+    private void pageLoop() {
+        boolean failing = false;
+        while (running) {
+            try {
+                boolean read = false;
+                for (OwedWindow<IncomingCall> window : owedHooks.values()) read |= window.readPage(hookReader);
+                for (OwedWindow<QueuedEvent> window : owedEvents.values()) read |= window.readPage(eventReader);
+                if (failing) LOG.info("owed webhook calls are read back from the store again");
+                failing = false;
+                if (!read && pagerWake.tryAcquire(PAGER_IDLE_MILLIS, TimeUnit.MILLISECONDS)) pagerWake.drainPermits();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                if (!failing) LOG.warn("reading owed webhook calls back from the store failed (tried again every second): {}",
+                        e.getMessage());
+                failing = true;
+                try {
+                    Thread.sleep(STORE_RETRY_MILLIS);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** A call ended (taken or given up): its room in the window is free for the next page. */
+    private void ended(OwedWindow<?> window, long id) {
+        window.ended(id);
+        pagerWake.release();
     }
 
     /**
@@ -236,7 +321,7 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
         @Override
         public void taken(Answer answer) {
             counters.webhookCalls.increment();
-            owe(projectId, -1);
+            ended(hooks(projectId), message.id());
             parts.times().delivered(projectId, DeliveryTimes.Kind.WEBHOOK, storedAt, System.currentTimeMillis());
             Write done = new Write.HookDone(message.id());
             Project project = parts.projects().apply(projectId);
@@ -252,7 +337,7 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
 
         @Override
         public void givenUp(String reason) {
-            owe(projectId, -1);
+            ended(hooks(projectId), message.id());
             counters.deadLetters.increment();
             LOG.debug("project {}: the Webhook call for message {} is a dead letter: {}", projectId,
                     Ids.format(message.id()), reason);
@@ -402,7 +487,8 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
 
         private void finish(List<Write> writes) {
             parts.writer().submit(writes);
-            owe(batch.getFirst().projectId(), -batch.size());
+            OwedWindow<QueuedEvent> window = events(batch.getFirst().projectId());
+            for (EventRecord event : batch) ended(window, event.id());
             finished.complete(null);
         }
     }

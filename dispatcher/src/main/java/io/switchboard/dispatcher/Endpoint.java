@@ -245,6 +245,7 @@ final class Endpoint {
     }
 
     private void park(Lane lane, long delayMillis) {
+        if (!running) return; // the node is stopping: what is owed stays in the store for the next start
         parked.add(lane);
         timers.schedule(() -> unpark(lane), delayMillis, TimeUnit.MILLISECONDS);
     }

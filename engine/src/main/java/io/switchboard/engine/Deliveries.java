@@ -11,7 +11,17 @@ import io.switchboard.store.Project;
 public interface Deliveries {
     void incoming(Project project, MessageRecord message, String payload);
 
-    void event(Project project, EventRecord event);
+    /** An event of a message of the number's {@code shard}. */
+    void event(Project project, EventRecord event, int shard);
+
+    /**
+     * The number's shard starts on this node: the store may owe calls for it from before (a restart, a takeover).
+     * Called before the shard stores anything.
+     */
+    void shardStarted(String projectId, String number, int shard);
+
+    /** The number's shard stopped on this node: whoever runs it next reads what the store owes for it. */
+    void shardStopped(String projectId, String number, int shard);
 
     /** For an engine that runs without a dispatcher (tools and tests of the engine alone). */
     Deliveries NONE = new Deliveries() {
@@ -19,6 +29,12 @@ public interface Deliveries {
         public void incoming(Project project, MessageRecord message, String payload) {}
 
         @Override
-        public void event(Project project, EventRecord event) {}
+        public void event(Project project, EventRecord event, int shard) {}
+
+        @Override
+        public void shardStarted(String projectId, String number, int shard) {}
+
+        @Override
+        public void shardStopped(String projectId, String number, int shard) {}
     };
 }

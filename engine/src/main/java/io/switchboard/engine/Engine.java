@@ -142,11 +142,12 @@ public final class Engine implements AutoCloseable {
             // Handed-off ids are all among the queued ones read next; dropping them first keeps each in one outbox once.
             if (this.settings.clustered()) messages.dropHandoffs(number, shard);
             messages.forEachQueued(number, shard, worker::enqueueStored);
+            deliveries.shardStarted(line.project().id(), number, shard);
             worker.start(links, new LinkTarget(this.settings.networkHost(), this.settings.networkPort(), number, shard,
                     settings.shards(), epoch, this.settings.window(), settings.deliveryReports()));
         } catch (RuntimeException e) {
             line.shards().remove(shard, worker);
-            worker.close();
+            closed(line, shard, worker);
             throw e;
         }
         return true;
@@ -164,8 +165,14 @@ public final class Engine implements AutoCloseable {
     public void stopShard(String number, int shard) {
         NumberLine line = lines.get(number);
         if (line == null) return;
-        ShardWorker worker = line.shards().stop(shard);
-        if (worker != null) worker.close();
+        closed(line, shard, line.shards().stop(shard));
+    }
+
+    /** Closes a shard's worker taken out of its slot (if there was one), and says the shard no longer runs here. */
+    private void closed(NumberLine line, int shard, ShardWorker worker) {
+        if (worker == null) return;
+        worker.close();
+        deliveries.shardStopped(line.project().id(), line.number().number(), shard);
     }
 
     /**
@@ -200,10 +207,7 @@ public final class Engine implements AutoCloseable {
         java.util.concurrent.atomic.AtomicBoolean reopened = new java.util.concurrent.atomic.AtomicBoolean();
         lines.computeIfPresent(number.number(), (n, line) -> {
             if (!needed.test(line)) return line;
-            for (int shard = 0; shard < line.shards().count(); shard++) {
-                ShardWorker worker = line.shards().stop(shard);
-                if (worker != null) worker.close();
-            }
+            for (int shard = 0; shard < line.shards().count(); shard++) closed(line, shard, line.shards().stop(shard));
             reopened.set(true);
             return new NumberLine(number, line.project(), line.key(), line.loader(), new ShardSlots(number.shards()));
         });
@@ -473,7 +477,7 @@ public final class Engine implements AutoCloseable {
         return written.thenApply(counts -> {
             if (counts[0] == 0) return Cancellation.TOO_LATE;
             numberCounters(message.number()).status(MessageStatus.CANCELLED);
-            if (event != null) deliveries.event(project, event);
+            if (event != null) deliveries.event(project, event, message.shard());
             return Cancellation.CANCELLED;
         });
     }
@@ -529,18 +533,18 @@ public final class Engine implements AutoCloseable {
             accepted.add(new Accepted(id, reply));
             writes.add(new Write.InsertMessage(record(project, id, reply)));
         }
-        List<EventRecord> failures = new ArrayList<>(rejected.size());
+        List<Write.InsertMessage> failures = new ArrayList<>(rejected.size());
         for (RejectedReply reply : rejected) {
             Write.InsertMessage failed = failedReply(project, reply);
             writes.add(failed);
-            if (failed.event() != null) failures.add(failed.event());
+            if (failed.event() != null) failures.add(failed);
         }
         writes.add(alsoCommit);
         return writer.submit(writes).thenApply(counts -> {
             for (Accepted a : accepted) numberCounters(a.message().from()).accepted(1);
             for (RejectedReply reply : rejected) numberCounters(reply.from()).failedAtOnce(1);
             for (Accepted a : accepted) queue(a, true);
-            for (EventRecord event : failures) deliveries.event(project, event);
+            for (Write.InsertMessage failed : failures) deliveries.event(project, failed.event(), failed.message().shard());
             return accepted;
         });
     }

@@ -7,7 +7,9 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Webhook and Event Webhook calls that were given up after their retry window: listed for the customer, and
@@ -40,10 +42,14 @@ public final class DeadLetters {
         }
     }
 
-    /** What a replay brought back to pending, for the dispatcher to deliver again. */
-    public record Revived(List<MessageRecord> messages, List<EventRecord> events) {
-        public int size() {
-            return messages.size() + events.size();
+    /**
+     * What a replay brought back to pending, for the dispatcher to read back and deliver again: how many Webhook calls
+     * and events of each (number, shard), revived at {@code at} (their new retry window's start).
+     */
+    public record Revived(long at, Map<Messages.OwedSource, Long> hooks, Map<Messages.OwedSource, Long> events) {
+        public long size() {
+            return hooks.values().stream().mapToLong(Long::longValue).sum()
+                    + events.values().stream().mapToLong(Long::longValue).sum();
         }
     }
 
@@ -84,34 +90,27 @@ public final class DeadLetters {
         });
     }
 
-    /** Puts the selected dead letters back to pending in one transaction and answers them. */
-    public Revived revive(String projectId, Selection selection) {
+    /**
+     * Puts the selected dead letters back to pending in one transaction, with a new retry window from {@code at},
+     * and answers where they are. The rows are changed in place (no list of them in memory, however many).
+     */
+    public Revived revive(String projectId, Selection selection, long at) {
         return database.withConnection(c -> {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
-                List<Long> messageIds = select(c, "SELECT id FROM messages WHERE hook_state = 2 AND project_id = ?",
-                        "hook_failed_at", projectId, selection);
-                List<Long> eventIds = select(c, "SELECT id FROM events WHERE state = 2 AND project_id = ?",
-                        "failed_at", projectId, selection);
-                List<MessageRecord> messages = new ArrayList<>();
-                for (List<Long> page : pages(messageIds)) {
-                    Sql.update(c, "UPDATE messages SET hook_state = 1, hook_error = NULL, hook_failed_at = NULL WHERE id IN ("
-                            + marks(page) + ")", page.toArray());
-                    messages.addAll(Sql.query(c, "SELECT " + Messages.COLUMNS + " FROM messages WHERE id IN (" + marks(page)
-                            + ")", Messages::map, page.toArray()));
-                }
-                List<EventRecord> events = new ArrayList<>();
-                for (List<Long> page : pages(eventIds)) {
-                    Sql.update(c, "UPDATE events SET state = 1, failure = NULL, failed_at = NULL WHERE id IN ("
-                            + marks(page) + ")", page.toArray());
-                    events.addAll(Sql.query(c, Messages.EVENT_SELECT + " WHERE id IN (" + marks(page) + ")",
-                            Messages::mapEvent, page.toArray()));
-                }
+                revive(c, "UPDATE messages SET hook_state = 1, hook_error = NULL, hook_failed_at = NULL, hook_retry_from = ? "
+                        + "WHERE hook_state = 2 AND project_id = ?", "hook_failed_at", projectId, selection, at);
+                revive(c, "UPDATE events SET state = 1, failure = NULL, failed_at = NULL, retry_from = ? "
+                        + "WHERE state = 2 AND project_id = ?", "failed_at", projectId, selection, at);
+                Map<Messages.OwedSource, Long> hooks = sources(c, "SELECT number, shard, COUNT(*) FROM messages "
+                        + "WHERE hook_state = 1 AND project_id = ? AND hook_retry_from = ? GROUP BY number, shard",
+                        projectId, at);
+                Map<Messages.OwedSource, Long> events = sources(c, "SELECT e.number, m.shard, COUNT(*) FROM events e "
+                        + "JOIN messages m ON m.id = e.message_id WHERE e.state = 1 AND e.project_id = ? "
+                        + "AND e.retry_from = ? GROUP BY e.number, m.shard", projectId, at);
                 c.commit();
-                messages.sort(Comparator.comparingLong(MessageRecord::id));
-                events.sort(Comparator.comparingLong(EventRecord::id));
-                return new Revived(messages, events);
+                return new Revived(at, hooks, events);
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -121,20 +120,30 @@ public final class DeadLetters {
         });
     }
 
-    private static List<Long> select(Connection c, String base, String failedAt, String projectId, Selection selection)
-            throws SQLException {
+    private static void revive(Connection c, String update, String failedAt, String projectId, Selection selection,
+                               long at) throws SQLException {
         if (selection.ids().isEmpty()) {
-            return Sql.query(c, base + " AND " + failedAt + " >= ? AND " + failedAt + " < ? ORDER BY id",
-                    row -> row.getLong(1), projectId, selection.from(), selection.to());
+            Sql.update(c, update + " AND " + failedAt + " >= ? AND " + failedAt + " < ?", at, projectId,
+                    selection.from(), selection.to());
+            return;
         }
-        List<Long> found = new ArrayList<>();
         for (List<Long> page : pages(selection.ids())) {
-            List<Object> values = new ArrayList<>(page.size() + 1);
+            List<Object> values = new ArrayList<>(page.size() + 2);
+            values.add(at);
             values.add(projectId);
             values.addAll(page);
-            found.addAll(Sql.query(c, base + " AND id IN (" + marks(page) + ")", row -> row.getLong(1), values.toArray()));
+            Sql.update(c, update + " AND id IN (" + marks(page) + ")", values.toArray());
         }
-        return found;
+    }
+
+    private static Map<Messages.OwedSource, Long> sources(Connection c, String sql, String projectId, long at)
+            throws SQLException {
+        Map<Messages.OwedSource, Long> sources = new HashMap<>();
+        for (var row : Sql.query(c, sql, row -> Map.entry(new Messages.OwedSource(row.getString(1), row.getInt(2), at),
+                row.getLong(3)), projectId, at)) {
+            sources.put(row.getKey(), row.getValue());
+        }
+        return sources;
     }
 
     private static List<List<Long>> pages(List<Long> ids) {

@@ -95,22 +95,64 @@ public final class Messages {
                 row.getBytes(3)), ids.toArray()));
     }
 
-    /** Incoming messages whose Webhook call has not been taken yet, oldest first. */
-    public List<MessageRecord> pendingHooks() {
-        return database.withConnection(c -> Sql.query(c,
-                "SELECT " + COLUMNS + " FROM messages WHERE hook_state = 1 ORDER BY id", Messages::map));
+    /** An incoming message whose Webhook call is owed, and when the call's retry window started. */
+    public record OwedHook(MessageRecord message, long since) {}
+
+    /** An event owed to the Event Webhook, and when its retry window started. */
+    public record OwedEvent(EventRecord event, long since) {}
+
+    /**
+     * Where owed calls are read from: one (number, shard)'s, or only those a replay at {@code replayedAt} revived
+     * ({@code 0}: every owed call).
+     */
+    public record OwedSource(String number, int shard, long replayedAt) {}
+
+    private static final String OWED_HOOKS = " FROM messages WHERE hook_state = 1 AND number = ? AND shard = ?";
+    private static final String OWED_EVENTS = " FROM events e JOIN messages m ON m.id = e.message_id "
+            + "WHERE e.state = 1 AND e.number = ? AND m.shard = ?";
+
+    /**
+     * The source's incoming messages whose Webhook call is owed, with an id above {@code after}, oldest first, at most
+     * {@code limit}: one range of the owed-calls index.
+     */
+    public List<OwedHook> owedHooks(OwedSource source, long after, int limit) {
+        return database.withConnection(c -> Sql.query(c, "SELECT " + COLUMNS + ", hook_retry_from" + OWED_HOOKS
+                + replayed(source, "hook_retry_from") + " AND id > ? ORDER BY id LIMIT " + limit,
+                row -> new OwedHook(map(row), since(row, "hook_retry_from", "created_at")),
+                source.number(), source.shard(), after));
     }
 
-    /** The incoming messages of one (number, shard) whose Webhook call has not been taken yet, oldest first. */
-    public List<MessageRecord> pendingHooks(String number, int shard) {
-        return database.withConnection(c -> Sql.query(c, "SELECT " + COLUMNS + " FROM messages "
-                + "WHERE hook_state = 1 AND number = ? AND shard = ? ORDER BY id", Messages::map, number, shard));
+    /** The same for the events of the source's messages. */
+    public List<OwedEvent> owedEvents(OwedSource source, long after, int limit) {
+        return database.withConnection(c -> Sql.query(c, "SELECT e.id, e.project_id, e.message_id, e.number, e.peer, "
+                + "e.status, e.error, e.occurred_at, e.retry_from" + OWED_EVENTS + replayed(source, "e.retry_from")
+                + " AND e.id > ? ORDER BY e.id LIMIT " + limit,
+                row -> new OwedEvent(mapEvent(row), since(row, "retry_from", "occurred_at")),
+                source.number(), source.shard(), after));
     }
 
-    /** The events owed for the messages of one (number, shard), oldest first. */
-    public List<EventRecord> pendingEvents(String number, int shard) {
-        return database.withConnection(c -> Sql.query(c, EVENT_SELECT + " WHERE state = 1 AND message_id IN "
-                + "(SELECT id FROM messages WHERE number = ? AND shard = ?) ORDER BY id", Messages::mapEvent, number, shard));
+    /** How many Webhook calls the source owes. */
+    public long owedHooksCount(OwedSource source) {
+        return count("SELECT COUNT(*)" + OWED_HOOKS + replayed(source, "hook_retry_from"), source);
+    }
+
+    /** How many events the source owes. */
+    public long owedEventsCount(OwedSource source) {
+        return count("SELECT COUNT(*)" + OWED_EVENTS + replayed(source, "e.retry_from"), source);
+    }
+
+    private long count(String sql, OwedSource source) {
+        return database.withConnection(c -> Sql.queryOne(c, sql, row -> row.getLong(1), source.number(), source.shard()))
+                .orElse(0L);
+    }
+
+    private static String replayed(OwedSource source, String column) {
+        return source.replayedAt() == 0 ? "" : " AND " + column + " = " + source.replayedAt();
+    }
+
+    private static long since(ResultSet row, String retryFrom, String created) throws SQLException {
+        Long replayed = Sql.nullableLong(row, retryFrom);
+        return replayed != null ? replayed : row.getLong(created);
     }
 
     /**
@@ -138,11 +180,6 @@ public final class Messages {
     /** Forgets the shard's handoffs: its new owner reads every queued message of the shard from the store itself. */
     public void dropHandoffs(String number, int shard) {
         database.withConnection(c -> Sql.update(c, "DELETE FROM handoffs WHERE number = ? AND shard = ?", number, shard));
-    }
-
-    /** Events still owed to the Event Webhook (not dead letters), oldest first. */
-    public List<EventRecord> pendingEvents() {
-        return database.withConnection(c -> Sql.query(c, EVENT_SELECT + " WHERE state = 1 ORDER BY id", Messages::mapEvent));
     }
 
     /**

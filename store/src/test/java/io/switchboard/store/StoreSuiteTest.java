@@ -302,7 +302,7 @@ class StoreSuiteTest {
             assertThat(stored.times().sent()).isEqualTo(10L);
             assertThat(stored.times().read()).isEqualTo(30L);
             assertThat(stored.times().delivered()).isNull();
-            assertThat(new Messages(database).pendingEvents()).extracting(EventRecord::status)
+            assertThat(new Messages(database).owedEvents(SHARD, 0, 10)).extracting(owed -> owed.event().status())
                     .containsExactly(MessageStatus.SENT, MessageStatus.READ);
         });
     }
@@ -316,11 +316,11 @@ class StoreSuiteTest {
             int[] again = writer.submit(new Write.InsertMessage(incoming(key, "net-1"))).join();
             assertThat(first).containsExactly(1);
             assertThat(again).containsExactly(0);
-            List<MessageRecord> pending = new Messages(database).pendingHooks();
+            List<Messages.OwedHook> pending = new Messages(database).owedHooks(SHARD, 0, 10);
             assertThat(pending).hasSize(1);
 
-            writer.submit(new Write.HookDone(pending.getFirst().id())).join();
-            assertThat(new Messages(database).pendingHooks()).isEmpty();
+            writer.submit(new Write.HookDone(pending.getFirst().message().id())).join();
+            assertThat(new Messages(database).owedHooks(SHARD, 0, 10)).isEmpty();
         });
     }
 
@@ -364,6 +364,9 @@ class StoreSuiteTest {
         return new Write.ChangeStatus(m.id(), m.number(), status, at, networkId, null,
                 new EventRecord(Ids.next(), "p1", m.id(), m.number(), m.peer(), status, null, at));
     }
+
+    /** The one shard of the number the messages here are made for. */
+    private static final Messages.OwedSource SHARD = new Messages.OwedSource("+919800000001", 0, 0);
 
     private static MessageRecord outgoing(DataKey key, long id, Priority priority, String body) {
         return new MessageRecord(id, "p1", "+919800000001", Direction.OUT, "+15550000001", 0, priority, "text",

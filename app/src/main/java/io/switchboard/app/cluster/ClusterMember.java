@@ -29,19 +29,12 @@ public final class ClusterMember implements AutoCloseable {
     /** {@code address}: where this node's API is, as other nodes and people should call it. */
     public record Settings(String nodeId, String address, Duration heartbeat, Duration lease, Duration handoffPoll) {}
 
-    /** What happens when this node takes a shard over: the calls owed to the customer for it are handed over again. */
-    @FunctionalInterface
-    public interface Takeover {
-        void acquired(String number, int shard);
-    }
-
     private record Key(String number, int shard) {}
 
     private final Settings settings;
     private final Leases leases;
     private final Engine engine;
     private final Runnable openNewNumbers;
-    private final Takeover takeover;
     /** The shards this node runs, with the epoch it holds each at. */
     private final Map<Key, Long> running = new HashMap<>();
     private volatile long validUntilNanos = System.nanoTime();
@@ -49,12 +42,11 @@ public final class ClusterMember implements AutoCloseable {
     private final Thread rounds;
     private final Thread handoffs;
 
-    public ClusterMember(Settings settings, Leases leases, Engine engine, Runnable openNewNumbers, Takeover takeover) {
+    public ClusterMember(Settings settings, Leases leases, Engine engine, Runnable openNewNumbers) {
         this.settings = settings;
         this.leases = leases;
         this.engine = engine;
         this.openNewNumbers = openNewNumbers;
-        this.takeover = takeover;
         this.rounds = Thread.ofPlatform().name("cluster-" + settings.nodeId()).daemon(true).unstarted(this::roundLoop);
         this.handoffs = Thread.ofVirtual().name("handoffs").unstarted(this::handoffLoop);
     }
@@ -152,7 +144,7 @@ public final class ClusterMember implements AutoCloseable {
     }
 
     /**
-     * Starts the shard whose lease this node just took, and hands it the calls owed for it. Whatever fails (the store,
+     * Starts the shard whose lease this node just took (which has the calls owed for it read back). Whatever fails (the store,
      * a deadlock on MariaDB, say) hands the lease back at once: kept, it would be renewed every round and the shard
      * served by no one. Another round takes it again.
      */
@@ -160,7 +152,6 @@ public final class ClusterMember implements AutoCloseable {
         try {
             if (engine.startShard(key.number(), key.shard(), shards, epoch, this::leaseValid)) {
                 running.put(key, epoch);
-                takeover.acquired(key.number(), key.shard());
                 LOG.info("shard {}/{}: taken over at epoch {}", key.number(), key.shard(), epoch);
                 return;
             }

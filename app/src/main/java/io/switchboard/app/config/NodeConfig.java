@@ -53,12 +53,13 @@ public record NodeConfig(Http http, Network network, Store store, Secrets secret
                           Duration handoffPoll) {}
 
     /**
-     * Pace, batching and retries of Webhook and Event Webhook calls, and whether they may go to private and
-     * loopback addresses (off in production: a project's URL must not reach the gateway's own network).
+     * Pace, batching and retries of Webhook and Event Webhook calls, how many owed calls of each kind a project keeps
+     * in memory (the rest wait in the store), and whether they may go to private and loopback addresses (off in
+     * production: a project's URL must not reach the gateway's own network).
      */
     public record Webhooks(int concurrencyPerEndpoint, int eventBatchSize, Duration eventBatchDelay,
                            Duration firstRetry, Duration maxRetryDelay, Duration retryWindow, Duration timeout,
-                           int circuitFailures, Duration maxProbeInterval, boolean allowPrivateUrls) {}
+                           int circuitFailures, Duration maxProbeInterval, int callsInMemory, boolean allowPrivateUrls) {}
 
     /**
      * Abuse limits of the API: requests a second per project token (0: none) with bursts of up to

@@ -574,7 +574,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
                 .whenComplete((counts, failure) -> {
                     if (failure != null) return; // not acknowledged: the network hands it over again
                     link.ack(report.seq());
-                    if ((counts[0] & Write.MemberStatus.MEMBER_MOVED) != 0 && event != null) deliveries.event(project, event);
+                    if ((counts[0] & Write.MemberStatus.MEMBER_MOVED) != 0 && event != null) deliveries.event(project, event, shard);
                     if ((counts[0] & Write.MemberStatus.MESSAGE_MOVED) != 0) counters.status(status);
                 });
     }
@@ -605,7 +605,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
                     boolean applied = counts[0] == 1;
                     if (applied) {
                         counters.status(status);
-                        if (event != null) deliveries.event(project, event);
+                        if (event != null) deliveries.event(project, event, shard);
                     }
                     return applied;
                 });

@@ -45,7 +45,8 @@ public enum Dialect {
 
     /** Placeholders the shared migrations use for the few types that are spelled differently. */
     public Map<String, String> migrationPlaceholders() {
-        return Map.of("blob", blobType);
+        // MariaDB names the table in DROP INDEX; the others take the index name alone.
+        return Map.of("blob", blobType, "on_messages", this == MARIADB ? " ON messages" : "");
     }
 
     public boolean embedded() {
