@@ -9,3 +9,8 @@ CREATE INDEX events_owed ON events (state, number, id);
 -- older than the window would be given up again at once. NULL: the window runs from the message or event itself.
 ALTER TABLE messages ADD COLUMN hook_retry_from BIGINT;
 ALTER TABLE events ADD COLUMN retry_from BIGINT;
+
+-- When a project's settings or signing secret last changed, by the database's clock: the nodes of a cluster read
+-- what changed since they last looked every round, so a change made through one node is used by all of them.
+ALTER TABLE projects ADD COLUMN changed_at BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX projects_changed ON projects (changed_at);

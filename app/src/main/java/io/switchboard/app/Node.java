@@ -69,6 +69,7 @@ public final class Node implements AutoCloseable {
     private static final Duration HISTORY = Duration.ofMinutes(5);
     private static final Duration READY_STORE_TIMEOUT = Duration.ofSeconds(2);
     private static final String MEDIA_URL_KEY = "media-url-key";
+    private static final long LATE_COMMIT_MILLIS = 10_000;
 
     private final Database database;
     private final WriteBatcher writer;
@@ -83,6 +84,8 @@ public final class Node implements AutoCloseable {
     private ScheduledExecutorService mediaSweeper;
     private volatile String name = "starting";
     private final ClusterMember cluster;
+    /** The latest project change this node applied, by the store's clock (in a cluster). */
+    private long projectsSeenUntil;
     /** The numbers whose shard leases this node made sure exist. */
     private final Set<String> leased = ConcurrentHashMap.newKeySet();
 
@@ -168,7 +171,10 @@ public final class Node implements AutoCloseable {
             // Joins once its API listens, so that the address the other nodes see is where it answers.
             this.cluster = leases == null ? null : new ClusterMember(new ClusterMember.Settings(clustering.nodeId(),
                     advertised(clustering.address(), api.port()), clustering.heartbeat(), clustering.lease(),
-                    clustering.handoffPoll()), leases, engine, () -> openNumbers(projects, numbers, leases)).start();
+                    clustering.handoffPoll()), leases, engine, () -> {
+                        followProjects(projects, secrets);
+                        openNumbers(projects, numbers, leases);
+                    }).start();
             this.name = leases != null ? clustering.nodeId() : hostName() + ":" + api.port();
             LOG.info("node up: API on port {}, network {}:{}, store {}", api.port(), config.network().host(),
                     config.network().port(), store.embedded() ? store.data().toAbsolutePath() : database.dialect());
@@ -201,6 +207,20 @@ public final class Node implements AutoCloseable {
             Project project = byId.get(number.projectId());
             if (project != null) engine.open(number, project);
         }
+    }
+
+    /**
+     * In a cluster: applies here what another node changed in a project (its webhook settings, its signing secret),
+     * by the projects' change times in the store. Changes are read again for a while after they were made, so one
+     * whose commit came late (its time is the database's clock at the statement) is not passed over.
+     */
+    private void followProjects(Projects projects, SigningSecrets secrets) {
+        Projects.Changes changes = projects.changedSince(projectsSeenUntil - LATE_COMMIT_MILLIS);
+        for (Project project : changes.projects()) {
+            secrets.forget(project.id());
+            if (engine.project(project.id()).filter(known -> !known.equals(project)).isPresent()) engine.update(project);
+        }
+        projectsSeenUntil = Math.max(projectsSeenUntil, changes.latest());
     }
 
     /** Where the other nodes reach this node's API: as configured, with the port it listens on for port 0 (any free). */

@@ -16,10 +16,13 @@ import io.switchboard.store.MessageRecord;
 import io.switchboard.store.Messages;
 import io.switchboard.store.Priority;
 import io.switchboard.store.Project;
+import io.switchboard.store.crypto.Digests;
 import io.switchboard.store.write.Write;
 import io.switchboard.store.write.WriteBatcher;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -430,6 +433,18 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
         }
     }
 
+    /**
+     * An Event Webhook call's {@code webhook-id}: its first event's id and a digest of all its events' ids. After a
+     * restart, a takeover or a replay the owed events are batched again, maybe otherwise; a batch with other events
+     * then has another id, so a receiver that de-duplicates by it drops only a batch it already took.
+     */
+    static String eventBatchId(List<EventRecord> batch) {
+        ByteBuffer ids = ByteBuffer.allocate(Long.BYTES * batch.size());
+        for (EventRecord event : batch) ids.putLong(event.id());
+        byte[] digest = Digests.sha256(ids.array());
+        return "evt_" + Ids.format(batch.getFirst().id()) + "_" + HexFormat.of().formatHex(digest, 0, 8);
+    }
+
     /** One Event Webhook call: a batch of events. */
     private final class EventBatch implements Call {
         /** With its messages' callback values once a format that carries them asked (read once, from the store). */
@@ -439,15 +454,18 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
         private final long since;
         final CompletableFuture<Void> finished = new CompletableFuture<>();
 
+        private final String id;
+
         EventBatch(List<EventRecord> batch, List<Long> storedAt, long since) {
             this.batch = batch;
+            this.id = eventBatchId(batch);
             this.storedAt = storedAt;
             this.since = since;
         }
 
         @Override
         public String id() {
-            return "evt_" + Ids.format(batch.getFirst().id());
+            return id;
         }
 
         @Override

@@ -1,13 +1,13 @@
 package io.switchboard.store;
 
 import io.switchboard.store.crypto.DataKey;
+import io.switchboard.store.crypto.Digests;
 import io.switchboard.store.db.Database;
 import io.switchboard.store.db.Sql;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HexFormat;
@@ -65,7 +65,7 @@ public final class MediaFiles {
                 id, upload.projectId(), upload.number(), upload.mimeType(), 0L, "", upload.filename(), PENDING_CHUNKS,
                 upload.createdAt(), upload.createdAt() + PENDING.toMillis()));
         try {
-            MessageDigest sha256 = sha256();
+            MessageDigest sha256 = Digests.sha256();
             long size = 0;
             long limit = Long.MAX_VALUE;
             int seq = 0;
@@ -142,13 +142,6 @@ public final class MediaFiles {
         }
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JDK has no SHA-256", e);
-        }
-    }
 
     private static MediaFile map(ResultSet row) throws SQLException {
         return new MediaFile(row.getLong("id"), row.getString("project_id"), row.getString("number"),

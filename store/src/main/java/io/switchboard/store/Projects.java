@@ -5,6 +5,7 @@ import io.switchboard.store.db.Sql;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Projects and their settings; their tokens are {@link ApiTokens}. */
@@ -24,8 +25,8 @@ public final class Projects {
     public Project create(Project project, String tokenHash, byte[] sealedSecret) {
         database.inTransaction(c -> {
             // token_hash is a legacy column (see V4__management.sql): it holds the id, tokens are in api_tokens.
-            Sql.update(c, "INSERT INTO projects (" + COLUMNS + ", token_hash, webhook_secret) "
-                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            Sql.update(c, "INSERT INTO projects (" + COLUMNS + ", token_hash, webhook_secret, changed_at) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + database.dialect().nowMillis() + ")",
                     project.id(), project.name(), project.webhookUrl(), project.eventWebhookUrl(), project.eventsEnabled(),
                     project.webhookFormat(), project.webhookConcurrency(), project.webhookRate(), project.createdAt(),
                     project.id(), sealedSecret);
@@ -39,7 +40,8 @@ public final class Projects {
     public Project update(Project project) {
         database.withConnection(c -> Sql.update(c,
                 "UPDATE projects SET name = ?, webhook_url = ?, event_webhook_url = ?, events_enabled = ?, "
-                        + "webhook_format = ?, webhook_concurrency = ?, webhook_rate = ? WHERE id = ?",
+                        + "webhook_format = ?, webhook_concurrency = ?, webhook_rate = ?, changed_at = "
+                        + database.dialect().nowMillis() + " WHERE id = ?",
                 project.name(), project.webhookUrl(), project.eventWebhookUrl(), project.eventsEnabled(),
                 project.webhookFormat(), project.webhookConcurrency(), project.webhookRate(), project.id()));
         return project;
@@ -56,7 +58,20 @@ public final class Projects {
     public void rotateSecret(String id, byte[] sealedSecret, long previousUntil) {
         database.withConnection(c -> Sql.update(c,
                 "UPDATE projects SET webhook_previous_secret = webhook_secret, webhook_previous_until = ?, "
-                        + "webhook_secret = ? WHERE id = ?", previousUntil, sealedSecret, id));
+                        + "webhook_secret = ?, changed_at = " + database.dialect().nowMillis() + " WHERE id = ?",
+                previousUntil, sealedSecret, id));
+    }
+
+    /** Projects whose settings or secret changed after {@code since}, and the latest change among them (or since). */
+    public record Changes(List<Project> projects, long latest) {}
+
+    /** The projects that changed after {@code since} (the database's clock, epoch ms). */
+    public Changes changedSince(long since) {
+        List<Map.Entry<Project, Long>> rows = database.withConnection(c -> Sql.query(c, "SELECT " + COLUMNS
+                + ", changed_at FROM projects WHERE changed_at > ? ORDER BY changed_at",
+                row -> Map.entry(map(row), row.getLong("changed_at")), since));
+        return new Changes(rows.stream().map(Map.Entry::getKey).toList(),
+                rows.isEmpty() ? since : rows.getLast().getValue());
     }
 
     public Optional<Project> byId(String id) {

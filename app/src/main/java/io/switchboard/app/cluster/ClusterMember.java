@@ -34,7 +34,8 @@ public final class ClusterMember implements AutoCloseable {
     private final Settings settings;
     private final Leases leases;
     private final Engine engine;
-    private final Runnable openNewNumbers;
+    /** Follows what other nodes changed in the store: numbers added or re-sharded, projects' settings. */
+    private final Runnable followStore;
     /** The shards this node runs, with the epoch it holds each at. */
     private final Map<Key, Long> running = new HashMap<>();
     private volatile long validUntilNanos = System.nanoTime();
@@ -42,11 +43,11 @@ public final class ClusterMember implements AutoCloseable {
     private final Thread rounds;
     private final Thread handoffs;
 
-    public ClusterMember(Settings settings, Leases leases, Engine engine, Runnable openNewNumbers) {
+    public ClusterMember(Settings settings, Leases leases, Engine engine, Runnable followStore) {
         this.settings = settings;
         this.leases = leases;
         this.engine = engine;
-        this.openNewNumbers = openNewNumbers;
+        this.followStore = followStore;
         this.rounds = Thread.ofPlatform().name("cluster-" + settings.nodeId()).daemon(true).unstarted(this::roundLoop);
         this.handoffs = Thread.ofVirtual().name("handoffs").unstarted(this::handoffLoop);
     }
@@ -109,7 +110,7 @@ public final class ClusterMember implements AutoCloseable {
         // that the shards lost are stopped, or a node waking from a freeze would act for them a moment longer.
         validUntilNanos = started + settings.lease().toNanos() - settings.lease().toNanos() / 5;
 
-        openNewNumbers.run();
+        followStore.run();
         List<Leases.Node> live = leases.nodes().stream()
                 .filter(n -> n.heartbeatAge() <= settings.lease().toMillis()).toList();
         List<Leases.Lease> all = leases.all();

@@ -127,6 +127,43 @@ class ClusteredMessagesTest {
     }
 
     /**
+     * A project's webhook URL and signing secret changed through node A are used by node B, which runs the shard the
+     * user writes on, from its next round (before, B called the old URL with the old secret until it restarted).
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestStores.Kind.class, names = {"POSTGRESQL", "MARIADB"})
+    void aProjectChangedThroughOneNodeIsUsedByTheOthers(TestStores.Kind kind) throws Exception {
+        try (TwoNodes nodes = twoNodes(kind); Receiver receiver = new Receiver()) {
+            ApiClient apiA = api(nodes.a());
+            JsonNode project = apiA.expect(201, "/v1/projects", adminToken, Map.of("name", "Moving",
+                    "webhook_url", receiver.url("/old")));
+            String token = project.path("token").asText();
+            apiA.expect(201, "/v1/numbers", token, Map.of("number", NUMBER, "tps", 100, "shards", 2));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(owners(apiA).values()).containsExactlyInAnyOrder("node-a", "node-b"));
+            String user = userOn(owners(apiA).entrySet().stream().filter(e -> e.getValue().equals("node-b"))
+                    .findFirst().orElseThrow().getKey());
+            // Node B delivers a first message, so it holds the project's settings and signer.
+            await().atMost(Duration.ofSeconds(10)).until(() -> nodes.network().inject(NUMBER, user, "before"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.calls("/old").size() == 1);
+
+            assertThat(apiA.patch("/v1/project", token, Map.of("webhook_url", receiver.url("/new"))).status()).isEqualTo(200);
+            String secret = apiA.expect(200, "/v1/project/webhook-secret/rotate", token, Map.of("keep_previous_s", 0))
+                    .path("secret").asText();
+            String projectId = project.path("id").asText();
+            await().atMost(Duration.ofSeconds(5)).until(() -> nodes.b().engine().project(projectId)
+                    .map(seen -> seen.webhookUrl().equals(receiver.url("/new"))).orElse(false));
+            await().atMost(Duration.ofSeconds(10)).until(() -> nodes.network().inject(NUMBER, user, "after"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.calls("/new").size() == 1);
+            Receiver.Call call = receiver.calls("/new").getFirst();
+            assertThat(call.body().path("text").path("body").asText()).isEqualTo("after");
+            new com.standardwebhooks.Webhook(secret).verify(new String(call.raw(), java.nio.charset.StandardCharsets.UTF_8),
+                    call.headers());
+            assertThat(receiver.calls("/old")).hasSize(1);
+        }
+    }
+
+    /**
      * A node that has not yet seen a re-shard stores messages for the old shards: one for a shard that no longer
      * exists (the count went down) and one for a shard that now carries other users. Each is re-routed to its
      * recipient's shard and reaches its user, and the store keeps the right shard for a later takeover.

@@ -61,6 +61,11 @@ public final class SigningSecrets {
         return next.secret();
     }
 
+    /** The project's secrets changed in the store (through another node): the next call reads them again. */
+    public void forget(String projectId) {
+        signers.remove(projectId);
+    }
+
     private Cached load(String projectId) {
         SealedSecrets sealed = ensure(projectId);
         List<String> secrets = new ArrayList<>(2);
