@@ -31,6 +31,7 @@ import io.switchboard.store.Upstreams;
 import io.switchboard.store.Usage;
 import io.switchboard.store.cluster.Leases;
 import io.switchboard.store.crypto.Vault;
+import io.switchboard.store.db.StoreBusy;
 import io.switchboard.store.db.StoreException;
 import jakarta.servlet.DispatcherType;
 import java.time.Clock;
@@ -47,6 +48,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Api implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Api.class);
+    /** A busy writer clears its queue within a second or so; a store that is down takes longer to come back. */
+    private static final long STORE_BUSY_RETRY_S = 1;
+    private static final long STORE_DOWN_RETRY_S = 5;
     public static final int MAX_MESSAGES_PER_REQUEST = 1_000;
     static final String MEDIA_UPLOAD_PATH = "/v1/media";
     /** The largest media upload: the largest file WhatsApp takes, and 64 KiB for the form around it. */
@@ -75,7 +79,7 @@ public final class Api implements AutoCloseable {
      * Requests a second per token (0: no limit) with bursts of up to {@code burstPerToken}; the largest body (a media
      * upload may be as large as the largest media WhatsApp takes, with room for its form).
      */
-    public record Limits(int ratePerToken, int burstPerToken, long maxBodyBytes) {}
+    public record Limits(int ratePerProject, int burstPerProject, int ratePerToken, int burstPerToken, long maxBodyBytes) {}
 
     /**
      * The node's own figures: its metrics, the dashboard's live history and logins, its readiness, and whether
@@ -104,7 +108,9 @@ public final class Api implements AutoCloseable {
         this.requests = new Requests(json);
         Management management = parts.management();
         this.tenants = new Tenants(management.tokens(), parts.adminTokenHash(), parts.clock());
-        RateLimits rates = new RateLimits(management.limits().ratePerToken(), management.limits().burstPerToken());
+        Limits limits = management.limits();
+        RateLimits rates = new RateLimits(new RateLimits.Rate(limits.ratePerProject(), limits.burstPerProject()),
+                new RateLimits.Rate(limits.ratePerToken(), limits.burstPerToken()));
         Access access = new Access(tenants, rates);
         BodyLimit bodyLimit = new BodyLimit(management.limits().maxBodyBytes(), MEDIA_UPLOAD_PATH, MAX_UPLOAD_BYTES);
         this.server = Javalin.create(config -> {
@@ -152,8 +158,10 @@ public final class Api implements AutoCloseable {
         server.exception(MediaTooLarge.class, (e, ctx) -> answerError(ctx,
                 new ApiError(413, "media_too_large", e.getMessage(), e.field())));
         server.exception(InvalidInput.class, (e, ctx) -> answerError(ctx, ApiError.badRequest(e.code(), e.getMessage(), e.field())));
-        server.exception(StoreException.class, (e, ctx) -> answerError(ctx,
-                new ApiError(503, "store_unavailable", "the store did not take the request; nothing was accepted", null)));
+        server.exception(StoreBusy.class, (e, ctx) -> answerError(ctx, ApiError.unavailable("store_busy",
+                "the node has more writes waiting than it takes on; nothing was accepted", STORE_BUSY_RETRY_S)));
+        server.exception(StoreException.class, (e, ctx) -> answerError(ctx, ApiError.unavailable("store_unavailable",
+                "the store did not take the request; nothing was accepted", STORE_DOWN_RETRY_S)));
         // An unknown route: in the error shape too, whatever the request's Content-Type or Accept header says.
         server.exception(EndpointNotFound.class, (e, ctx) ->
                 answerError(ctx, ApiError.notFound("route " + ctx.method() + " " + ctx.path())));
@@ -196,7 +204,8 @@ public final class Api implements AutoCloseable {
     }
 
     private void answerError(Context ctx, ApiError error) {
-        if (error.status() >= 500) LOG.error("{} {}: {} {}", ctx.method(), ctx.path(), error.status(), error.getMessage());
+        if (error.code().equals("store_busy")) LOG.debug("{} {}: 503 store_busy", ctx.method(), ctx.path()); // the writer logs once a spell
+        else if (error.status() >= 500) LOG.error("{} {}: {} {}", ctx.method(), ctx.path(), error.status(), error.getMessage());
         else if (error.status() == 429) LOG.debug("{} {}: 429", ctx.method(), ctx.path()); // RateLimits logs once a spell
         else LOG.info("{} {}: {} {} field={}", ctx.method(), ctx.path(), error.status(), error.code(), error.field());
         error.headers().forEach(ctx::header);

@@ -46,6 +46,11 @@ public final class ApiError extends RuntimeException {
         return new ApiError(413, "body_too_large", "the body is larger than " + maxBytes + " bytes", null);
     }
 
+    /** The node cannot take the request now; the client may try again after {@code retryAfterSeconds}. */
+    public static ApiError unavailable(String code, String message, long retryAfterSeconds) {
+        return new ApiError(503, code, message, null, Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
+    }
+
     public static ApiError rateLimited(String message, long retryAfterSeconds) {
         return new ApiError(429, "rate_limited", message, null, Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
     }

@@ -99,7 +99,7 @@ public final class Node implements AutoCloseable {
             Settings settings = new Settings(database);
             Vault vault = openVault(config, settings);
             String adminTokenHash = adminTokenHash(config, settings, out);
-            this.writer = new WriteBatcher(database, WRITES_PER_COMMIT);
+            this.writer = new WriteBatcher(database, WRITES_PER_COMMIT, store.maxQueuedWrites());
             Projects projects = new Projects(database);
             Numbers numbers = new Numbers(database);
             this.messages = new Messages(database);
@@ -164,7 +164,8 @@ public final class Node implements AutoCloseable {
                     new Api.Webhooks(dispatcher, deadLetters, secrets, urls),
                     new Api.Cluster(clustering.nodeId(), clustering.address(), leases, clustering.lease().toMillis()),
                     new Api.Management(new ApiTokens(database), new Usage(database),
-                            new Api.Limits(limits.ratePerToken(), limits.burstPerToken(), limits.maxBodyBytes())),
+                            new Api.Limits(limits.ratePerProject(), limits.burstPerProject(),
+                                    limits.ratePerToken(), limits.burstPerToken(), limits.maxBodyBytes())),
                     observability, new Api.Upstream(upstreams, cloudLinks),
                     new Api.Directory(new Groups(database), new Contacts(database)), media), tls(config.http()))
                     .start(config.http().host(), config.http().port());

@@ -382,7 +382,7 @@ public final class Engine implements AutoCloseable {
      */
     public CompletableFuture<List<Accepted>> accept(Project project, List<OutgoingMessage> outgoing) {
         List<Accepted> accepted = ids(outgoing);
-        return writer.submit(stores(project, accepted)).thenApply(counts -> {
+        return writer.submitIfRoom(stores(project, accepted)).thenApply(counts -> {
             queue(accepted);
             return accepted;
         });
@@ -405,7 +405,7 @@ public final class Engine implements AutoCloseable {
         if (now - last > KEY_SWEEP.toMillis() && keysForgottenAt.compareAndSet(last, now)) {
             writes.add(new Write.ForgetKeys(forgetBefore));
         }
-        return writer.submit(writes).thenApply(counts -> {
+        return writer.submitIfRoom(writes).thenApply(counts -> {
             if (counts[0] == 0) return Optional.<List<Accepted>>empty();
             queue(accepted);
             return Optional.of(accepted);

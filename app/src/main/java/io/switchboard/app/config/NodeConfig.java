@@ -28,8 +28,11 @@ public record NodeConfig(Http http, Network network, Store store, Secrets secret
      */
     public record Network(String host, int port, Duration contactRefresh) {}
 
-    /** The data folder (embedded store, key file) and, for PostgreSQL or MariaDB/MySQL, the JDBC settings. */
-    public record Store(Path data, String dbUrl, String dbUser, String dbPassword) {
+    /**
+     * The data folder (embedded store, key file) and, for PostgreSQL or MariaDB/MySQL, the JDBC settings; how many
+     * writes may wait for the store before new messages are refused with 503.
+     */
+    public record Store(Path data, String dbUrl, String dbUser, String dbPassword, int maxQueuedWrites) {
         public boolean embedded() {
             return dbUrl == null || dbUrl.isBlank();
         }
@@ -62,10 +65,10 @@ public record NodeConfig(Http http, Network network, Store store, Secrets secret
                            int circuitFailures, Duration maxProbeInterval, int callsInMemory, boolean allowPrivateUrls) {}
 
     /**
-     * Abuse limits of the API: requests a second per project token (0: none) with bursts of up to
-     * {@code burstPerToken}, and the largest request body in bytes.
+     * Abuse limits of the API: requests a second per project and per project token (0: none) with bursts of up to
+     * {@code burstPerProject} and {@code burstPerToken}, and the largest request body in bytes.
      */
-    public record Api(int ratePerToken, int burstPerToken, long maxBodyBytes) {}
+    public record Api(int ratePerProject, int burstPerProject, int ratePerToken, int burstPerToken, long maxBodyBytes) {}
 
     /**
      * How long fetching a media message's link may take in all; how often expired media are swept; how long the

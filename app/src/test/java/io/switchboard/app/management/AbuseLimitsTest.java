@@ -16,7 +16,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The per-token request rate (429 with Retry-After, then recovery) and the request body limit (413, nothing written). */
+/**
+ * The per-token and per-project request rates (429 with Retry-After, then recovery) and the request body limit (413,
+ * nothing written).
+ */
 class AbuseLimitsTest {
     private static final String NUMBER = "+919800000001";
     private static final String USER = "+15550000042";
@@ -68,6 +71,43 @@ class AbuseLimitsTest {
 
         Thread.sleep(retryAfter * 1_000);
         assertThat(http.call("GET", "/v1/project", fast, null).status()).as("after Retry-After").isEqualTo(200);
+    }
+
+    /** Many tokens do not buy a project more: its own rate holds over all of them, and other projects are not slowed. */
+    @Test
+    void aProjectOverItsRateThroughManyTokensIsRefusedWith429() throws Exception {
+        int rate = 3;
+        int burst = 6;
+        try (Harness limited = new Harness(TestStores.Kind.EMBEDDED, tempDir.resolve("per-project"), SimConfig.defaults(),
+                Map.of("api.rate-per-project", rate, "api.burst-per-project", burst))) {
+            Http api = new Http(limited.node.httpPort());
+            String first = limited.project("Busy");
+            String other = limited.project("Quiet");
+            List<String> tokens = new ArrayList<>(List.of(first));
+            for (int i = 0; i < 4; i++) {
+                tokens.add(api.call("POST", "/v1/tokens", first, Map.of("name", "t" + i, "scopes", List.of("read")))
+                        .body().path("token").asText());
+            }
+            List<Integer> statuses = new ArrayList<>();
+            long start = System.nanoTime();
+            Http.Answer refused = null;
+            while (refused == null && statuses.size() < 200) {
+                Http.Answer answer = api.call("GET", "/v1/project", tokens.get(statuses.size() % tokens.size()), null);
+                statuses.add(answer.status());
+                if (answer.status() == 429) refused = answer;
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+
+            assertThat(refused).as("a 429 among " + statuses).isNotNull();
+            long served = statuses.stream().filter(s -> s == 200).count();
+            // The token calls above spent the project's budget too.
+            assertThat(served + tokens.size() - 1).as("served before the first 429, in %.2f s", seconds)
+                    .isLessThanOrEqualTo(burst + (long) Math.ceil(seconds * rate) + 1);
+            assertThat(refused.code()).isEqualTo("rate_limited");
+            assertThat(refused.body().path("error").path("message").asText()).contains("project");
+            assertThat(refused.header("Retry-After")).isPresent();
+            assertThat(api.call("GET", "/v1/project", other, null).status()).as("another project").isEqualTo(200);
+        }
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.switchboard.store.Messages;
 import io.switchboard.store.Usage;
 import io.switchboard.store.db.Database;
 import io.switchboard.store.db.Sql;
+import io.switchboard.store.db.StoreBusy;
 import io.switchboard.store.db.StoreException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,6 +22,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +46,12 @@ public final class WriteBatcher implements AutoCloseable {
 
     private final Database database;
     private final int maxWritesPerCommit;
+    private final int maxQueuedWrites;
     private final BlockingQueue<Group> queue = new LinkedBlockingQueue<>();
+    /** Writes submitted and not yet committed (or failed). */
+    private final AtomicInteger queuedWrites = new AtomicInteger();
+    /** Whether new work is being refused now (for logging once per spell). */
+    private volatile boolean refusing;
     private final int usageSlot = java.util.concurrent.ThreadLocalRandom.current().nextInt(Usage.SLOTS);
     private final Thread writer;
     private volatile boolean running = true;
@@ -52,9 +59,19 @@ public final class WriteBatcher implements AutoCloseable {
     // Owned by the writer thread.
     private Connection connection;
 
+    /** A writer that never refuses work (tools, tests and benchmarks of the store alone). */
     public WriteBatcher(Database database, int maxWritesPerCommit) {
+        this(database, maxWritesPerCommit, Integer.MAX_VALUE);
+    }
+
+    /**
+     * {@code maxQueuedWrites}: how many writes may wait before {@link #submitIfRoom} refuses new work; what the node
+     * owes to work it already took (statuses, webhook calls done) is always taken.
+     */
+    public WriteBatcher(Database database, int maxWritesPerCommit, int maxQueuedWrites) {
         this.database = database;
         this.maxWritesPerCommit = maxWritesPerCommit;
+        this.maxQueuedWrites = maxQueuedWrites;
         this.writer = Thread.ofPlatform().name("store-writer").daemon(true).start(this::run);
     }
 
@@ -64,8 +81,32 @@ public final class WriteBatcher implements AutoCloseable {
             done.completeExceptionally(new StoreException("the store is closing"));
             return done;
         }
+        queuedWrites.addAndGet(writes.size());
         queue.add(new Group(List.copyOf(writes), done));
         return done;
+    }
+
+    /**
+     * Like {@link #submit}, for new work the node may turn away (messages sent through the API): fails at once with
+     * {@link StoreBusy} while more than {@code maxQueuedWrites} writes wait, so a flood is answered 503 instead of
+     * filling the memory with writes the disk cannot keep up with.
+     */
+    public CompletableFuture<int[]> submitIfRoom(List<Write> writes) {
+        int waiting = queuedWrites.get();
+        if (waiting >= maxQueuedWrites) {
+            if (!refusing) {
+                refusing = true;
+                LOG.warn("the store has {} writes waiting (at most {}): new messages are refused with 503 until it "
+                        + "catches up", waiting, maxQueuedWrites);
+            }
+            return CompletableFuture.failedFuture(new StoreBusy("the store has " + waiting
+                    + " writes waiting; try again in a moment"));
+        }
+        if (refusing) {
+            refusing = false;
+            LOG.info("the store caught up: new messages are taken again");
+        }
+        return submit(writes);
     }
 
     public CompletableFuture<int[]> submit(Write write) {
@@ -102,6 +143,9 @@ public final class WriteBatcher implements AutoCloseable {
     }
 
     private void commit(List<Group> batch) {
+        int writes = 0;
+        for (Group group : batch) writes += group.writes().size();
+        queuedWrites.addAndGet(-writes);
         try {
             Map<Write, Integer> results = apply(batch);
             for (Group group : batch) {
