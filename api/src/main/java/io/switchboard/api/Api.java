@@ -69,8 +69,11 @@ public final class Api implements AutoCloseable {
     /** The node's copies of the numbers' groups, and the contacts they heard from. */
     public record Directory(Groups groups, Contacts contacts) {}
 
-    /** This node in its cluster: its id, its address, and the shared leases (null on a single node). */
-    public record Cluster(String nodeId, String address, Leases leases, long leaseMillis) {}
+    /**
+     * This node in its cluster: its id, its address, the shared leases (null on a single node), and the key the nodes
+     * sign the requests they pass on to each other with.
+     */
+    public record Cluster(String nodeId, String address, Leases leases, long leaseMillis, byte[] key) {}
 
     /** Project tokens, the usage counters, and the abuse limits. */
     public record Management(ApiTokens tokens, Usage usage, Limits limits) {}
@@ -107,7 +110,8 @@ public final class Api implements AutoCloseable {
         this.json = parts.json();
         this.requests = new Requests(json);
         Management management = parts.management();
-        this.tenants = new Tenants(management.tokens(), parts.adminTokenHash(), parts.clock());
+        this.tenants = new Tenants(management.tokens(), parts.projects()::byId, parts.adminTokenHash(), parts.clock());
+        ClusterCalls clusterCalls = new ClusterCalls(parts.cluster().key(), parts.clock());
         Limits limits = management.limits();
         RateLimits rates = new RateLimits(new RateLimits.Rate(limits.ratePerProject(), limits.burstPerProject()),
                 new RateLimits.Rate(limits.ratePerToken(), limits.burstPerToken()));
@@ -135,6 +139,9 @@ public final class Api implements AutoCloseable {
             });
         });
         server.before(ctx -> bodyLimit.check(ctx.req()));
+        server.before(ctx -> {
+            if (ShardOwners.passedOn(ctx)) clusterCalls.verify(ctx);
+        });
         server.beforeMatched(access::check);
         server.get("/health", ctx -> requests.send(ctx, 200, json.createObjectNode().put("status", "ok")));
         new ProjectRoutes(parts, tenants, requests).addTo(server);

@@ -48,7 +48,7 @@ final class CloudRoutes {
         this.tenants = tenants;
         this.requests = requests;
         this.json = parts.json();
-        this.owners = new ShardOwners(parts.cluster());
+        this.owners = new ShardOwners(parts.cluster(), parts.clock());
     }
 
     void addTo(Javalin server) {
@@ -67,7 +67,7 @@ final class CloudRoutes {
 
     private void post(Context ctx) {
         if (!VERSION.matcher(ctx.pathParam("version")).matches()) throw ApiError.notFound("route POST " + ctx.path());
-        Project project = tenants.project(ctx.header("Authorization"));
+        Project project = tenants.project(ctx);
         String number = number(project, ctx.pathParam("phone_number_id"));
         JsonNode body = requests.body(ctx);
         if (body.has("status")) markRead(ctx, project, number, body);
@@ -115,7 +115,7 @@ final class CloudRoutes {
                 .orElseThrow(() -> ApiError.badRequest("unknown_message", "message_id " + given
                         + " is not a message this number received", "message_id"));
         if (!parts.engine().markRead(message)) {
-            if (owners.answeredByOwner(ctx, number, message.shard())) return;
+            if (owners.answeredByOwner(ctx, project, number, message.shard())) return;
             throw new ApiError(503, "shard_elsewhere", "the shard of message " + given
                     + " is not run by a node that answers right now; retry", null);
         }

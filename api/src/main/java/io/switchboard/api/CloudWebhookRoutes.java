@@ -53,7 +53,7 @@ final class CloudWebhookRoutes {
     CloudWebhookRoutes(Api.Parts parts, Requests requests) {
         this.parts = parts;
         this.requests = requests;
-        this.owners = new ShardOwners(parts.cluster());
+        this.owners = new ShardOwners(parts.cluster(), parts.clock());
     }
 
     void addTo(Javalin server) {

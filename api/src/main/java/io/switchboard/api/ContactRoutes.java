@@ -31,7 +31,7 @@ final class ContactRoutes {
 
     /** {@code ?number=} one of the caller's numbers; its contacts by user number, a page at a time. */
     private void list(Context ctx) {
-        Project project = tenants.project(ctx.header("Authorization"));
+        Project project = tenants.project(ctx);
         String number = ctx.queryParam("number");
         if (number == null || number.isBlank()) {
             throw ApiError.badRequest("missing_field", "number is required: the business number whose contacts to list",

@@ -48,7 +48,7 @@ final class GroupRoutes {
 
     GroupRoutes(Engine engine, Groups groups, Tenants tenants, Requests requests, Clock clock, Api.Cluster cluster) {
         this.engine = engine;
-        this.owners = new ShardOwners(cluster);
+        this.owners = new ShardOwners(cluster, clock);
         this.groups = groups;
         this.tenants = tenants;
         this.requests = requests;
@@ -71,7 +71,7 @@ final class GroupRoutes {
 
     /** {@code {"from","subject","description","members":[...]}} -> 201 with the group and its id. */
     private void create(Context ctx) {
-        Project project = tenants.project(ctx.header("Authorization"));
+        Project project = tenants.project(ctx);
         JsonNode body = requests.body(ctx);
         Fields.only(body, "", Set.of("from", "subject", "description", "members"));
         String from = Fields.text(body, "from", "", 20);
@@ -89,7 +89,7 @@ final class GroupRoutes {
     }
 
     private void list(Context ctx) {
-        Project project = tenants.project(ctx.header("Authorization"));
+        Project project = tenants.project(ctx);
         Page page = Page.of(ctx);
         requests.send(ctx, 200, page.answer("groups", groups.page(project.id(), page.after(), page.fetch()),
                 GroupRoutes::json, ChatGroup::id));
@@ -140,7 +140,7 @@ final class GroupRoutes {
 
     /** The caller's group named in the path. */
     private ChatGroup find(Context ctx) {
-        Project project = tenants.project(ctx.header("Authorization"));
+        Project project = tenants.project(ctx);
         String id = ctx.pathParam("id");
         return groups.find(project.id(), id).orElseThrow(() -> ApiError.notFound("group " + id));
     }
@@ -155,7 +155,7 @@ final class GroupRoutes {
             return engine.group(number, command).orTimeout(ANSWER_SECONDS, TimeUnit.SECONDS).join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof GroupRefused refused && refused.code().equals("not_connected")
-                    && owners.answeredByAnyOwner(ctx, number)) {
+                    && owners.answeredByAnyOwner(ctx, tenants.project(ctx), number)) {
                 throw new ShardOwners.Answered();
             }
             switch (e.getCause()) {

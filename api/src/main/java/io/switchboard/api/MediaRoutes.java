@@ -36,7 +36,7 @@ final class MediaRoutes {
     }
 
     private void upload(Context ctx) throws IOException {
-        Project project = tenants.project(ctx.header("Authorization"));
+        Project project = tenants.project(ctx);
         if (!ctx.isMultipartFormData()) {
             throw ApiError.badRequest("not_multipart", "the upload must be multipart/form-data with a file part", "file");
         }
@@ -88,7 +88,7 @@ final class MediaRoutes {
     }
 
     private void delete(Context ctx) {
-        Project project = tenants.project(ctx.header("Authorization"));
+        Project project = tenants.project(ctx);
         if (!library.delete(project.id(), ctx.pathParam("id"))) throw ApiError.notFound("media " + ctx.pathParam("id"));
         ctx.status(204);
     }
@@ -106,7 +106,7 @@ final class MediaRoutes {
             return library.findSigned(id, ctx.queryParam("expires"), ctx.queryParam("signature"))
                     .orElseThrow(() -> ApiError.notFound("media " + id));
         }
-        Project project = tenants.project(ctx.header("Authorization"));
+        Project project = tenants.project(ctx);
         return library.find(project.id(), ctx.pathParam("id"))
                 .orElseThrow(() -> ApiError.notFound("media " + ctx.pathParam("id")));
     }

@@ -46,7 +46,7 @@ final class MessageRoutes {
         this.requests = requests;
         this.json = parts.json();
         this.idempotent = new IdempotentSends(parts.messages(), parts.clock(), json);
-        this.owners = new ShardOwners(parts.cluster());
+        this.owners = new ShardOwners(parts.cluster(), parts.clock());
     }
 
     void addTo(Javalin server) {
@@ -61,7 +61,7 @@ final class MessageRoutes {
      * within 24 hours gets the first answer and queues nothing.
      */
     private void sendMessages(Context ctx) {
-        Project project = tenants.project(ctx.header("Authorization"));
+        Project project = tenants.project(ctx);
         JsonNode body = requests.body(ctx);
         String key = IdempotentSends.key(ctx.header(IdempotentSends.HEADER), body);
         JsonNode request = body.has("client_ref") ? ((ObjectNode) body.deepCopy()).without("client_ref") : body;
@@ -125,7 +125,7 @@ final class MessageRoutes {
     }
 
     private void getMessage(Context ctx) {
-        Project project = tenants.project(ctx.header("Authorization"));
+        Project project = tenants.project(ctx);
         requests.send(ctx, 200, messageJson(find(ctx, project)));
     }
 
@@ -134,10 +134,10 @@ final class MessageRoutes {
      * {@code not_cancellable} once the node has handed it to the network, or when it is final already or incoming.
      */
     private void cancelMessage(Context ctx) {
-        Project project = tenants.project(ctx.header("Authorization"));
+        Project project = tenants.project(ctx);
         MessageRecord message = find(ctx, project);
         Engine.Cancellation outcome = join(parts.engine().cancel(message));
-        if (outcome == Engine.Cancellation.ELSEWHERE && owners.answeredByOwner(ctx, message.number(), message.shard())) {
+        if (outcome == Engine.Cancellation.ELSEWHERE && owners.answeredByOwner(ctx, project, message.number(), message.shard())) {
             return;
         }
         if (outcome != Engine.Cancellation.CANCELLED) {

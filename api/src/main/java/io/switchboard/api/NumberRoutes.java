@@ -55,7 +55,7 @@ final class NumberRoutes {
     }
 
     private void createNumber(Context ctx) {
-        Project project = tenants.project(ctx.header("Authorization"));
+        Project project = tenants.project(ctx);
         JsonNode body = requests.body(ctx);
         String number = requiredText(body, "number", 20);
         if (!MessageRules.isE164(number)) {
@@ -102,7 +102,7 @@ final class NumberRoutes {
      * link). Everything is checked before anything changes. One change at a time, so two requests that each change one field cannot undo each other.
      */
     private void updateNumber(Context ctx) throws InterruptedException {
-        Project project = tenants.project(ctx.header("Authorization"));
+        Project project = tenants.project(ctx);
         String number = ctx.pathParam("number");
         if (parts.engine().line(number).filter(line -> line.project().id().equals(project.id())).isEmpty()) {
             throw ApiError.notFound("number " + number);
@@ -146,7 +146,7 @@ final class NumberRoutes {
 
     /** The caller's numbers a page at a time, each with its budget used and its queues when it runs on this node. */
     private void listNumbers(Context ctx) {
-        Project project = tenants.project(ctx.header("Authorization"));
+        Project project = tenants.project(ctx);
         Page page = Page.of(ctx);
         Map<String, LineSnapshot> running = new HashMap<>();
         for (LineSnapshot line : parts.engine().snapshot()) running.put(line.number(), line);

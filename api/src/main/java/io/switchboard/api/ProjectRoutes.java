@@ -41,7 +41,7 @@ final class ProjectRoutes {
 
     void addTo(Javalin server) {
         server.post("/v1/projects", this::createProject);
-        server.get("/v1/project", ctx -> requests.send(ctx, 200, projectJson(tenants.project(ctx.header("Authorization")))));
+        server.get("/v1/project", ctx -> requests.send(ctx, 200, projectJson(tenants.project(ctx))));
         server.patch("/v1/project", this::updateProject);
     }
 
@@ -65,7 +65,7 @@ final class ProjectRoutes {
 
     /** Changes the caller's own project: name, Webhook and Event Webhook URLs, Event Webhook on or off. */
     private void updateProject(Context ctx) {
-        Project project = tenants.project(ctx.header("Authorization"));
+        Project project = tenants.project(ctx);
         JsonNode body = requests.body(ctx);
         Project updated = new Project(project.id(),
                 body.has("name") ? requiredText(body, "name", 200) : project.name(),

@@ -1,6 +1,7 @@
 package io.switchboard.api;
 
 import io.javalin.http.Context;
+import io.switchboard.store.Project;
 import io.switchboard.store.cluster.Leases;
 import java.io.IOException;
 import java.net.URI;
@@ -27,9 +28,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Passes a request on to the node of the cluster that runs a shard, for what only that node can do (take a message
  * out of its line, mark an incoming message read, change a group over the number's connection, take Meta's webhook
- * for its users), so that any node's API serves it. The caller's own token or signature goes with it, over plain
- * HTTP to the address the node advertises (the nodes' own network), and a request passed on once carries
- * {@value #FORWARDED} and is never passed on again.
+ * for its users), so that any node's API serves it, over plain HTTP to the address the node advertises (the nodes'
+ * own network). The request goes signed by this node for the caller's project ({@link ClusterCalls}): the caller's
+ * token stays here, where it was checked; Meta's signature goes along with its webhook. A request passed on once
+ * carries {@value #FORWARDED} and is never passed on again.
  */
 final class ShardOwners {
     static final String FORWARDED = "Switchboard-Forwarded";
@@ -40,10 +42,12 @@ final class ShardOwners {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private final Api.Cluster cluster;
+    private final ClusterCalls calls;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    ShardOwners(Api.Cluster cluster) {
+    ShardOwners(Api.Cluster cluster, java.time.Clock clock) {
         this.cluster = cluster;
+        this.calls = new ClusterCalls(cluster.key(), clock);
     }
 
     /** One shard of a number, written {@code number/shard} in {@value #FOR_SHARDS}. */
@@ -92,22 +96,21 @@ final class ShardOwners {
      * and writes that node's answer as this one's: false, with nothing written, when there is no such other live
      * node, it could not be reached, or the request was passed on already.
      */
-    boolean answeredByOwner(Context ctx, String number, int shard) {
-        return answeredBy(ctx, number, lease -> lease.shard() == shard);
+    boolean answeredByOwner(Context ctx, Project project, String number, int shard) {
+        return answeredBy(ctx, project, number, lease -> lease.shard() == shard);
     }
 
     /** The same with any other node that runs a shard of the number (for what any of its connections can do). */
-    boolean answeredByAnyOwner(Context ctx, String number) {
-        return answeredBy(ctx, number, lease -> true);
+    boolean answeredByAnyOwner(Context ctx, Project project, String number) {
+        return answeredBy(ctx, project, number, lease -> true);
     }
 
-    private boolean answeredBy(Context ctx, String number, Predicate<Leases.Lease> which) {
+    private boolean answeredBy(Context ctx, Project project, String number, Predicate<Leases.Lease> which) {
         Leases leases = cluster.leases();
         if (leases == null || passedOn(ctx)) return false;
         Optional<String> address = ownerAddress(leases.all(), leases.nodes(), number, which);
         if (address.isEmpty()) return false;
-        HttpRequest request = passOn(ctx, address.get())
-                .header("Authorization", String.valueOf(ctx.header("Authorization")))
+        HttpRequest request = passOn(ctx, address.get(), project.id(), null).header(ClusterCalls.PROJECT, project.id())
                 .build();
         try {
             HttpResponse<byte[]> answer = HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
@@ -154,7 +157,7 @@ final class ShardOwners {
     private CompletableFuture<Boolean> takenBy(Context ctx, String address, Set<Shard> shards, String header) {
         String named = shards.stream().map(Shard::toString).collect(Collectors.joining(","));
         String call = ctx.method() + " " + ctx.path(); // the answer comes on the HTTP client's thread
-        HttpRequest request = passOn(ctx, address)
+        HttpRequest request = passOn(ctx, address, null, named)
                 .header(header, String.valueOf(ctx.header(header)))
                 .header(FOR_SHARDS, named)
                 .build();
@@ -182,12 +185,18 @@ final class ShardOwners {
                 .map(Leases.Node::address);
     }
 
-    /** The request as this node passes it on to the node at {@code address}, without the caller's credentials yet. */
-    private HttpRequest.Builder passOn(Context ctx, String address) {
+    /**
+     * The request as this node passes it on to the node at {@code address}, signed for the project (or, for Meta's
+     * webhooks, none) and the shards it names.
+     */
+    private HttpRequest.Builder passOn(Context ctx, String address, String projectId, String shards) {
+        byte[] body = ctx.bodyAsBytes();
         return HttpRequest.newBuilder(URI.create("http://" + address + ctx.path()))
                 .timeout(TIMEOUT)
                 .header("Content-Type", "application/json")
                 .header(FORWARDED, cluster.nodeId())
-                .method(ctx.method().name(), HttpRequest.BodyPublishers.ofByteArray(ctx.bodyAsBytes()));
+                .header(ClusterCalls.SIGNATURE, calls.sign(ctx.method().name(), ctx.path(), cluster.nodeId(), projectId,
+                        shards, body))
+                .method(ctx.method().name(), HttpRequest.BodyPublishers.ofByteArray(body));
     }
 }

@@ -1,5 +1,6 @@
 package io.switchboard.api;
 
+import io.javalin.http.Context;
 import io.switchboard.store.ApiTokens;
 import io.switchboard.store.ApiTokens.Credential;
 import io.switchboard.store.Project;
@@ -10,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,12 +39,14 @@ final class Tenants {
     }
 
     private final ApiTokens tokens;
+    private final Function<String, Optional<Project>> projects;
     private final String adminTokenHash;
     private final Clock clock;
     private final ConcurrentHashMap<String, Lookup> byHash = new ConcurrentHashMap<>();
 
-    Tenants(ApiTokens tokens, String adminTokenHash, Clock clock) {
+    Tenants(ApiTokens tokens, Function<String, Optional<Project>> projects, String adminTokenHash, Clock clock) {
         this.tokens = tokens;
+        this.projects = projects;
         this.adminTokenHash = adminTokenHash;
         this.clock = clock;
     }
@@ -54,6 +58,16 @@ final class Tenants {
     boolean isAdmin(String authorization) {
         String token = bearer(authorization);
         return token != null && Tokens.sameHash(Tokens.hash(token), adminTokenHash);
+    }
+
+    /**
+     * The request's project: the one another node of the cluster passed it on for (its signature checked already,
+     * {@link ClusterCalls}), or else its token's; 401 unless the token is one of a project's.
+     */
+    Project project(Context ctx) {
+        String forwarded = ctx.attribute(ClusterCalls.VERIFIED_PROJECT);
+        if (forwarded != null) return projects.apply(forwarded).orElseThrow(ApiError::unauthorized);
+        return project(ctx.header("Authorization"));
     }
 
     /** The caller's project; 401 unless the token is one of a project's. */

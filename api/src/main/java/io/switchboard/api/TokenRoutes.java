@@ -46,7 +46,7 @@ final class TokenRoutes {
     }
 
     private void create(Context ctx) {
-        Project project = tenants.project(ctx.header("Authorization"));
+        Project project = tenants.project(ctx);
         JsonNode body = requests.body(ctx);
         String name = requiredText(body, "name", MAX_NAME);
         ApiToken made = new ApiToken(Ids.format(Ids.next()), project.id(), name, scopes(body), clock.millis(), null);
@@ -61,14 +61,14 @@ final class TokenRoutes {
 
     /** The project's tokens, oldest first, a page at a time; never the tokens themselves. */
     private void list(Context ctx) {
-        Project project = tenants.project(ctx.header("Authorization"));
+        Project project = tenants.project(ctx);
         Page page = Page.of(ctx);
         requests.send(ctx, 200, page.answer("tokens", tokens.page(project.id(), page.after(), page.fetch()),
                 TokenRoutes::tokenJson, ApiToken::id));
     }
 
     private void revoke(Context ctx) {
-        Project project = tenants.project(ctx.header("Authorization"));
+        Project project = tenants.project(ctx);
         String id = ctx.pathParam("id");
         switch (tokens.revoke(project.id(), id)) {
             case REVOKED -> {

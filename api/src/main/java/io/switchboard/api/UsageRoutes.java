@@ -44,7 +44,7 @@ final class UsageRoutes {
 
     /** {@code ?from=2026-03-01&to=2026-03-31} (UTC dates, both included; by default the last 30 days to today). */
     private void usage(Context ctx) {
-        Project project = tenants.project(ctx.header("Authorization"));
+        Project project = tenants.project(ctx);
         String number = ctx.pathParam("number");
         if (numbers.find(number).filter(n -> n.projectId().equals(project.id())).isEmpty()) {
             throw ApiError.notFound("number " + number);

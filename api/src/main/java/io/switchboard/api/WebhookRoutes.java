@@ -52,7 +52,7 @@ final class WebhookRoutes {
 
     /** The endpoints' circuits, what waits for them, and how many dead letters the project has. */
     private void status(Context ctx) {
-        Project project = tenants.project(ctx.header("Authorization"));
+        Project project = tenants.project(ctx);
         ObjectNode answer = nodes.objectNode();
         ArrayNode endpoints = answer.putArray("endpoints");
         for (Dispatcher.EndpointStatus endpoint : webhooks.dispatcher().status(project.id())) {
@@ -66,7 +66,7 @@ final class WebhookRoutes {
 
     /** Dead letters, oldest first, a page at a time: {@code ?limit=100&after=<id of the last one seen>}. */
     private void failed(Context ctx) {
-        Project project = tenants.project(ctx.header("Authorization"));
+        Project project = tenants.project(ctx);
         Page page = Page.of(ctx);
         long after = page.after() == null ? 0 : callId(page.after(), "after");
         requests.send(ctx, 200, page.answer("failed", webhooks.deadLetters().list(project.id(), after, page.fetch()),
@@ -81,7 +81,7 @@ final class WebhookRoutes {
      * {@code {"from","to"}} (ISO times, either may be left out), or all of them with an empty body.
      */
     private void replay(Context ctx) {
-        Project project = tenants.project(ctx.header("Authorization"));
+        Project project = tenants.project(ctx);
         JsonNode body = requests.optionalBody(ctx);
         DeadLetters.Selection selection;
         if (body.has("ids")) {
@@ -106,13 +106,13 @@ final class WebhookRoutes {
     }
 
     private void secret(Context ctx) {
-        Project project = tenants.project(ctx.header("Authorization"));
+        Project project = tenants.project(ctx);
         requests.send(ctx, 200, nodes.objectNode().put("secret", webhooks.secrets().current(project.id())));
     }
 
     /** A new secret; the previous one keeps signing beside it for {@code keep_previous_s} (default a day). */
     private void rotate(Context ctx) {
-        Project project = tenants.project(ctx.header("Authorization"));
+        Project project = tenants.project(ctx);
         JsonNode body = requests.optionalBody(ctx);
         long keep = intField(body, "keep_previous_s", (int) Duration.ofDays(1).toSeconds(), 0,
                 (int) MAX_KEEP_PREVIOUS_SECONDS);

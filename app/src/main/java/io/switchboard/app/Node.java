@@ -69,6 +69,7 @@ public final class Node implements AutoCloseable {
     private static final Duration HISTORY = Duration.ofMinutes(5);
     private static final Duration READY_STORE_TIMEOUT = Duration.ofSeconds(2);
     private static final String MEDIA_URL_KEY = "media-url-key";
+    private static final String CLUSTER_CALLS_KEY = "cluster-calls-key";
     private static final long LATE_COMMIT_MILLIS = 10_000;
 
     private final Database database;
@@ -162,7 +163,8 @@ public final class Node implements AutoCloseable {
             NodeConfig.Api limits = config.api();
             this.api = new Api(new Api.Parts(engine, projects, numbers, messages, vault, json, clock, adminTokenHash,
                     new Api.Webhooks(dispatcher, deadLetters, secrets, urls),
-                    new Api.Cluster(clustering.nodeId(), clustering.address(), leases, clustering.lease().toMillis()),
+                    new Api.Cluster(clustering.nodeId(), clustering.address(), leases, clustering.lease().toMillis(),
+                            storeKey(settings, vault, CLUSTER_CALLS_KEY)),
                     new Api.Management(new ApiTokens(database), new Usage(database),
                             new Api.Limits(limits.ratePerProject(), limits.burstPerProject(),
                                     limits.ratePerToken(), limits.burstPerToken(), limits.maxBodyBytes())),
@@ -246,16 +248,20 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Signed URLs of incoming media, with a key made once per store (sealed under the master key in the settings),
-     * so every node of a cluster signs and checks alike.
+     * A key made once per store and sealed under the master key in the settings, so every node of a cluster holds
+     * the same one: the first node to start makes it.
      */
-    private MediaUrls mediaUrls(NodeConfig config, Settings settings, Vault vault, Clock clock) {
+    private static byte[] storeKey(Settings settings, Vault vault, String name) {
         byte[] fresh = new byte[32];
         new java.security.SecureRandom().nextBytes(fresh);
-        String sealed = settings.putIfAbsent("media_url_key", java.util.Base64.getEncoder().encodeToString(
-                vault.sealSecret(MEDIA_URL_KEY, java.util.Base64.getEncoder().encodeToString(fresh))));
-        byte[] key = java.util.Base64.getDecoder().decode(vault.openSecret(MEDIA_URL_KEY,
-                java.util.Base64.getDecoder().decode(sealed)));
+        String sealed = settings.putIfAbsent(name.replace('-', '_'), java.util.Base64.getEncoder().encodeToString(
+                vault.sealSecret(name, java.util.Base64.getEncoder().encodeToString(fresh))));
+        return java.util.Base64.getDecoder().decode(vault.openSecret(name, java.util.Base64.getDecoder().decode(sealed)));
+    }
+
+    /** Signed URLs of incoming media, with a key of the store's, so every node of a cluster signs and checks alike. */
+    private MediaUrls mediaUrls(NodeConfig config, Settings settings, Vault vault, Clock clock) {
+        byte[] key = storeKey(settings, vault, MEDIA_URL_KEY);
         String configured = config.media().publicUrl();
         String host = "0.0.0.0".equals(config.http().host()) ? "127.0.0.1" : config.http().host();
         return new MediaUrls(key, () -> configured != null ? configured : "http://" + host + ":" + api.port(),

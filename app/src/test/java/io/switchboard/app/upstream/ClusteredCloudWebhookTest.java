@@ -12,10 +12,12 @@ import io.switchboard.app.bench.ClusterLoad;
 import io.switchboard.app.bench.NodeProcess;
 import io.switchboard.app.demo.ApiClient;
 import io.switchboard.app.testing.CloudApiStandIn;
+import io.switchboard.app.testing.ClusterSignatures;
 import io.switchboard.app.testing.Harness;
 import io.switchboard.dispatcher.signing.Signer;
 import io.switchboard.network.Shards;
 import io.switchboard.network.sim.SimConfig;
+import io.switchboard.store.crypto.Vault;
 import io.switchboard.store.testing.TestStores;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -101,9 +103,9 @@ class ClusteredCloudWebhookTest {
             // Passed on by node A for node B's shard, node B takes only that shard's parts and passes nothing on;
             // named a shard it does not run (its lease moved since node A looked), it refuses, so Meta sends it again.
             byte[] forA = meta.incoming("wamid.FOR_A", onA, "Ravi", "node A's");
-            assertThat(passedOn(b.httpPort(), forA, NUMBER + "/" + Shards.of(onB, 2))).as("not node B's part").isEqualTo(200);
-            assertThat(passedOn(b.httpPort(), forA, NUMBER + "/" + Shards.of(onA, 2))).isEqualTo(503);
-            assertThat(passedOn(b.httpPort(), forA, "shard 1")).as("an unreadable list").isEqualTo(400);
+            assertThat(passedOn(harness, b.httpPort(), forA, NUMBER + "/" + Shards.of(onB, 2))).as("not node B's part").isEqualTo(200);
+            assertThat(passedOn(harness, b.httpPort(), forA, NUMBER + "/" + Shards.of(onA, 2))).isEqualTo(503);
+            assertThat(passedOn(harness, b.httpPort(), forA, "shard 1")).as("an unreadable list").isEqualTo(400);
 
             // Killed, node B keeps its lease a while: no node runs its shard, so its part is not taken anywhere.
             assertThat(b.kill9()).isEqualTo(137);
@@ -129,13 +131,22 @@ class ClusteredCloudWebhookTest {
                 "--network", "127.0.0.1:" + harness.network.port(), "--data", tempDir.resolve("data-b").toString());
     }
 
-    /** Posts a signed webhook body to the node as another node passes one on, for {@code shards}; answers the status. */
-    private static int passedOn(int port, byte[] body, String shards) throws Exception {
+    /**
+     * Posts a signed webhook body to the node as node A passes one on (signed with the store's key), for
+     * {@code shards}; answers the status.
+     */
+    private int passedOn(Harness harness, int port, byte[] body, String shards) throws Exception {
+        byte[] key;
+        try (java.sql.Connection store = harness.storeConnection()) {
+            key = ClusterSignatures.key(store, Vault.ofBase64(masterKey));
+        }
         HttpRequest request = HttpRequest.newBuilder(URI.create(webhookUrl(port)))
                 .header("Content-Type", "application/json")
                 .header("X-Hub-Signature-256", Signer.hubSignature(APP_SECRET, body))
                 .header("Switchboard-Forwarded", NODE_A)
                 .header("Switchboard-Forwarded-Shards", shards)
+                .header("Switchboard-Signature", ClusterSignatures.sign(key, "POST", "/upstream/cloud/webhook", NODE_A,
+                        null, shards, body))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         try (HttpClient http = HttpClient.newHttpClient()) {
             return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
