@@ -314,14 +314,39 @@ class StoreSuiteTest {
         withStore(kind, (database, writer) -> {
             DataKey key = vault.unwrap("+919800000001", vault.newWrappedDataKey("+919800000001"));
             int[] first = writer.submit(new Write.InsertMessage(incoming(key, "net-1"))).join();
-            int[] again = writer.submit(new Write.InsertMessage(incoming(key, "net-1"))).join();
+            int[] again = writer.submit(List.of(new Write.InsertMessage(incoming(key, "net-1")),
+                    new Write.InsertMessage(outgoing(key, ProcessIds.next(), Priority.NORMAL, "{}")))).join();
             assertThat(first).containsExactly(1);
-            assertThat(again).containsExactly(0);
+            assertThat(again).as("skipped, and its commit stands").containsExactly(0, 1);
             List<MessageRecord> pending = new Messages(database).pendingHooks();
             assertThat(pending).hasSize(1);
 
             writer.submit(new Write.HookDone(pending.getFirst().id())).join();
             assertThat(new Messages(database).pendingHooks()).isEmpty();
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void anOutgoingMessageWhoseIdIsStoredAlreadyFailsItsCommitAndClaimsNoKey(TestStores.Kind kind) throws Exception {
+        withStore(kind, (database, writer) -> {
+            DataKey key = vault.unwrap("+919800000001", vault.newWrappedDataKey("+919800000001"));
+            long id = ProcessIds.next();
+            writer.submit(new Write.InsertMessage(outgoing(key, id, Priority.NORMAL, "{\"body\":\"first\"}"))).join();
+            Write clash = new Write.InsertMessage(outgoing(key, id, Priority.URGENT, "{\"body\":\"second\"}"));
+            Write beside = new Write.InsertMessage(outgoing(key, ProcessIds.next(), Priority.NORMAL, "{}"));
+
+            assertThatThrownBy(() -> writer.submit(List.of(beside, clash)).join())
+                    .hasCauseInstanceOf(io.switchboard.store.db.StoreException.class);
+            IdempotencyKey once = new IdempotencyKey("p1", "k1", "hash", 202, new byte[] {1}, 5L);
+            assertThatThrownBy(() -> writer.submit(new Write.InsertOnce(once, 0, List.of(clash))).join())
+                    .hasCauseInstanceOf(io.switchboard.store.db.StoreException.class);
+
+            Messages messages = new Messages(database);
+            assertThat(messages.count("p1")).as("nothing of the failed commits").isEqualTo(1);
+            assertThat(messages.find("p1", id).orElseThrow().priority()).isEqualTo(Priority.NORMAL);
+            assertThat(writer.submit(new Write.InsertOnce(once, 0, List.of(beside))).join())
+                    .as("the key was not claimed").containsExactly(1);
         });
     }
 
