@@ -48,7 +48,7 @@ public final class NodeIds implements AutoCloseable {
         this.lifetime = lifetime;
         this.held = take();
         this.renewer = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("id-slot-" + held.slot).daemon(true).factory());
+                Thread.ofPlatform().name("id-slot").daemon(true).factory());
         renewer.scheduleWithFixedDelay(this::renewQuietly, renewal.toMillis(), renewal.toMillis(), TimeUnit.MILLISECONDS);
     }
 
