@@ -33,6 +33,7 @@ import io.switchboard.store.cluster.Leases;
 import io.switchboard.store.crypto.Vault;
 import io.switchboard.store.db.StoreBusy;
 import io.switchboard.store.db.StoreException;
+import io.switchboard.store.ids.NodeIds;
 import jakarta.servlet.DispatcherType;
 import java.time.Clock;
 import java.util.EnumSet;
@@ -61,7 +62,7 @@ public final class Api implements AutoCloseable {
                         ObjectMapper json, Clock clock, String adminTokenHash, Webhooks webhooks, Cluster cluster,
                         Management management,
                         Observability observability, Upstream upstream, Directory directory,
-                        MediaLibrary media) {}
+                        MediaLibrary media, NodeIds ids) {}
 
     /** Numbers connected to Meta's Cloud API: where each is connected, and the links of those running here. */
     public record Upstream(Upstreams upstreams, CloudLinks links) {}
@@ -151,7 +152,7 @@ public final class Api implements AutoCloseable {
         new PushRoutes(parts, access, requests).addTo(server);
         new WebhookRoutes(parts.webhooks(), tenants, requests, parts.clock()).addTo(server);
         new ClusterRoutes(parts.cluster(), parts.engine(), tenants, requests).addTo(server);
-        new TokenRoutes(management.tokens(), tenants, rates, requests, parts.clock()).addTo(server);
+        new TokenRoutes(management.tokens(), parts.ids(), tenants, rates, requests, parts.clock()).addTo(server);
         new UsageRoutes(parts.numbers(), management.usage(), tenants, requests, parts.clock()).addTo(server);
         new ObservabilityRoutes(parts.observability(), tenants, requests).addTo(server);
         new CloudWebhookRoutes(parts, requests).addTo(server);

@@ -3,6 +3,7 @@ package io.switchboard.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.store.Ids;
+import io.switchboard.store.ids.ProcessIds;
 
 /**
  * Our errors as the Graph API writes them, for the Cloud API compatible endpoint: {@code {"error":{"message","type",
@@ -51,7 +52,7 @@ final class GraphErrors {
         error.put("type", graph.type());
         error.put("code", graph.code());
         error.putObject("error_data").put("messaging_product", "whatsapp").put("details", details);
-        error.put("fbtrace_id", Ids.format(Ids.next())); // Meta's id for a support request; ours names nothing
+        error.put("fbtrace_id", Ids.format(ProcessIds.next())); // Meta's id for a support request; ours names nothing
         return body;
     }
 }

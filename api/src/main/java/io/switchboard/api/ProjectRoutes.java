@@ -48,7 +48,7 @@ final class ProjectRoutes {
     private void createProject(Context ctx) {
         tenants.requireAdmin(ctx.header("Authorization"));
         JsonNode body = requests.body(ctx);
-        Project project = new Project(Ids.format(Ids.next()), requiredText(body, "name", 200), url(body, "webhook_url"),
+        Project project = new Project(Ids.format(parts.ids().next()), requiredText(body, "name", 200), url(body, "webhook_url"),
                 url(body, "event_webhook_url"), !body.has("events_enabled") || bool(body, "events_enabled"),
                 format(body, Project.NATIVE_FORMAT), intField(body, "webhook_concurrency", 0, 0, MAX_CONCURRENCY),
                 intField(body, "webhook_rate", 0, 0, MAX_WEBHOOK_RATE), parts.clock().millis());

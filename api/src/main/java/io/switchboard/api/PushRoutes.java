@@ -78,7 +78,7 @@ final class PushRoutes {
                 .line(number).map(line -> line.project().id().equals(project.id())).orElse(false), parts.clock().millis(),
                 parts.media().ids(project.id()));
         // Each message keeps the push's id as its callback value: its Event Webhook events carry it as push_id.
-        String pushId = Ids.format(Ids.next());
+        String pushId = Ids.format(parts.ids().next());
         List<OutgoingMessage> outgoing = new ArrayList<>(data.size());
         for (int i = 0; i < data.size(); i++) {
             String at = Fields.item("data", i);

@@ -11,6 +11,7 @@ import io.switchboard.store.Ids;
 import io.switchboard.store.Project;
 import io.switchboard.store.Scope;
 import io.switchboard.store.crypto.Tokens;
+import io.switchboard.store.ids.NodeIds;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -26,13 +27,15 @@ final class TokenRoutes {
     private static final int MAX_NAME = 100;
 
     private final ApiTokens tokens;
+    private final NodeIds ids;
     private final Tenants tenants;
     private final RateLimits rates;
     private final Requests requests;
     private final Clock clock;
 
-    TokenRoutes(ApiTokens tokens, Tenants tenants, RateLimits rates, Requests requests, Clock clock) {
+    TokenRoutes(ApiTokens tokens, NodeIds ids, Tenants tenants, RateLimits rates, Requests requests, Clock clock) {
         this.tokens = tokens;
+        this.ids = ids;
         this.tenants = tenants;
         this.rates = rates;
         this.requests = requests;
@@ -49,7 +52,7 @@ final class TokenRoutes {
         Project project = tenants.project(ctx);
         JsonNode body = requests.body(ctx);
         String name = requiredText(body, "name", MAX_NAME);
-        ApiToken made = new ApiToken(Ids.format(Ids.next()), project.id(), name, scopes(body), clock.millis(), null);
+        ApiToken made = new ApiToken(Ids.format(ids.next()), project.id(), name, scopes(body), clock.millis(), null);
         String token = Tokens.newToken("sb_");
         if (!tokens.create(made, Tokens.hash(token))) {
             throw new ApiError(409, "too_many_tokens", "a project holds at most " + ApiTokens.MAX_PER_PROJECT

@@ -35,6 +35,7 @@ import io.switchboard.store.Usage;
 import io.switchboard.store.crypto.Tokens;
 import io.switchboard.store.crypto.Vault;
 import io.switchboard.store.db.Database;
+import io.switchboard.store.ids.NodeIds;
 import io.switchboard.store.write.WriteBatcher;
 import io.switchboard.api.dashboard.DashboardSessions;
 import io.switchboard.metrics.NodeMetrics;
@@ -73,6 +74,7 @@ public final class Node implements AutoCloseable {
     private static final long LATE_COMMIT_MILLIS = 10_000;
 
     private final Database database;
+    private final NodeIds ids;
     private final WriteBatcher writer;
     private final Engine engine;
     private final Dispatcher dispatcher;
@@ -97,6 +99,7 @@ public final class Node implements AutoCloseable {
         this.database = store.embedded() ? Database.embedded(store.data())
                 : Database.open(store.dbUrl(), store.dbUser(), store.dbPassword());
         try {
+            this.ids = NodeIds.start(database);
             Settings settings = new Settings(database);
             Vault vault = openVault(config, settings);
             String adminTokenHash = adminTokenHash(config, settings, out);
@@ -124,13 +127,13 @@ public final class Node implements AutoCloseable {
             this.cloudLinks = new CloudLinks(new CloudLinks.Settings(upstream.timeout(), upstream.concurrency(),
                     upstream.firstRetry(), upstream.maxRetryDelay()));
             Upstreams upstreams = new Upstreams(database);
-            this.engine = new Engine(engineSettings, new Engine.Parts(vault, messages, writer, dispatcher, clock,
+            this.engine = new Engine(engineSettings, new Engine.Parts(vault, messages, writer, ids, dispatcher, clock,
                     (projectId, number, type, payload) -> linkFetcher.fetch(projectId, number, type, payload),
                     (projectId, number, type, payload) -> media.receive(projectId, number, type, payload)),
                     new UpstreamLinks(new UpstreamLinks.Parts(upstreams, vault, messages, cloudLinks),
                             Engine.networkLinks(engineSettings)));
             this.media = new MediaLibrary(new MediaFiles(database), engine, mediaUrls(config, settings, vault, clock),
-                    clock);
+                    ids, clock);
             this.linkFetcher = new LinkFetcher(media, urls, config.media().fetchTimeout());
             this.mediaSweeper = sweepMedia(config.media().sweepEvery());
 
@@ -169,7 +172,7 @@ public final class Node implements AutoCloseable {
                             new Api.Limits(limits.ratePerProject(), limits.burstPerProject(),
                                     limits.ratePerToken(), limits.burstPerToken(), limits.maxBodyBytes())),
                     observability, new Api.Upstream(upstreams, cloudLinks),
-                    new Api.Directory(new Groups(database), new Contacts(database)), media), tls(config.http()))
+                    new Api.Directory(new Groups(database), new Contacts(database)), media, ids), tls(config.http()))
                     .start(config.http().host(), config.http().port());
             // Joins once its API listens, so that the address the other nodes see is where it answers.
             this.cluster = leases == null ? null : new ClusterMember(new ClusterMember.Settings(clustering.nodeId(),
@@ -369,6 +372,7 @@ public final class Node implements AutoCloseable {
         closeQuietly(linkFetcher);
         closeQuietly(dispatcher);
         closeQuietly(writer);
+        closeQuietly(ids); // before the database: it hands the id slot back there
         closeQuietly(database);
     }
 

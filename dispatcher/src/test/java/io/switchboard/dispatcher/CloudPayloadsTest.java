@@ -12,6 +12,7 @@ import io.switchboard.store.Ids;
 import io.switchboard.store.MessageRecord;
 import io.switchboard.store.MessageStatus;
 import io.switchboard.store.Priority;
+import io.switchboard.store.ids.ProcessIds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,12 +33,12 @@ class CloudPayloadsTest {
     }
 
     private static EventRecord event(long messageId, String number, MessageStatus status, String error, long at) {
-        return new EventRecord(Ids.next(), "prj_1", messageId, number, PEER, status, error, at);
+        return new EventRecord(ProcessIds.next(), "prj_1", messageId, number, PEER, status, error, at);
     }
 
     @Test
     void anIncomingMessageHasTheCloudApiShape() throws Exception {
-        long id = Ids.next();
+        long id = ProcessIds.next();
         JsonNode body = json.readTree(cloud.incoming(incoming(id, 1_700_000_123_987L, "{\"body\":\"hello\"}"),
                 "{\"body\":\"hello\"}"));
 
@@ -70,7 +71,7 @@ class CloudPayloadsTest {
     void theBodyIsAsciiOnlyWithMetasLowercaseEscapesAndParsesBackToTheText() throws Exception {
         String text = "नमस्ते 😀 café";
         String payload = json.writeValueAsString(Map.of("body", text));
-        byte[] raw = cloud.incoming(incoming(Ids.next(), 1_700_000_000_000L, payload), payload);
+        byte[] raw = cloud.incoming(incoming(ProcessIds.next(), 1_700_000_000_000L, payload), payload);
 
         for (byte b : raw) assertThat(b & 0xff).isLessThan(0x80);
         assertThat(new String(raw, UTF_8)).contains("\\u0928\\u092e", "\\ud83d\\ude00", "caf\\u00e9");
@@ -81,7 +82,7 @@ class CloudPayloadsTest {
 
     @Test
     void statusesAreGroupedPerNumberInTheBatchOrder() throws Exception {
-        long a1 = Ids.next(), b1 = Ids.next(), a2 = Ids.next(), b2 = Ids.next(), a3 = Ids.next();
+        long a1 = ProcessIds.next(), b1 = ProcessIds.next(), a2 = ProcessIds.next(), b2 = ProcessIds.next(), a3 = ProcessIds.next();
         List<EventRecord> batch = List.of(
                 event(a1, NUMBER_A, MessageStatus.SENT, null, 1_700_000_001_500L),
                 event(b1, NUMBER_B, MessageStatus.DELIVERED, null, 1_700_000_002_000L),
@@ -126,15 +127,15 @@ class CloudPayloadsTest {
     void anEmptyBatchHasNoEntryAndOtherStatusesKeepTheirLabel() throws Exception {
         assertThat(new String(cloud.events(List.of()), UTF_8))
                 .isEqualTo("{\"object\":\"whatsapp_business_account\",\"entry\":[]}");
-        JsonNode body = json.readTree(cloud.events(List.of(event(Ids.next(), NUMBER_A, MessageStatus.QUEUED, null, 0))));
+        JsonNode body = json.readTree(cloud.events(List.of(event(ProcessIds.next(), NUMBER_A, MessageStatus.QUEUED, null, 0))));
         assertThat(body.at("/entry/0/changes/0/value/statuses/0/status").asText()).isEqualTo("queued");
     }
 
     @Test
     void expiredAndCancelledReachACloudApiBotAsFailedWithTheReason() throws Exception {
         JsonNode body = json.readTree(cloud.events(List.of(
-                event(Ids.next(), NUMBER_A, MessageStatus.EXPIRED, null, 1_700_000_001_000L),
-                event(Ids.next(), NUMBER_A, MessageStatus.CANCELLED, null, 1_700_000_002_000L))));
+                event(ProcessIds.next(), NUMBER_A, MessageStatus.EXPIRED, null, 1_700_000_001_000L),
+                event(ProcessIds.next(), NUMBER_A, MessageStatus.CANCELLED, null, 1_700_000_002_000L))));
         JsonNode statuses = body.at("/entry/0/changes/0/value/statuses");
         assertThat(field(body.at("/entry/0/changes/0/value"), "status")).containsExactly("failed", "failed");
         assertThat(statuses.at("/0/errors/0/title").asText()).isEqualTo("expired: the message was not sent");
@@ -144,8 +145,8 @@ class CloudPayloadsTest {
 
     @Test
     void aStatusEchoesItsMessagesCallbackValueAsMetaDoesAndAPushEventCarriesItAsPushId() throws Exception {
-        long tagged = Ids.next();
-        long plain = Ids.next();
+        long tagged = ProcessIds.next();
+        long plain = ProcessIds.next();
         List<EventRecord> batch = List.of(event(tagged, NUMBER_A, MessageStatus.DELIVERED, null, 1_000L)
                 .withCallback("order 4711 ✓"), event(plain, NUMBER_A, MessageStatus.DELIVERED, null, 2_000L));
 

@@ -18,7 +18,6 @@ import io.switchboard.store.BusinessNumber;
 import io.switchboard.store.Direction;
 import io.switchboard.store.EventRecord;
 import io.switchboard.store.IdempotencyKey;
-import io.switchboard.store.Ids;
 import io.switchboard.store.MessageRecord;
 import io.switchboard.store.MessageStatus;
 import io.switchboard.store.Messages;
@@ -26,6 +25,7 @@ import io.switchboard.store.Priority;
 import io.switchboard.store.Project;
 import io.switchboard.store.SendOptions;
 import io.switchboard.store.crypto.Vault;
+import io.switchboard.store.ids.NodeIds;
 import io.switchboard.store.write.Write;
 import io.switchboard.store.write.WriteBatcher;
 import java.time.Clock;
@@ -56,6 +56,7 @@ public final class Engine implements AutoCloseable {
     private final Vault vault;
     private final Messages messages;
     private final WriteBatcher writer;
+    private final NodeIds ids;
     private final Deliveries deliveries;
     private final Clock clock;
     private final MediaLinks mediaLinks;
@@ -73,11 +74,11 @@ public final class Engine implements AutoCloseable {
     private final AtomicLong keysForgottenAt = new AtomicLong();
 
     /**
-     * {@code mediaLinks}: fetches the files media messages name by link, before they are sent; {@code incomingMedia}:
-     * stores the files of incoming media messages.
+     * {@code ids}: the node's own ids, for everything it stores; {@code mediaLinks}: fetches the files media messages
+     * name by link, before they are sent; {@code incomingMedia}: stores the files of incoming media messages.
      */
-    public record Parts(Vault vault, Messages messages, WriteBatcher writer, Deliveries deliveries, Clock clock,
-                        MediaLinks mediaLinks, IncomingMedia incomingMedia) {}
+    public record Parts(Vault vault, Messages messages, WriteBatcher writer, NodeIds ids, Deliveries deliveries,
+                        Clock clock, MediaLinks mediaLinks, IncomingMedia incomingMedia) {}
 
     /** An engine whose shards all log in to the (simulated) network. */
     public Engine(EngineSettings settings, Parts parts) {
@@ -95,6 +96,7 @@ public final class Engine implements AutoCloseable {
         this.vault = parts.vault();
         this.messages = parts.messages();
         this.writer = parts.writer();
+        this.ids = parts.ids();
         this.deliveries = parts.deliveries();
         this.clock = parts.clock();
         this.mediaLinks = parts.mediaLinks();
@@ -136,7 +138,7 @@ public final class Engine implements AutoCloseable {
         BusinessNumber settings = line.number();
         ShardWorker worker = new ShardWorker(new ShardWorker.Settings(number, shard, line.project(), line.key(),
                 new TpsBudget(shareOf(settings)), line.loader(), leaseValid, mediaLinks, incomingMedia,
-                this.settings.contactRefresh()), writer, deliveries, numberCounters(number), clock);
+                this.settings.contactRefresh()), writer, ids, deliveries, numberCounters(number), clock);
         if (!line.shards().start(shard, worker)) return false;
         try {
             // Handed-off ids are all among the queued ones read next; dropping them first keeps each in one outbox once.
@@ -381,7 +383,7 @@ public final class Engine implements AutoCloseable {
      * in the same commit, and the node that runs its shard takes it from there.
      */
     public CompletableFuture<List<Accepted>> accept(Project project, List<OutgoingMessage> outgoing) {
-        List<Accepted> accepted = ids(outgoing);
+        List<Accepted> accepted = withIds(outgoing);
         return writer.submitIfRoom(stores(project, accepted)).thenApply(counts -> {
             queue(accepted);
             return accepted;
@@ -396,7 +398,7 @@ public final class Engine implements AutoCloseable {
      */
     public CompletableFuture<Optional<List<Accepted>>> acceptOnce(Project project, List<OutgoingMessage> outgoing,
                                                                   Function<List<Accepted>, IdempotencyKey> keyOf) {
-        List<Accepted> accepted = ids(outgoing);
+        List<Accepted> accepted = withIds(outgoing);
         long now = clock.millis();
         long forgetBefore = now - KEY_LIFETIME.toMillis();
         List<Write> writes = new ArrayList<>(2);
@@ -412,9 +414,9 @@ public final class Engine implements AutoCloseable {
         });
     }
 
-    private static List<Accepted> ids(List<OutgoingMessage> outgoing) {
+    private List<Accepted> withIds(List<OutgoingMessage> outgoing) {
         List<Accepted> accepted = new ArrayList<>(outgoing.size());
-        for (OutgoingMessage message : outgoing) accepted.add(new Accepted(Ids.next(), message));
+        for (OutgoingMessage message : outgoing) accepted.add(new Accepted(ids.next(), message));
         return accepted;
     }
 
@@ -462,7 +464,7 @@ public final class Engine implements AutoCloseable {
         }
         Project project = projects.getOrDefault(message.projectId(), line.project());
         long now = clock.millis();
-        EventRecord event = project.wantsEvents() ? new EventRecord(Ids.next(), project.id(), message.id(),
+        EventRecord event = project.wantsEvents() ? new EventRecord(ids.next(), project.id(), message.id(),
                 message.number(), message.peer(), MessageStatus.CANCELLED, null, now) : null;
         CompletableFuture<int[]> written = writer.submit(new Write.ChangeStatus(message.id(), message.number(),
                 MessageStatus.CANCELLED, now,
@@ -529,7 +531,7 @@ public final class Engine implements AutoCloseable {
         List<Accepted> accepted = new ArrayList<>(replies.size());
         List<Write> writes = new ArrayList<>(replies.size() + rejected.size() + 1);
         for (OutgoingMessage reply : replies) {
-            long id = Ids.next();
+            long id = ids.next();
             accepted.add(new Accepted(id, reply));
             writes.add(new Write.InsertMessage(record(project, id, reply)));
         }
@@ -552,13 +554,13 @@ public final class Engine implements AutoCloseable {
     /** A reply that was never sendable: stored as failed at once, its JSON kept (sealed) for the customer to see. */
     private Write.InsertMessage failedReply(Project project, RejectedReply reply) {
         NumberLine line = lines.get(reply.from());
-        long id = Ids.next();
+        long id = ids.next();
         long now = clock.millis();
         int shard = line.shardOf(reply.to());
         MessageRecord record = new MessageRecord(id, project.id(), reply.from(), Direction.OUT, reply.to(), shard,
                 Priority.URGENT, REJECTED_TYPE, line.key().seal(id, reply.json()), MessageStatus.FAILED, null,
                 reply.reason(), false, new MessageRecord.Times(now, null, null, null, now));
-        EventRecord event = project.wantsEvents() ? new EventRecord(Ids.next(), project.id(), id, reply.from(),
+        EventRecord event = project.wantsEvents() ? new EventRecord(ids.next(), project.id(), id, reply.from(),
                 reply.to(), MessageStatus.FAILED, reply.reason(), now) : null;
         return new Write.InsertMessage(record, event);
     }

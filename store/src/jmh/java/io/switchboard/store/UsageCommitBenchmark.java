@@ -2,6 +2,7 @@ package io.switchboard.store;
 
 import io.switchboard.store.db.Database;
 import io.switchboard.store.db.Sql;
+import io.switchboard.store.ids.ProcessIds;
 import io.switchboard.store.testing.TestStores;
 import io.switchboard.store.write.Write;
 import io.switchboard.store.write.WriteBatcher;
@@ -69,7 +70,7 @@ public class UsageCommitBenchmark {
         List<Write> inserts = new ArrayList<>(500);
         List<Write> changes = new ArrayList<>(500);
         for (int i = 0; i < 500; i++) {
-            long id = Ids.next();
+            long id = ProcessIds.next();
             inserts.add(new Write.InsertMessage(new MessageRecord(id, "p1", NUMBER, Direction.OUT, "+1555" + (1_000_000 + i), 0,
                     Priority.NORMAL, "text", new byte[60], MessageStatus.QUEUED, null, null, false,
                     MessageRecord.Times.createdAt(now))));

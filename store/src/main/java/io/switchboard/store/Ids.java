@@ -1,21 +1,14 @@
 package io.switchboard.store;
 
-import com.github.f4b6a3.tsid.TsidFactory;
 import com.github.f4b6a3.tsid.Tsid;
 
 /**
- * Time-ordered 64-bit ids (TSID): unique across nodes without a database round trip, and ordered by creation,
- * which keeps FIFO order when a queue is rebuilt from the store. Shown to users as 13 Crockford base32 characters.
+ * Time-ordered 64-bit ids (TSID): ordered by creation, which keeps FIFO order when a queue is rebuilt from the store,
+ * and unique across nodes because each node makes them on an id slot it holds ({@link io.switchboard.store.ids.NodeIds}).
+ * Shown to users as 13 Crockford base32 characters.
  */
 public final class Ids {
-    // 10 node bits chosen at random per process, 12 counter bits: 4,096 ids per millisecond per node.
-    private static final TsidFactory FACTORY = TsidFactory.newInstance1024();
-
     private Ids() {}
-
-    public static long next() {
-        return FACTORY.create().toLong();
-    }
 
     public static String format(long id) {
         return Tsid.from(id).toString();

@@ -2,6 +2,7 @@ package io.switchboard.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.switchboard.store.ids.ProcessIds;
 import io.switchboard.store.testing.TestStores;
 import io.switchboard.store.write.Write;
 import io.switchboard.store.write.Write.MemberStatus;
@@ -30,7 +31,7 @@ class GroupReceiptsAndContactsTest {
     void eachMembersReportCountsOnceAndTheMessageMovesWithItsFirstMember(TestStores.Kind kind) throws Exception {
         try (WritableStore store = WritableStore.open(kind, tempDir)) {
             WriteBatcher writer = store.writer();
-            MessageRecord message = new MessageRecord(Ids.next(), "p1", NUMBER, Direction.OUT, GROUP, 0, Priority.NORMAL,
+            MessageRecord message = new MessageRecord(ProcessIds.next(), "p1", NUMBER, Direction.OUT, GROUP, 0, Priority.NORMAL,
                     "text", new byte[] {1}, MessageStatus.SENT, null, null, false, MessageRecord.Times.createdAt(1L));
             writer.submit(new Write.InsertMessage(message)).join();
 
@@ -80,7 +81,7 @@ class GroupReceiptsAndContactsTest {
 
     private static Write report(MessageRecord message, String member, MessageStatus status, long at) {
         return new MemberStatus(message.id(), NUMBER, member, status, at,
-                new EventRecord(Ids.next(), "p1", message.id(), NUMBER, member, status, null, at));
+                new EventRecord(ProcessIds.next(), "p1", message.id(), NUMBER, member, status, null, at));
     }
 
     /** A sighting; the name stands in for its sealed bytes, which the store keeps as given. */

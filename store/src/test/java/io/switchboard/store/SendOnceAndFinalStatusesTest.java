@@ -2,6 +2,7 @@ package io.switchboard.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.switchboard.store.ids.ProcessIds;
 import io.switchboard.store.testing.TestStores;
 import io.switchboard.store.write.Write;
 import io.switchboard.store.write.WriteBatcher;
@@ -132,7 +133,7 @@ class SendOnceAndFinalStatusesTest {
     }
 
     private static MessageRecord queued(SendOptions options) {
-        long id = Ids.next();
+        long id = ProcessIds.next();
         return new MessageRecord(id, "p1", NUMBER, Direction.OUT, "+15550000001", 0, Priority.NORMAL, "text",
                 new byte[] {1, 2, 3}, MessageStatus.QUEUED, null, null, false, MessageRecord.Times.createdAt(1L), options);
     }

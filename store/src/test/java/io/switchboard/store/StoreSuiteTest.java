@@ -8,6 +8,7 @@ import io.switchboard.store.crypto.Tokens;
 import io.switchboard.store.crypto.Vault;
 import io.switchboard.store.db.Database;
 import io.switchboard.store.db.Sql;
+import io.switchboard.store.ids.ProcessIds;
 import io.switchboard.store.testing.TestStores;
 import io.switchboard.store.write.Write;
 import io.switchboard.store.write.WriteBatcher;
@@ -107,7 +108,7 @@ class StoreSuiteTest {
             ApiTokens tokens = new ApiTokens(database);
             List<String> made = new ArrayList<>(List.of("p1"));
             for (int i = 0; i < 4; i++) {
-                ApiToken token = new ApiToken(Ids.format(Ids.next()), "p1", "reader " + i, java.util.Set.of(Scope.READ), 2L, null);
+                ApiToken token = new ApiToken(Ids.format(ProcessIds.next()), "p1", "reader " + i, java.util.Set.of(Scope.READ), 2L, null);
                 assertThat(tokens.create(token, Tokens.hash("reader-" + i))).isTrue();
                 made.add(token.id());
             }
@@ -155,8 +156,8 @@ class StoreSuiteTest {
             DataKey key = vault.unwrap("+919800000001", vault.newWrappedDataKey("+919800000001"));
             long day1 = java.time.LocalDate.of(2026, 3, 1).toEpochDay() * 86_400_000L;
             long day2 = day1 + 86_400_000L;
-            MessageRecord first = outgoing(key, Ids.next(), Priority.NORMAL, "{}");
-            MessageRecord second = outgoing(key, Ids.next(), Priority.NORMAL, "{}");
+            MessageRecord first = outgoing(key, ProcessIds.next(), Priority.NORMAL, "{}");
+            MessageRecord second = outgoing(key, ProcessIds.next(), Priority.NORMAL, "{}");
             writer.submit(List.of(new Write.InsertMessage(first), new Write.InsertMessage(second))).join();
             writer.submit(List.of(change(first, MessageStatus.SENT, day1 + 10, "w1"),
                     change(second, MessageStatus.SENT, day2 - 1, "w2"))).join();
@@ -225,7 +226,7 @@ class StoreSuiteTest {
             numbers.reshard("+919800000001", 8, user -> 5, c -> null);
             DataKey key = vault.unwrap("+919800000001", wrapped);
             // Stored by a node still on 4 shards, for its shard 0.
-            MessageRecord message = outgoing(key, Ids.next(), Priority.NORMAL, "{\"body\":\"late\"}");
+            MessageRecord message = outgoing(key, ProcessIds.next(), Priority.NORMAL, "{\"body\":\"late\"}");
             writer.submit(List.of(new Write.InsertMessage(message),
                     new Write.Handoff(message.id(), "+919800000001", 0, Priority.NORMAL.rank()))).join();
 
@@ -241,7 +242,7 @@ class StoreSuiteTest {
     void bodiesAreEncryptedAtRestAndOpenWithTheNumbersKey(TestStores.Kind kind) throws Exception {
         withStore(kind, (database, writer) -> {
             DataKey key = vault.unwrap("+919800000001", vault.newWrappedDataKey("+919800000001"));
-            MessageRecord message = outgoing(key, Ids.next(), Priority.NORMAL, "{\"body\":\"secret offer 42\"}");
+            MessageRecord message = outgoing(key, ProcessIds.next(), Priority.NORMAL, "{\"body\":\"secret offer 42\"}");
             writer.submit(new Write.InsertMessage(message)).join();
 
             MessageRecord stored = new Messages(database).find("p1", message.id()).orElseThrow();
@@ -257,8 +258,8 @@ class StoreSuiteTest {
             throws Exception {
         withStore(kind, (database, writer) -> {
             DataKey key = vault.unwrap("+919800000001", vault.newWrappedDataKey("+919800000001"));
-            MessageRecord plain = outgoing(key, Ids.next(), Priority.NORMAL, "{\"body\":\"hi\"}");
-            long id = Ids.next();
+            MessageRecord plain = outgoing(key, ProcessIds.next(), Priority.NORMAL, "{\"body\":\"hi\"}");
+            long id = ProcessIds.next();
             String value = "crm-lead-981 \u2713 " + "x".repeat(497); // 512 characters, more bytes
             MessageRecord tagged = new MessageRecord(id, "p1", plain.number(), Direction.OUT, plain.peer(), 0,
                     Priority.NORMAL, "text", key.seal(id, "{\"body\":\"hi\"}"), MessageStatus.QUEUED, null, null, false,
@@ -270,7 +271,7 @@ class StoreSuiteTest {
             assertThat(key.openCallback(id, stored.sealedCallback())).isEqualTo(value);
             assertThat(new String(stored.sealedCallback(), StandardCharsets.ISO_8859_1)).doesNotContain("crm-lead");
             assertThat(messages.find("p1", plain.id()).orElseThrow().sealedCallback()).isNull();
-            List<Messages.SealedCallback> read = messages.callbacks(List.of(plain.id(), id, Ids.next()));
+            List<Messages.SealedCallback> read = messages.callbacks(List.of(plain.id(), id, ProcessIds.next()));
             assertThat(read).singleElement().satisfies(c -> {
                 assertThat(c.messageId()).isEqualTo(id);
                 assertThat(c.number()).isEqualTo("+919800000001");
@@ -288,7 +289,7 @@ class StoreSuiteTest {
     void statusesNeverGoBackwardsAndOnlyAppliedChangesMakeEvents(TestStores.Kind kind) throws Exception {
         withStore(kind, (database, writer) -> {
             DataKey key = vault.unwrap("+919800000001", vault.newWrappedDataKey("+919800000001"));
-            MessageRecord message = outgoing(key, Ids.next(), Priority.NORMAL, "{\"body\":\"hi\"}");
+            MessageRecord message = outgoing(key, ProcessIds.next(), Priority.NORMAL, "{\"body\":\"hi\"}");
             writer.submit(new Write.InsertMessage(message)).join();
 
             int[] sent = writer.submit(change(message, MessageStatus.SENT, 10, "wamid.1")).join();
@@ -313,9 +314,10 @@ class StoreSuiteTest {
         withStore(kind, (database, writer) -> {
             DataKey key = vault.unwrap("+919800000001", vault.newWrappedDataKey("+919800000001"));
             int[] first = writer.submit(new Write.InsertMessage(incoming(key, "net-1"))).join();
-            int[] again = writer.submit(new Write.InsertMessage(incoming(key, "net-1"))).join();
+            int[] again = writer.submit(List.of(new Write.InsertMessage(incoming(key, "net-1")),
+                    new Write.InsertMessage(outgoing(key, ProcessIds.next(), Priority.NORMAL, "{}")))).join();
             assertThat(first).containsExactly(1);
-            assertThat(again).containsExactly(0);
+            assertThat(again).as("skipped, and its commit stands").containsExactly(0, 1);
             List<Messages.OwedHook> pending = new Messages(database).owedHooks(SHARD, 0, 10);
             assertThat(pending).hasSize(1);
 
@@ -326,12 +328,36 @@ class StoreSuiteTest {
 
     @ParameterizedTest
     @MethodSource("kinds")
+    void anOutgoingMessageWhoseIdIsStoredAlreadyFailsItsCommitAndClaimsNoKey(TestStores.Kind kind) throws Exception {
+        withStore(kind, (database, writer) -> {
+            DataKey key = vault.unwrap("+919800000001", vault.newWrappedDataKey("+919800000001"));
+            long id = ProcessIds.next();
+            writer.submit(new Write.InsertMessage(outgoing(key, id, Priority.NORMAL, "{\"body\":\"first\"}"))).join();
+            Write clash = new Write.InsertMessage(outgoing(key, id, Priority.URGENT, "{\"body\":\"second\"}"));
+            Write beside = new Write.InsertMessage(outgoing(key, ProcessIds.next(), Priority.NORMAL, "{}"));
+
+            assertThatThrownBy(() -> writer.submit(List.of(beside, clash)).join())
+                    .hasCauseInstanceOf(io.switchboard.store.db.StoreException.class);
+            IdempotencyKey once = new IdempotencyKey("p1", "k1", "hash", 202, new byte[] {1}, 5L);
+            assertThatThrownBy(() -> writer.submit(new Write.InsertOnce(once, 0, List.of(clash))).join())
+                    .hasCauseInstanceOf(io.switchboard.store.db.StoreException.class);
+
+            Messages messages = new Messages(database);
+            assertThat(messages.count("p1")).as("nothing of the failed commits").isEqualTo(1);
+            assertThat(messages.find("p1", id).orElseThrow().priority()).isEqualTo(Priority.NORMAL);
+            assertThat(writer.submit(new Write.InsertOnce(once, 0, List.of(beside))).join())
+                    .as("the key was not claimed").containsExactly(1);
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
     void queuedMessagesComeBackInPriorityThenArrivalOrder(TestStores.Kind kind) throws Exception {
         withStore(kind, (database, writer) -> {
             DataKey key = vault.unwrap("+919800000001", vault.newWrappedDataKey("+919800000001"));
             List<Write> writes = new ArrayList<>();
             List<Long> expected = new ArrayList<>();
-            long low = Ids.next(), normal1 = Ids.next(), urgent = Ids.next(), normal2 = Ids.next();
+            long low = ProcessIds.next(), normal1 = ProcessIds.next(), urgent = ProcessIds.next(), normal2 = ProcessIds.next();
             writes.add(new Write.InsertMessage(outgoing(key, low, Priority.LOW, "{}")));
             writes.add(new Write.InsertMessage(outgoing(key, normal1, Priority.NORMAL, "{}")));
             writes.add(new Write.InsertMessage(outgoing(key, urgent, Priority.URGENT, "{}")));
@@ -353,7 +379,7 @@ class StoreSuiteTest {
             DataKey key = vault.unwrap("+919800000001", vault.newWrappedDataKey("+919800000001"));
             List<CompletableFuture<int[]>> futures = new ArrayList<>();
             for (int i = 0; i < 2_000; i++) {
-                futures.add(writer.submit(new Write.InsertMessage(outgoing(key, Ids.next(), Priority.NORMAL, "{}"))));
+                futures.add(writer.submit(new Write.InsertMessage(outgoing(key, ProcessIds.next(), Priority.NORMAL, "{}"))));
             }
             futures.forEach(CompletableFuture::join);
             assertThat(new Messages(database).count("p1")).isEqualTo(2_000);
@@ -362,7 +388,7 @@ class StoreSuiteTest {
 
     private static Write change(MessageRecord m, MessageStatus status, long at, String networkId) {
         return new Write.ChangeStatus(m.id(), m.number(), status, at, networkId, null,
-                new EventRecord(Ids.next(), "p1", m.id(), m.number(), m.peer(), status, null, at));
+                new EventRecord(ProcessIds.next(), "p1", m.id(), m.number(), m.peer(), status, null, at));
     }
 
     /** The one shard of the number the messages here are made for. */
@@ -378,7 +404,7 @@ class StoreSuiteTest {
     }
 
     private static MessageRecord incoming(DataKey key, String networkId, long at) {
-        long id = Ids.next();
+        long id = ProcessIds.next();
         return new MessageRecord(id, "p1", "+919800000001", Direction.IN, "+15550000001", 0, Priority.NORMAL, "text",
                 key.seal(id, "{\"body\":\"hello\"}"), MessageStatus.QUEUED, networkId, null, true,
                 MessageRecord.Times.createdAt(at));

@@ -197,7 +197,9 @@ public final class ConfigLoader {
         String host = values.get("http.host");
         String address = values.getOrDefault("cluster.address",
                 ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + values.get("http.port"));
-        String nodeId = values.getOrDefault("cluster.node-id", io.switchboard.store.Ids.format(io.switchboard.store.Ids.next()));
+        // 64 random bits when none is given: no two nodes of a cluster share one.
+        String nodeId = values.getOrDefault("cluster.node-id",
+                io.switchboard.store.Ids.format(new java.security.SecureRandom().nextLong()));
         if (!nodeId.matches("[A-Za-z0-9_.-]{1,32}")) {
             throw new IllegalArgumentException("cluster.node-id: 1 to 32 letters, digits, '.', '_' or '-', got '" + nodeId + "'");
         }

@@ -8,6 +8,7 @@ import io.switchboard.app.testing.Harness;
 import io.switchboard.app.testing.Receiver;
 import io.switchboard.network.sim.SimConfig;
 import io.switchboard.store.Ids;
+import io.switchboard.store.ids.ProcessIds;
 import io.switchboard.store.testing.TestStores;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -71,7 +72,7 @@ class IncomingMediaTest {
             String flipped = (signature.charAt(0) == 'A' ? "B" : "A") + signature.substring(1);
             List<String> tampered = List.of(url.replace(signature, flipped),
                     url.replaceFirst("expires=(\\d+)", "expires=9$1"),
-                    url.replace(image.path("id").asText(), Ids.format(Ids.next())),
+                    url.replace(image.path("id").asText(), Ids.format(ProcessIds.next())),
                     url.substring(0, url.indexOf("&signature=")));
             for (String bad : tampered) {
                 HttpResponse<byte[]> refused = fetch(bad);

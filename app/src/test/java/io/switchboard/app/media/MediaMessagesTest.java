@@ -12,6 +12,7 @@ import io.switchboard.app.testing.Receiver;
 import io.switchboard.network.sim.SimConfig;
 import io.switchboard.network.sim.UserMessage;
 import io.switchboard.store.Ids;
+import io.switchboard.store.ids.ProcessIds;
 import io.switchboard.store.testing.TestStores;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,7 +92,7 @@ class MediaMessagesTest {
             assertThat(mismatch.body().path("error").path("message").asText()).contains("image/jpeg, image/png");
 
             ApiClient.Answer unknown = harness.api.post("/v1/messages", token, Map.of("from", NUMBER,
-                    "to", "+15550003000", "type", "sticker", "sticker", Map.of("id", Ids.format(Ids.next()))));
+                    "to", "+15550003000", "type", "sticker", "sticker", Map.of("id", Ids.format(ProcessIds.next()))));
             assertThat(unknown.status()).isEqualTo(400);
             assertThat(unknown.body().path("error").path("code").asText()).isEqualTo("unknown_media");
             assertThat(unknown.body().path("error").path("field").asText()).isEqualTo("sticker.id");
@@ -185,7 +186,7 @@ class MediaMessagesTest {
             harness.number(token, NUMBER, 100);
             byte[] menu = Uploads.file(20_000, "%PDF".getBytes());
             String id = new Uploads(harness.node.httpPort()).uploaded(token, NUMBER, menu, "application/pdf");
-            String unknown = Ids.format(Ids.next());
+            String unknown = Ids.format(ProcessIds.next());
             harness.receiver.answer(call -> call.path().equals("/webhook") ? new Receiver.Answer(200,
                     "{\"messages\":[{\"type\":\"document\",\"document\":{\"id\":\"" + id + "\",\"filename\":\"menu.pdf\"}},"
                             + "{\"type\":\"image\",\"image\":{\"id\":\"" + unknown + "\"}}]}") : Receiver.Answer.ok());

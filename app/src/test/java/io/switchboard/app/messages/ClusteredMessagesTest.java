@@ -27,6 +27,7 @@ import io.switchboard.store.crypto.Tokens;
 import io.switchboard.store.crypto.Vault;
 import io.switchboard.store.db.Database;
 import io.switchboard.store.db.Sql;
+import io.switchboard.store.ids.NodeIds;
 import io.switchboard.store.testing.TestStores;
 import io.switchboard.store.write.Write;
 import io.switchboard.store.write.WriteBatcher;
@@ -173,6 +174,7 @@ class ClusteredMessagesTest {
     void messagesStoredForTheOldShardsOfAReShardReachTheirUsers(TestStores.Kind kind) throws Exception {
         try (TwoNodes nodes = twoNodes(kind);
              Database database = Database.open(nodes.store().url(), nodes.store().user(), nodes.store().password());
+             NodeIds staleIds = NodeIds.start(database);
              WriteBatcher staleNode = new WriteBatcher(database, 100)) {
             SimNetwork network = nodes.network();
             Node a = nodes.a();
@@ -185,8 +187,8 @@ class ClusteredMessagesTest {
             DataKey key = Vault.ofBase64(masterKey).unwrap(NUMBER, new Numbers(database).find(NUMBER).orElseThrow().wrappedDataKey());
 
             String onShardOne = userOn(1);
-            long wrongShard = storeAsAStaleNodeWould(staleNode, key, projectId, onShardOne, 0);
-            long goneShard = storeAsAStaleNodeWould(staleNode, key, projectId, userOn(0), 5);
+            long wrongShard = storeAsAStaleNodeWould(staleNode, staleIds.next(), key, projectId, onShardOne, 0);
+            long goneShard = storeAsAStaleNodeWould(staleNode, staleIds.next(), key, projectId, userOn(0), 5);
 
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 assertThat(network.received(onShardOne)).extracting(UserMessage::messageId).contains(wrongShard);
@@ -260,8 +262,8 @@ class ClusteredMessagesTest {
     }
 
     /** A queued text and its handoff, written for {@code shard} whatever the recipient's shard is now. */
-    private static long storeAsAStaleNodeWould(WriteBatcher writer, DataKey key, String projectId, String to, int shard) {
-        long id = Ids.next();
+    private static long storeAsAStaleNodeWould(WriteBatcher writer, long id, DataKey key, String projectId, String to,
+                                               int shard) {
         MessageRecord message = new MessageRecord(id, projectId, NUMBER, Direction.OUT, to, shard, Priority.NORMAL,
                 "text", key.seal(id, "{\"body\":\"from a stale node\"}"), MessageStatus.QUEUED, null, null, false,
                 MessageRecord.Times.createdAt(System.currentTimeMillis()));

@@ -11,6 +11,7 @@ import io.switchboard.store.Ids;
 import io.switchboard.store.MediaFile;
 import io.switchboard.store.MediaFiles;
 import io.switchboard.store.crypto.DataKey;
+import io.switchboard.store.ids.NodeIds;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,12 +36,14 @@ public final class MediaLibrary {
     private final MediaFiles files;
     private final Engine engine;
     private final MediaUrls urls;
+    private final NodeIds ids;
     private final Clock clock;
 
-    public MediaLibrary(MediaFiles files, Engine engine, MediaUrls urls, Clock clock) {
+    public MediaLibrary(MediaFiles files, Engine engine, MediaUrls urls, NodeIds ids, Clock clock) {
         this.files = files;
         this.engine = engine;
         this.urls = urls;
+        this.ids = ids;
         this.clock = clock;
     }
 
@@ -70,7 +73,7 @@ public final class MediaLibrary {
                     + " characters; the limit is " + MAX_FILENAME, fields.content());
         }
         long now = clock.millis();
-        MediaFiles.Upload upload = new MediaFiles.Upload(Ids.next(), intake.projectId(), intake.number(), mimeType,
+        MediaFiles.Upload upload = new MediaFiles.Upload(ids.next(), intake.projectId(), intake.number(), mimeType,
                 filename, now, now + KEPT.toMillis());
         MediaFile file;
         try {

@@ -26,6 +26,7 @@ import io.switchboard.store.Messages;
 import io.switchboard.store.Priority;
 import io.switchboard.store.Project;
 import io.switchboard.store.crypto.DataKey;
+import io.switchboard.store.ids.NodeIds;
 import io.switchboard.store.write.Write;
 import io.switchboard.store.write.WriteBatcher;
 import java.time.Clock;
@@ -116,6 +117,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
     /** Which incoming messages also back up their sender as a contact (pump thread only). */
     private final ContactSightings sightings;
     private final WriteBatcher writer;
+    private final NodeIds ids;
     private final Deliveries deliveries;
     private final Counters counters;
     private final Clock clock;
@@ -164,7 +166,8 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
     /** Queued messages whose body the outbox keeps in memory; beyond this it keeps ids and reads bodies back. */
     private static final int BODIES_IN_MEMORY = 20_000;
 
-    public ShardWorker(Settings settings, WriteBatcher writer, Deliveries deliveries, Counters counters, Clock clock) {
+    public ShardWorker(Settings settings, WriteBatcher writer, NodeIds ids, Deliveries deliveries, Counters counters,
+                       Clock clock) {
         this.number = settings.number();
         this.shard = settings.shard();
         this.project = settings.project();
@@ -174,6 +177,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         this.sightings = new ContactSightings(settings.contactRefresh());
         this.outbox = new Outbox(settings.loader(), BODIES_IN_MEMORY);
         this.writer = writer;
+        this.ids = ids;
         this.deliveries = deliveries;
         this.counters = counters;
         this.clock = clock;
@@ -526,7 +530,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         budget.record(Kind.RECEIVE);
         Project project = this.project;
         InboundMessage in = item.message();
-        long id = Ids.next();
+        long id = ids.next();
         // A media file is stored here, on the pump, before its message: the network carries small files only, and
         // the user's messages keep their order. Taken again after a reconnect, it is stored again (at least once).
         String payload = MediaTypes.isMedia(in.type())
@@ -568,7 +572,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         MessageStatus status = statusOf(report.status());
         budget.record(status == MessageStatus.READ ? Kind.READ_REPORT : Kind.DELIVERY_REPORT);
         Project project = this.project;
-        EventRecord event = project.wantsEvents() ? new EventRecord(Ids.next(), project.id(), report.messageId(), number,
+        EventRecord event = project.wantsEvents() ? new EventRecord(ids.next(), project.id(), report.messageId(), number,
                 report.member(), status, report.error(), report.at()) : null;
         writer.submit(new Write.MemberStatus(report.messageId(), number, report.member(), status, report.at(), event))
                 .whenComplete((counts, failure) -> {
@@ -599,7 +603,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         // Groups' member reports do not pass here: takeMemberReport ignores this switch.
         boolean wanted = status != MessageStatus.DELIVERED || deliveryReports;
         EventRecord event = project.wantsEvents() && wanted
-                ? new EventRecord(Ids.next(), project.id(), messageId, number, recipient, status, error, at) : null;
+                ? new EventRecord(ids.next(), project.id(), messageId, number, recipient, status, error, at) : null;
         return writer.submit(new Write.ChangeStatus(messageId, number, status, at, networkId, error, event))
                 .thenApply(counts -> {
                     boolean applied = counts[0] == 1;

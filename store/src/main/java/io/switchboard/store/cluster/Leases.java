@@ -170,6 +170,6 @@ public final class Leases {
     }
 
     private long now(Connection c) throws SQLException {
-        return Sql.queryOne(c, "SELECT " + database.dialect().nowMillis(), row -> row.getLong(1)).orElseThrow();
+        return database.nowMillis(c);
     }
 }

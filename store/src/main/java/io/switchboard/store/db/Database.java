@@ -80,6 +80,11 @@ public final class Database implements AutoCloseable {
         return dialect;
     }
 
+    /** The database server's clock in epoch ms, read on {@code connection}: what leases and id slots are timed by. */
+    public long nowMillis(Connection connection) throws SQLException {
+        return Sql.queryOne(connection, "SELECT " + dialect.nowMillis(), row -> row.getLong(1)).orElseThrow();
+    }
+
     public DataSource dataSource() {
         return pool;
     }

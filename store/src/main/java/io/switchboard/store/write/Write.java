@@ -10,7 +10,8 @@ import java.util.List;
 public sealed interface Write {
 
     /**
-     * Stores a message; a second message with the same network id is skipped (result 0), for at-least-once input.
+     * Stores a message. An incoming one whose network id is stored already is skipped (result 0), for at-least-once
+     * input; an outgoing one whose id is stored already fails the whole commit, so it is never acknowledged unstored.
      * The event, if any (a reply that failed at once, say), is stored with it.
      */
     record InsertMessage(MessageRecord message, EventRecord event) implements Write {

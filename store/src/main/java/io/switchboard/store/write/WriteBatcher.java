@@ -181,7 +181,8 @@ public final class WriteBatcher implements AutoCloseable {
 
     /** The writes of one commit sorted by kind, applied kind by kind in an order that respects dependencies. */
     private final class Statements {
-        private final List<Write.InsertMessage> inserts = new ArrayList<>();
+        private final List<Write.InsertMessage> incoming = new ArrayList<>();
+        private final List<Write.InsertMessage> outgoing = new ArrayList<>();
         private final List<Write.InsertOnce> insertsOnce = new ArrayList<>();
         private final List<Write.ForgetKeys> forgets = new ArrayList<>();
         private final Map<MessageStatus, List<Write.ChangeStatus>> changes = new EnumMap<>(MessageStatus.class);
@@ -197,7 +198,7 @@ public final class WriteBatcher implements AutoCloseable {
 
         void add(Write write) {
             switch (write) {
-                case Write.InsertMessage insert -> inserts.add(insert);
+                case Write.InsertMessage insert -> (insert.message().direction() == Direction.IN ? incoming : outgoing).add(insert);
                 case Write.InsertOnce once -> insertsOnce.add(once);
                 case Write.ForgetKeys forget -> forgets.add(forget);
                 case Write.ChangeStatus change -> changes.computeIfAbsent(change.status(), s -> new ArrayList<>()).add(change);
@@ -219,17 +220,12 @@ public final class WriteBatcher implements AutoCloseable {
             Usage.Tally usage = new Usage.Tally(usageSlot);
             for (Write.ForgetKeys forget : forgets) results.put(forget, forgetKeys(c, forget.before()));
             if (!insertsOnce.isEmpty()) claimKeys(c, results);
-            if (!inserts.isEmpty()) {
-                String sql = database.dialect().insertIgnore(INSERT_COLUMNS, INSERT_MARKS);
-                int[] counts = batch(c, sql, inserts, insert -> row(insert.message()));
-                record(results, inserts, counts);
-                for (int i = 0; i < counts.length; i++) {
-                    if (counts[i] == 0) continue;
-                    MessageRecord message = inserts.get(i).message();
-                    if (inserts.get(i).event() != null) events.add(inserts.get(i).event());
-                    if (message.direction() == Direction.IN) usage.count(message.number(), message.times().created(), Usage.Kind.RECEIVED);
-                }
-            }
+            // An incoming message the network delivered before (its network id is stored) is skipped; an outgoing
+            // one is a plain insert, so an id stored already fails the commit instead of being dropped after a 202.
+            insertMessages(c, database.dialect().insertIgnore(INSERT_COLUMNS, INSERT_MARKS), incoming, results, events,
+                    usage);
+            insertMessages(c, "INSERT INTO " + INSERT_COLUMNS + " VALUES " + INSERT_MARKS, outgoing, results, events,
+                    usage);
             for (var entry : changes.entrySet()) {
                 // Expired and cancelled replace queued only: never a status the network already reported.
                 String over = entry.getKey().onlyFromQueued() ? "status_rank = 0 AND status_rank < ?" : "status_rank < ?";
@@ -288,6 +284,20 @@ public final class WriteBatcher implements AutoCloseable {
             }
             usage.writeTo(c, database); // last: its row locks are held only from here to the commit
             return results;
+        }
+
+        private void insertMessages(Connection c, String sql, List<Write.InsertMessage> inserts,
+                                    Map<Write, Integer> results, List<EventRecord> events, Usage.Tally usage)
+                throws SQLException {
+            if (inserts.isEmpty()) return;
+            int[] counts = batch(c, sql, inserts, insert -> row(insert.message()));
+            record(results, inserts, counts);
+            for (int i = 0; i < counts.length; i++) {
+                if (counts[i] == 0) continue;
+                MessageRecord message = inserts.get(i).message();
+                if (inserts.get(i).event() != null) events.add(inserts.get(i).event());
+                if (message.direction() == Direction.IN) usage.count(message.number(), message.times().created(), Usage.Kind.RECEIVED);
+            }
         }
 
         /**
