@@ -37,6 +37,7 @@ import io.switchboard.store.ids.NodeIds;
 import jakarta.servlet.DispatcherType;
 import java.time.Clock;
 import java.util.EnumSet;
+import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
 import java.util.List;
 import org.eclipse.jetty.servlet.FilterHolder;
@@ -106,8 +107,12 @@ public final class Api implements AutoCloseable {
     private volatile String plainHost;
     private volatile int plainPort;
 
-    /** {@code tls}: the HTTPS listener beside plain HTTP, or {@link Tls#NONE}. */
-    public Api(Parts parts, Tls tls) {
+    /**
+     * {@code tls}: the HTTPS listener beside plain HTTP, or {@link Tls#NONE}; {@code behindProxy}: the
+     * {@code Forwarded} / {@code X-Forwarded-*} headers of a reverse proxy in front are believed (else ignored, as
+     * anyone could send them).
+     */
+    public Api(Parts parts, Tls tls, boolean behindProxy) {
         this.json = parts.json();
         this.requests = new Requests(json);
         Management management = parts.management();
@@ -132,6 +137,7 @@ public final class Api implements AutoCloseable {
             config.jetty.multipartConfig.maxFileSize(MAX_UPLOAD_BYTES, SizeUnit.BYTES);
             config.jetty.multipartConfig.maxTotalRequestSize(MAX_UPLOAD_BYTES, SizeUnit.BYTES);
             config.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
+            if (behindProxy) config.jetty.modifyHttpConfiguration(http -> http.addCustomizer(new ForwardedRequestCustomizer()));
             JettyErrors jettyErrors = new JettyErrors(json);
             config.jetty.modifyServer(jetty -> jetty.setErrorHandler(jettyErrors));
             config.jetty.modifyServletContextHandler(handler -> {

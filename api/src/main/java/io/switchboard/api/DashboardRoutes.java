@@ -14,6 +14,7 @@ import io.switchboard.metrics.live.Sample;
 import io.switchboard.store.ApiTokens;
 import io.switchboard.store.Project;
 import io.switchboard.store.Scope;
+import io.switchboard.store.crypto.Tokens;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -24,10 +25,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The live dashboard: a page, its script and charts (Chart.js, from its WebJar on the classpath: no CDN), and a
  * server-sent event stream of a {@link Sample} a second. Who may look: the admin (everything) or a project (its
- * own numbers), by a session cookie made at login ({@code ?token=} once, or the form), or a bearer token.
+ * own numbers), by a session cookie made at login (the form, which a link's {@code #token=} fills in), or a bearer
+ * token. A session lasts while the token it was made with is valid.
  *
- * <p>The token never stays in the address bar (a login redirects to the bare page), never goes in the cookie (a
- * random session id does, HttpOnly and SameSite=Strict), and is never logged.
+ * <p>The token is never sent in an address (a fragment stays in the browser, and a {@code ?token=} is refused), never
+ * goes in the cookie (a random session id does, HttpOnly and SameSite=Strict, Secure over HTTPS), and is never logged.
  */
 final class DashboardRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(DashboardRoutes.class);
@@ -37,6 +39,7 @@ final class DashboardRoutes {
     private static final String CHART_JS = WebPages.webJar("org.webjars.npm", "chart.js", "dist/chart.umd.js");
     private static final Map<String, String> ASSETS = Map.of(
             "dashboard.js", "/io/switchboard/api/dashboard/dashboard.js",
+            "login.js", "/io/switchboard/api/dashboard/login.js",
             "dashboard.css", "/io/switchboard/api/dashboard/dashboard.css",
             "chart.umd.js", CHART_JS);
 
@@ -64,12 +67,12 @@ final class DashboardRoutes {
         server.sse("/dashboard/stream", this::stream);
     }
 
-    /** The page for a logged-in viewer; a login by {@code ?token=}; else the login form. */
+    /** The page for a logged-in viewer; else the login form. */
     private void page(Context ctx) {
         WebPages.securityHeaders(ctx);
-        String token = ctx.queryParam("token");
-        if (token != null) {
-            loginWith(ctx, token);
+        if (ctx.queryParam("token") != null) { // it would stay in proxies' and servers' logs: never taken from there
+            loginForm(ctx, 400, "A token in the address is not taken (it would end up in logs): use /dashboard#token=... "
+                    + "or this form.");
             return;
         }
         if (current(ctx).isEmpty()) {
@@ -91,7 +94,7 @@ final class DashboardRoutes {
             loginForm(ctx, 401, "That token is not valid on this node, or lacks the read scope.");
             return;
         }
-        String session = sessions.open(viewer.get());
+        String session = sessions.open(viewer.get(), Tokens.hash(token));
         ctx.header("Set-Cookie", COOKIE + "=" + session + "; Path=/dashboard; Max-Age=" + sessions.lifetime().toSeconds()
                 + "; HttpOnly; SameSite=Strict" + ("https".equals(ctx.scheme()) ? "; Secure" : ""));
         ctx.redirect("/dashboard", HttpStatus.SEE_OTHER); // the token leaves the address bar and the history
@@ -128,7 +131,8 @@ final class DashboardRoutes {
                 ObjectNode hello = hello(viewer);
                 long seq = hello.path("sample").path("seq").asLong();
                 client.sendEvent("hello", requests.json().writeValueAsString(hello));
-                while (!client.terminated() && (session == null || sessions.viewer(session).isPresent())) {
+                while (!client.terminated()
+                        && (session == null || sessions.viewer(session, tenants::stillValid).isPresent())) {
                     Optional<Sample> next = history.next(seq, KEEP_ALIVE, viewer.sees());
                     if (next.isPresent()) {
                         seq = next.get().seq();
@@ -167,7 +171,7 @@ final class DashboardRoutes {
     }
 
     private Optional<Viewer> current(Context ctx) {
-        Optional<Viewer> bySession = sessions.viewer(ctx.cookie(COOKIE));
+        Optional<Viewer> bySession = sessions.viewer(ctx.cookie(COOKIE), tenants::stillValid);
         return bySession.isPresent() ? bySession : viewerOf(ctx.header("Authorization"));
     }
 

@@ -55,6 +55,19 @@ final class Tenants {
         if (!isAdmin(authorization)) throw ApiError.unauthorized();
     }
 
+    /**
+     * Whether the token with this hash still stands for the same caller: the admin's, or a project token not revoked
+     * (read again from the store within {@link #RECHECK}). A dashboard session made with a token lasts only as long.
+     */
+    boolean stillValid(String tokenHash) {
+        if (Tokens.sameHash(tokenHash, adminTokenHash)) return true;
+        try {
+            return current(tokenHash).result().join().isPresent();
+        } catch (CompletionException storeDown) {
+            return false;
+        }
+    }
+
     boolean isAdmin(String authorization) {
         String token = bearer(authorization);
         return token != null && Tokens.sameHash(Tokens.hash(token), adminTokenHash);

@@ -172,7 +172,8 @@ public final class Node implements AutoCloseable {
                             new Api.Limits(limits.ratePerProject(), limits.burstPerProject(),
                                     limits.ratePerToken(), limits.burstPerToken(), limits.maxBodyBytes())),
                     observability, new Api.Upstream(upstreams, cloudLinks),
-                    new Api.Directory(new Groups(database), new Contacts(database)), media, ids), tls(config.http()))
+                    new Api.Directory(new Groups(database), new Contacts(database)), media, ids), tls(config.http()),
+                    config.http().behindProxy())
                     .start(config.http().host(), config.http().port());
             // Joins once its API listens, so that the address the other nodes see is where it answers.
             this.cluster = leases == null ? null : new ClusterMember(new ClusterMember.Settings(clustering.nodeId(),

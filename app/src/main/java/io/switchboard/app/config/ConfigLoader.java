@@ -18,6 +18,7 @@ import java.util.Map;
  * {@code http.port}), then command-line options. Every value is checked here, and an error names the key.
  */
 public final class ConfigLoader {
+    private static final int ADMIN_TOKEN_MIN_LENGTH = 32;
     private static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry("http.host", "0.0.0.0"),
             Map.entry("http.port", "8080"),
@@ -50,6 +51,7 @@ public final class ConfigLoader {
             Map.entry("media.url-valid-s", "3600"),
             Map.entry("metrics.open", "false"),
             Map.entry("log.format", "text"),
+            Map.entry("http.behind-proxy", "false"),
             Map.entry("dashboard.session-hours", "12"),
             Map.entry("upstream.timeout-ms", "10000"),
             Map.entry("upstream.concurrency", "32"),
@@ -85,7 +87,7 @@ public final class ConfigLoader {
     }
 
     private static Iterable<String> keys() {
-        return java.util.List.of("http.host", "http.port", "https.port", "https.keystore", "https.keystore-password", "network", "data", "db.url", "db.user", "db.password",
+        return java.util.List.of("http.host", "http.port", "http.behind-proxy", "https.port", "https.keystore", "https.keystore-password", "network", "data", "db.url", "db.user", "db.password",
                 "admin-token", "master-key", "webhooks.concurrency", "webhooks.event-batch-size",
                 "webhooks.event-batch-delay-ms", "webhooks.retry-first-ms", "webhooks.retry-max-ms",
                 "webhooks.retry-window-s", "webhooks.timeout-ms", "webhooks.circuit-failures", "webhooks.probe-max-ms",
@@ -117,7 +119,7 @@ public final class ConfigLoader {
                         Duration.ofMillis(number("contacts.refresh-ms", 0, 86_400_000))),
                 new NodeConfig.Store(Path.of(values.get("data")), values.get("db.url"), values.get("db.user"),
                         values.get("db.password"), number("store.max-queued-writes", 1_000, 100_000_000)),
-                new NodeConfig.Secrets(values.get("admin-token"), values.get("master-key")),
+                new NodeConfig.Secrets(adminToken(), values.get("master-key")),
                 new NodeConfig.Webhooks(number("webhooks.concurrency", 1, 1_000),
                         number("webhooks.event-batch-size", 1, 10_000),
                         Duration.ofMillis(number("webhooks.event-batch-delay-ms", 0, 60_000)),
@@ -148,14 +150,15 @@ public final class ConfigLoader {
         String host = values.get("http.host");
         int port = port("http.port", values.get("http.port"));
         String httpsPort = values.get("https.port");
-        if (httpsPort == null || httpsPort.isBlank()) return new NodeConfig.Http(host, port, -1, null, null);
+        boolean behindProxy = bool("http.behind-proxy");
+        if (httpsPort == null || httpsPort.isBlank()) return new NodeConfig.Http(host, port, -1, null, null, behindProxy);
         String keystore = values.get("https.keystore");
         if (keystore == null || !Files.isReadable(Path.of(keystore))) {
             throw new IllegalArgumentException("https.keystore: a readable PKCS12 file (certificate and key) is required"
                     + " with https.port, got '" + keystore + "'");
         }
         return new NodeConfig.Http(host, port, port("https.port", httpsPort), Path.of(keystore),
-                values.get("https.keystore-password"));
+                values.get("https.keystore-password"), behindProxy);
     }
 
     /** {@code media.public-url}: http(s), no trailing slash; null when not set (the node's own address then). */
@@ -167,6 +170,19 @@ public final class ConfigLoader {
                     + "https://sb.example.com, got '" + url + "'");
         }
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    /**
+     * The admin token when one is configured: at least {@value #ADMIN_TOKEN_MIN_LENGTH} characters, as a token made
+     * at random is (the one the node makes when none is set has 256 bits); a short one could be guessed.
+     */
+    private String adminToken() {
+        String token = values.get("admin-token");
+        if (token != null && token.strip().length() < ADMIN_TOKEN_MIN_LENGTH) {
+            throw new IllegalArgumentException("admin-token: must be at least " + ADMIN_TOKEN_MIN_LENGTH
+                    + " characters (a random one, such as `openssl rand -hex 32`), got " + token.strip().length());
+        }
+        return token;
     }
 
     private NodeConfig.LogFormat logFormat() {

@@ -12,13 +12,15 @@ public record NodeConfig(Http http, Network network, Store store, Secrets secret
 
     /**
      * Where the API listens: plain HTTP on {@code port}, and HTTPS on {@code httpsPort} (-1: none) with the
-     * certificate and key of a PKCS12 {@code keystore}. The password is never shown by {@link #toString()}.
+     * certificate and key of a PKCS12 {@code keystore}; {@code behindProxy}: a reverse proxy in front sets the
+     * {@code Forwarded} / {@code X-Forwarded-*} headers, which are then believed (the scheme the browser used, say).
+     * The password is never shown by {@link #toString()}.
      */
-    public record Http(String host, int port, int httpsPort, Path keystore, String keystorePassword) {
+    public record Http(String host, int port, int httpsPort, Path keystore, String keystorePassword, boolean behindProxy) {
         @Override
         public String toString() {
             return "Http[host=" + host + ", port=" + port + ", httpsPort=" + httpsPort + ", keystore=" + keystore
-                    + ", keystorePassword=" + (keystorePassword == null ? "none" : "***") + "]";
+                    + ", keystorePassword=" + (keystorePassword == null ? "none" : "***") + ", behindProxy=" + behindProxy + "]";
         }
     }
 

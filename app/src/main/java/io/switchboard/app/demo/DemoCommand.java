@@ -63,7 +63,7 @@ public final class DemoCommand implements Callable<Integer> {
             network.setInboundRate(inboundRate);
 
             int campaign = campaignSize();
-            out.printf("Dashboard: http://127.0.0.1:%d/dashboard?token=%s%n  (live while the demo runs; the link logs "
+            out.printf("Dashboard: http://127.0.0.1:%d/dashboard#token=%s%n  (live while the demo runs; the link logs "
                     + "in with this demo's admin token, or open /dashboard and paste it)%n%n", node.httpPort(), adminToken);
             out.printf("Switchboard demo: node on the embedded store (%s), simulated network on port %d, sample bot at %s%n",
                     data, network.port(), bot.webhookUrl());

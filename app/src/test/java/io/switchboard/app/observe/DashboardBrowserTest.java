@@ -29,8 +29,8 @@ import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * The dashboard in headless Chromium while demo-like traffic runs (a campaign at two priorities, users who read
- * and reply, others who write in unprompted): the page logs in with a project's token, which leaves the address
- * bar for an HttpOnly cookie; the figures move without a reload; once the traffic settles they match the API's
+ * and reply, others who write in unprompted): the page logs in with a project's token from a {@code #token=} link,
+ * which never reaches the server in an address and leaves the address bar for an HttpOnly cookie; the figures move without a reload; once the traffic settles they match the API's
  * counts; the project sees only its own number, the admin every number; screenshots (laptop and phone) are kept
  * in {@code app/target/dashboard/}.
  */
@@ -56,7 +56,7 @@ class DashboardBrowserTest {
                 harness.number(other, OTHER, 50);
                 String base = "http://127.0.0.1:" + harness.node.httpPort();
 
-                browser.get(base + "/dashboard?token=" + shop);
+                browser.get(base + "/dashboard#token=" + shop);
                 assertThat(browser.getCurrentUrl()).as("the token left the address bar").isEqualTo(base + "/dashboard");
                 Cookie session = browser.manage().getCookieNamed("sb_dashboard");
                 assertThat(session).isNotNull();

@@ -83,7 +83,9 @@ class LogsKeepNoSecretsTest {
                 HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
                 String base = "http://127.0.0.1:" + harness.node.httpPort();
                 for (String login : List.of(harness.adminToken, token, badToken)) {
-                    http.send(HttpRequest.newBuilder(URI.create(base + "/dashboard?token=" + login)).build(),
+                    http.send(HttpRequest.newBuilder(URI.create(base + "/dashboard/login"))
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString("token=" + login)).build(),
                             HttpResponse.BodyHandlers.discarding());
                     http.send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
                             .header("Authorization", "Bearer " + login).build(), HttpResponse.BodyHandlers.discarding());

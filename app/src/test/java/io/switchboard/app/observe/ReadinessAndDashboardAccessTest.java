@@ -20,12 +20,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code /ready} against a node whose shard worker stops, and who may see the dashboard: the login by
- * {@code ?token=}, the session cookie, the live stream over plain HTTP, and a project's view of its own numbers.
+ * {@code /ready} against a node whose shard worker stops, and who may see the dashboard: the login with a token
+ * (never one in the address), the session cookie that lasts only while its token does, the live stream over plain
+ * HTTP, and a project's view of its own numbers.
  */
 class ReadinessAndDashboardAccessTest {
     private static final String NUMBER = "+919800000001";
@@ -73,13 +75,15 @@ class ReadinessAndDashboardAccessTest {
             assertThat(anonymous.body()).contains("<form method=\"post\" action=\"/dashboard/login\"");
             assertThat(get(harness, "/dashboard/stream", null).statusCode()).isEqualTo(401);
             assertThat(get(harness, "/dashboard/data", null).statusCode()).isEqualTo(401);
-            assertThat(get(harness, "/dashboard?token=sbp_not-a-token", null).statusCode()).isEqualTo(401);
+            assertThat(login(harness, "sbp_not-a-token").statusCode()).isEqualTo(401);
             String sendOnly = harness.api.expect(201, "/v1/tokens", shop, java.util.Map.of("name", "sender",
                     "scopes", List.of("send"))).get("token").asText();
-            assertThat(get(harness, "/dashboard?token=" + sendOnly, null).statusCode())
-                    .as("a token without the read scope").isEqualTo(401);
+            assertThat(login(harness, sendOnly).statusCode()).as("a token without the read scope").isEqualTo(401);
+            HttpResponse<String> inTheAddress = get(harness, "/dashboard?token=" + shop, null);
+            assertThat(inTheAddress.statusCode()).as("a token in the address is not taken").isEqualTo(400);
+            assertThat(inTheAddress.headers().firstValue("Set-Cookie")).isEmpty();
 
-            HttpResponse<String> login = get(harness, "/dashboard?token=" + shop, null);
+            HttpResponse<String> login = login(harness, shop);
             assertThat(login.statusCode()).isEqualTo(303);
             assertThat(login.headers().firstValue("Location")).hasValue("/dashboard");
             String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
@@ -104,11 +108,49 @@ class ReadinessAndDashboardAccessTest {
 
             assertThat(adminData(harness).path("history").size()).as("the admin's history has both numbers").isEqualTo(2);
 
+            // A session made with a token that is revoked ends with it.
+            JsonNode viewer = harness.api.expect(201, "/v1/tokens", shop, java.util.Map.of("name", "viewer",
+                    "scopes", List.of("read")));
+            String viewerSetCookie = login(harness, viewer.get("token").asText()).headers().firstValue("Set-Cookie").orElseThrow();
+            String viewerCookie = viewerSetCookie.substring(0, viewerSetCookie.indexOf(';'));
+            assertThat(get(harness, "/dashboard", viewerCookie).statusCode()).isEqualTo(200);
+            assertThat(harness.api.delete("/v1/tokens/" + viewer.get("id").asText(), shop).status()).isEqualTo(204);
+            await().atMost(Duration.ofSeconds(5)).until(() -> get(harness, "/dashboard", viewerCookie).statusCode() == 401);
+
             HttpResponse<String> logout = http.send(HttpRequest.newBuilder(URI.create(base(harness) + "/dashboard/logout"))
                     .header("Cookie", cookie).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(logout.statusCode()).isEqualTo(303);
             assertThat(get(harness, "/dashboard", cookie).statusCode()).as("the session is gone").isEqualTo(401);
         }
+    }
+
+    /**
+     * Behind a reverse proxy that ends TLS, the session cookie is marked Secure when the node is told to believe the
+     * proxy's {@code X-Forwarded-Proto}; otherwise the header is anyone's to send and changes nothing.
+     */
+    @Test
+    void theSessionCookieIsSecureBehindAnHttpsProxyOnlyWhenTheProxyIsTrusted() throws Exception {
+        for (boolean behindProxy : List.of(true, false)) {
+            try (Harness harness = new Harness(TestStores.Kind.EMBEDDED, tempDir.resolve("proxy-" + behindProxy),
+                    SimConfig.defaults(), Map.of("http.behind-proxy", behindProxy))) {
+                HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(base(harness) + "/dashboard/login"))
+                        .header("Content-Type", "application/x-www-form-urlencoded").header("X-Forwarded-Proto", "https")
+                        .POST(HttpRequest.BodyPublishers.ofString("token=" + harness.adminToken)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(login.statusCode()).isEqualTo(303);
+                String cookie = login.headers().firstValue("Set-Cookie").orElseThrow();
+                if (behindProxy) assertThat(cookie).as("behind a trusted proxy").contains("; Secure");
+                else assertThat(cookie).as("a header anyone may send").doesNotContain("Secure");
+            }
+        }
+    }
+
+    /** Logs in through the form, as the page does (and as a link's {@code #token=} has it do). */
+    private HttpResponse<String> login(Harness harness, String token) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base(harness) + "/dashboard/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + java.net.URLEncoder.encode(token, StandardCharsets.UTF_8)))
+                .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private JsonNode adminData(Harness harness) throws Exception {
