@@ -14,3 +14,6 @@ ALTER TABLE events ADD COLUMN retry_from BIGINT;
 -- what changed since they last looked every round, so a change made through one node is used by all of them.
 ALTER TABLE projects ADD COLUMN changed_at BIGINT NOT NULL DEFAULT 0;
 CREATE INDEX projects_changed ON projects (changed_at);
+
+-- What a project's stored media take, for its quota: one range of this index.
+CREATE INDEX media_project ON media (project_id, expires_at);

@@ -13,6 +13,7 @@ import io.switchboard.dispatcher.signing.SigningSecrets;
 import io.switchboard.dispatcher.urls.OutboundUrls;
 import io.switchboard.engine.Engine;
 import io.switchboard.engine.media.MediaLibrary;
+import io.switchboard.engine.media.MediaQuotaExceeded;
 import io.switchboard.engine.media.MediaTooLarge;
 import io.switchboard.engine.media.MediaTypes;
 import io.switchboard.engine.validation.InvalidInput;
@@ -171,6 +172,8 @@ public final class Api implements AutoCloseable {
         server.exception(ShardOwners.Answered.class, (e, ctx) -> { }); // another node's answer is written already
         server.exception(MediaTooLarge.class, (e, ctx) -> answerError(ctx,
                 new ApiError(413, "media_too_large", e.getMessage(), e.field())));
+        server.exception(MediaQuotaExceeded.class, (e, ctx) -> answerError(ctx,
+                new ApiError(507, "storage_quota_exceeded", e.getMessage(), e.field())));
         server.exception(InvalidInput.class, (e, ctx) -> answerError(ctx, ApiError.badRequest(e.code(), e.getMessage(), e.field())));
         server.exception(StoreBusy.class, (e, ctx) -> answerError(ctx, ApiError.unavailable("store_busy",
                 "the node has more writes waiting than it takes on; nothing was accepted", STORE_BUSY_RETRY_S)));
@@ -219,7 +222,7 @@ public final class Api implements AutoCloseable {
 
     private void answerError(Context ctx, ApiError error) {
         if (error.code().equals("store_busy")) LOG.debug("{} {}: 503 store_busy", ctx.method(), ctx.path()); // the writer logs once a spell
-        else if (error.status() >= 500) LOG.error("{} {}: {} {}", ctx.method(), ctx.path(), error.status(), error.getMessage());
+        else if (error.serverFault()) LOG.error("{} {}: {} {}", ctx.method(), ctx.path(), error.status(), error.getMessage());
         else if (error.status() == 429) LOG.debug("{} {}: 429", ctx.method(), ctx.path()); // RateLimits logs once a spell
         else LOG.info("{} {}: {} {} field={}", ctx.method(), ctx.path(), error.status(), error.code(), error.field());
         error.headers().forEach(ctx::header);

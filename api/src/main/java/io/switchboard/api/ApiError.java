@@ -55,6 +55,11 @@ public final class ApiError extends RuntimeException {
         return new ApiError(429, "rate_limited", message, null, Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
     }
 
+    /** Whether the node is at fault (logged as an error), not the caller: a full quota is the caller's. */
+    boolean serverFault() {
+        return status >= 500 && status != 507;
+    }
+
     public int status() {
         return status;
     }

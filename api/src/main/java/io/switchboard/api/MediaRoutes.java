@@ -55,7 +55,7 @@ final class MediaRoutes {
                 new MediaLibrary.Names("number", "type", "file"));
         MediaFile stored;
         try (InputStream content = file.content()) {
-            stored = library.store(intake, content);
+            stored = library.upload(intake, content);
         }
         requests.send(ctx, 201, requests.json().createObjectNode().put("id", Ids.format(stored.id())));
     }

@@ -133,7 +133,7 @@ public final class Node implements AutoCloseable {
                     new UpstreamLinks(new UpstreamLinks.Parts(upstreams, vault, messages, cloudLinks),
                             Engine.networkLinks(engineSettings)));
             this.media = new MediaLibrary(new MediaFiles(database), engine, mediaUrls(config, settings, vault, clock),
-                    ids, clock);
+                    ids, clock, config.media().quotaBytes());
             this.linkFetcher = new LinkFetcher(media, urls, config.media().fetchTimeout());
             this.mediaSweeper = sweepMedia(config.media().sweepEvery());
 

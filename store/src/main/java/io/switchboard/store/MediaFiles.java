@@ -95,6 +95,12 @@ public final class MediaFiles {
         }
     }
 
+    /** How many bytes the project's media still kept at {@code now} take (their plaintext size). */
+    public long storedBytes(String projectId, long now) {
+        return database.withConnection(c -> Sql.queryOne(c, "SELECT COALESCE(SUM(size_bytes), 0) FROM media "
+                + "WHERE project_id = ? AND expires_at > ?", row -> row.getLong(1), projectId, now)).orElse(0L);
+    }
+
     /** The project's media file, unless it does not exist or expired before {@code now}. */
     public Optional<MediaFile> find(String projectId, long id, long now) {
         return database.withConnection(c -> Sql.queryOne(c, "SELECT " + COLUMNS + " FROM media WHERE id = ? "

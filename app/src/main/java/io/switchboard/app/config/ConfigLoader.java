@@ -49,6 +49,7 @@ public final class ConfigLoader {
             Map.entry("media.fetch-timeout-ms", "30000"),
             Map.entry("media.sweep-minutes", "60"),
             Map.entry("media.url-valid-s", "3600"),
+            Map.entry("media.quota-mb-per-project", "10240"),
             Map.entry("metrics.open", "false"),
             Map.entry("log.format", "text"),
             Map.entry("http.behind-proxy", "false"),
@@ -93,7 +94,7 @@ public final class ConfigLoader {
                 "webhooks.retry-window-s", "webhooks.timeout-ms", "webhooks.circuit-failures", "webhooks.probe-max-ms",
                 "webhooks.calls-in-memory",                 "allow-private-urls", "cluster.enabled", "cluster.node-id", "cluster.address", "cluster.heartbeat-ms",
                 "cluster.lease-ms", "cluster.handoff-poll-ms", "store.max-queued-writes", "api.rate-per-project", "api.burst-per-project", "api.rate-per-token", "api.burst-per-token",
-                "api.max-body-bytes", "contacts.refresh-ms", "media.fetch-timeout-ms", "media.sweep-minutes", "media.url-valid-s",
+                "api.max-body-bytes", "contacts.refresh-ms", "media.fetch-timeout-ms", "media.sweep-minutes", "media.url-valid-s", "media.quota-mb-per-project",
                 "media.public-url", "metrics.open", "log.format", "dashboard.session-hours", "upstream.timeout-ms",
                 "upstream.concurrency", "upstream.retry-first-ms", "upstream.retry-max-ms");
     }
@@ -136,7 +137,8 @@ public final class ConfigLoader {
                         number("api.max-body-bytes", 1_024, 1_073_741_824)),
                 new NodeConfig.Media(Duration.ofMillis(number("media.fetch-timeout-ms", 100, 600_000)),
                         Duration.ofMinutes(number("media.sweep-minutes", 1, 24 * 60)),
-                        Duration.ofSeconds(number("media.url-valid-s", 1, 7 * 86_400)), publicUrl()),
+                        Duration.ofSeconds(number("media.url-valid-s", 1, 7 * 86_400)), publicUrl(),
+                        number("media.quota-mb-per-project", 0, 100_000_000) * 1024L * 1024L),
                 new NodeConfig.Observability(bool("metrics.open"), logFormat(),
                         Duration.ofHours(number("dashboard.session-hours", 1, 24 * 30))),
                 new NodeConfig.Upstream(Duration.ofMillis(number("upstream.timeout-ms", 100, 300_000)),

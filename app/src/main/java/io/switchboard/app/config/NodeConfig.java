@@ -74,10 +74,10 @@ public record NodeConfig(Http http, Network network, Store store, Secrets secret
 
     /**
      * How long fetching a media message's link may take in all; how often expired media are swept; how long the
-     * signed URL of an incoming media file holds, and the node's address as customers' servers reach it (null: the
-     * API's own host and port).
+     * signed URL of an incoming media file holds, the node's address as customers' servers reach it (null: the
+     * API's own host and port), and the most bytes of uploaded media a project may keep stored (0: no limit).
      */
-    public record Media(Duration fetchTimeout, Duration sweepEvery, Duration urlValid, String publicUrl) {}
+    public record Media(Duration fetchTimeout, Duration sweepEvery, Duration urlValid, String publicUrl, long quotaBytes) {}
 
     /**
      * How the node shows itself: whether {@code /metrics} is open to anyone (else it takes the admin token), log

@@ -38,13 +38,34 @@ public final class MediaLibrary {
     private final MediaUrls urls;
     private final NodeIds ids;
     private final Clock clock;
+    /** The most bytes of uploaded media a project may keep stored (0: no limit). */
+    private final long quotaBytes;
 
-    public MediaLibrary(MediaFiles files, Engine engine, MediaUrls urls, NodeIds ids, Clock clock) {
+    public MediaLibrary(MediaFiles files, Engine engine, MediaUrls urls, NodeIds ids, Clock clock, long quotaBytes) {
         this.files = files;
         this.engine = engine;
         this.urls = urls;
         this.ids = ids;
         this.clock = clock;
+        this.quotaBytes = quotaBytes;
+    }
+
+    /**
+     * Stores a file the project uploads, within its quota: what its stored media take, with this file, must fit.
+     *
+     * @throws MediaQuotaExceeded when it does not (nothing is stored); else as {@link #store}
+     */
+    public MediaFile upload(Intake intake, InputStream content) {
+        if (quotaBytes == 0) return store(intake, content);
+        long used = files.storedBytes(intake.projectId(), clock.millis());
+        if (used >= quotaBytes) throw new MediaQuotaExceeded(intake.names().content(), quotaBytes, used);
+        MediaFile file = store(intake, content);
+        long after = files.storedBytes(intake.projectId(), clock.millis());
+        if (after > quotaBytes) { // uploads under way at once can pass the check together: the last one to end backs out
+            files.delete(file.projectId(), file.id());
+            throw new MediaQuotaExceeded(intake.names().content(), quotaBytes, after - file.size());
+        }
+        return file;
     }
 
     /** Where a file comes from and what it says it is; {@code filename} may be null; {@code names}: the request's. */
