@@ -85,7 +85,8 @@ public final class Api implements AutoCloseable {
      * Requests a second per token (0: no limit) with bursts of up to {@code burstPerToken}; the largest body (a media
      * upload may be as large as the largest media WhatsApp takes, with room for its form).
      */
-    public record Limits(int ratePerProject, int burstPerProject, int ratePerToken, int burstPerToken, long maxBodyBytes) {}
+    public record Limits(int ratePerProject, int burstPerProject, int ratePerToken, int burstPerToken,
+                         int unknownTokensPerSecond, long maxBodyBytes) {}
 
     /**
      * The node's own figures: its metrics, the dashboard's live history and logins, its readiness, and whether
@@ -117,7 +118,8 @@ public final class Api implements AutoCloseable {
         this.json = parts.json();
         this.requests = new Requests(json);
         Management management = parts.management();
-        this.tenants = new Tenants(management.tokens(), parts.projects()::byId, parts.adminTokenHash(), parts.clock());
+        this.tenants = new Tenants(management.tokens(), parts.projects()::byId, parts.adminTokenHash(), parts.clock(),
+                management.limits().unknownTokensPerSecond());
         ClusterCalls clusterCalls = new ClusterCalls(parts.cluster().key(), parts.clock());
         Limits limits = management.limits();
         RateLimits rates = new RateLimits(new RateLimits.Rate(limits.ratePerProject(), limits.burstPerProject()),

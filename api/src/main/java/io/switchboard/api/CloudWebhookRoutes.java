@@ -72,11 +72,11 @@ final class CloudWebhookRoutes {
     }
 
     private void deliver(Context ctx) throws InterruptedException {
-        byte[] raw = ctx.bodyAsBytes();
         String signature = ctx.header(SIGNATURE);
-        if (signature == null || !signature.startsWith("sha256=")) {
-            throw new ApiError(401, "missing_signature", SIGNATURE + " is required", SIGNATURE);
+        if (signature == null || !signature.matches("sha256=[0-9a-fA-F]{64}")) { // before a byte of the body is read
+            throw new ApiError(401, "missing_signature", SIGNATURE + " is required (sha256= and 64 hex digits)", SIGNATURE);
         }
+        byte[] raw = ctx.bodyAsBytes();
         JsonNode body = json(raw);
         Map<String, CloudUpstream> numbers = verified(body, raw, signature);
         Delivery delivery = new Delivery(ctx);

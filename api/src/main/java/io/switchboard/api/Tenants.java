@@ -1,5 +1,6 @@
 package io.switchboard.api;
 
+import io.github.bucket4j.Bucket;
 import io.javalin.http.Context;
 import io.switchboard.store.ApiTokens;
 import io.switchboard.store.ApiTokens.Credential;
@@ -7,6 +8,9 @@ import io.switchboard.store.Project;
 import io.switchboard.store.crypto.Tokens;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -22,11 +26,15 @@ import org.slf4j.LoggerFactory;
  * <p>A token's lookup is good for {@link #RECHECK}: the first request after that reads the store again, and the
  * other requests with the same token wait for that one read instead of making their own. So a token revoked on
  * any node sharing the store is refused here within {@code RECHECK} and one read, and otherwise a request costs one
- * SHA-256 and a map lookup. Unknown tokens are not remembered, so made-up tokens cannot fill the memory; each costs
- * one indexed read. Revocations and project changes made through this node apply here at once.
+ * SHA-256 and a map lookup. A token the store did not know is remembered for {@code RECHECK} too (at most
+ * {@value #UNKNOWN_REMEMBERED} of them), so a client repeating a stale token costs one read; and tokens never seen
+ * are read at most {@code unseenPerSecond} a second, beyond which they are answered 429 without a read, so made-up
+ * tokens cannot turn requests into store reads for everyone. Revocations and project changes made through this node
+ * apply here at once.
  */
 final class Tenants {
     static final Duration RECHECK = Duration.ofMillis(500);
+    private static final int UNKNOWN_REMEMBERED = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(Tenants.class);
     /** last_used_at is written when the stored one is older than this: at most one write a minute per token. */
     private static final long TOUCH_EVERY_MS = 60_000;
@@ -43,12 +51,25 @@ final class Tenants {
     private final String adminTokenHash;
     private final Clock clock;
     private final ConcurrentHashMap<String, Lookup> byHash = new ConcurrentHashMap<>();
+    /** Hashes of tokens the store did not know, with when it said so; the oldest go first past the bound. */
+    private final Map<String, Long> unknown = Collections.synchronizedMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > UNKNOWN_REMEMBERED;
+        }
+    });
+    /** Reads of tokens never seen here; null: no limit. */
+    private final Bucket unseenReads;
 
-    Tenants(ApiTokens tokens, Function<String, Optional<Project>> projects, String adminTokenHash, Clock clock) {
+    /** {@code unseenPerSecond}: store reads a second for tokens this node has not seen (0: no limit). */
+    Tenants(ApiTokens tokens, Function<String, Optional<Project>> projects, String adminTokenHash, Clock clock,
+            int unseenPerSecond) {
         this.tokens = tokens;
         this.projects = projects;
         this.adminTokenHash = adminTokenHash;
         this.clock = clock;
+        this.unseenReads = unseenPerSecond == 0 ? null : Bucket.builder().addLimit(limit -> limit
+                .capacity(unseenPerSecond).refillGreedy(unseenPerSecond, Duration.ofSeconds(1))).build();
     }
 
     void requireAdmin(String authorization) {
@@ -115,6 +136,7 @@ final class Tenants {
             long now = clock.millis();
             Lookup seen = byHash.get(hash);
             if (seen != null && now - seen.startedAt() < RECHECK.toMillis()) return seen;
+            if (seen == null && !mayRead(hash, now)) return new Lookup(now, CompletableFuture.completedFuture(Optional.empty()));
             Lookup mine = new Lookup(now, new CompletableFuture<>());
             boolean won = seen == null ? byHash.putIfAbsent(hash, mine) == null : byHash.replace(hash, seen, mine);
             if (won) {
@@ -127,13 +149,32 @@ final class Tenants {
     private void read(String hash, Lookup lookup) {
         try {
             Optional<Credential> found = tokens.find(hash);
-            if (found.isEmpty()) byHash.remove(hash, lookup);
-            else touchIfDue(found.get(), lookup.startedAt());
+            if (found.isEmpty()) {
+                byHash.remove(hash, lookup);
+                unknown.put(hash, lookup.startedAt());
+            } else {
+                unknown.remove(hash);
+                touchIfDue(found.get(), lookup.startedAt());
+            }
             lookup.result().complete(found);
         } catch (RuntimeException e) {
             byHash.remove(hash, lookup);
             lookup.result().completeExceptionally(e);
         }
+    }
+
+    /**
+     * Whether a token not looked up lately may be read from the store: not when the store said within
+     * {@code RECHECK} that it does not know it (false: it is unknown), nor past the reads a second for tokens never
+     * seen (429).
+     */
+    private boolean mayRead(String hash, long now) {
+        Long refused = unknown.get(hash);
+        if (refused != null && now - refused < RECHECK.toMillis()) return false;
+        if (refused == null && unseenReads != null && !unseenReads.tryConsume(1)) {
+            throw ApiError.rateLimited("too many requests with tokens this node does not know; retry in 1 s", 1);
+        }
+        return true;
     }
 
     /** Records the use off the request's path: the read that found the token was made for a request using it. */

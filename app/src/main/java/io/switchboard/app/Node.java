@@ -170,7 +170,8 @@ public final class Node implements AutoCloseable {
                             storeKey(settings, vault, CLUSTER_CALLS_KEY)),
                     new Api.Management(new ApiTokens(database), new Usage(database),
                             new Api.Limits(limits.ratePerProject(), limits.burstPerProject(),
-                                    limits.ratePerToken(), limits.burstPerToken(), limits.maxBodyBytes())),
+                                    limits.ratePerToken(), limits.burstPerToken(), limits.unknownTokensPerSecond(),
+                                    limits.maxBodyBytes())),
                     observability, new Api.Upstream(upstreams, cloudLinks),
                     new Api.Directory(new Groups(database), new Contacts(database)), media, ids), tls(config.http()),
                     config.http().behindProxy())

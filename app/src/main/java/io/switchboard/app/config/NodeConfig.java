@@ -68,9 +68,11 @@ public record NodeConfig(Http http, Network network, Store store, Secrets secret
 
     /**
      * Abuse limits of the API: requests a second per project and per project token (0: none) with bursts of up to
-     * {@code burstPerProject} and {@code burstPerToken}, and the largest request body in bytes.
+     * {@code burstPerProject} and {@code burstPerToken}; store reads a second for tokens the node has not seen (0:
+     * none); and the largest request body in bytes.
      */
-    public record Api(int ratePerProject, int burstPerProject, int ratePerToken, int burstPerToken, long maxBodyBytes) {}
+    public record Api(int ratePerProject, int burstPerProject, int ratePerToken, int burstPerToken,
+                      int unknownTokensPerSecond, long maxBodyBytes) {}
 
     /**
      * How long fetching a media message's link may take in all; how often expired media are swept; how long the

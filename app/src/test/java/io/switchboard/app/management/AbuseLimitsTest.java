@@ -110,6 +110,33 @@ class AbuseLimitsTest {
         }
     }
 
+    /**
+     * Made-up tokens cannot turn requests into store reads: past the reads a second for tokens never seen, they are
+     * answered 429 without one, while known tokens are served; a token the store just said it does not know is
+     * answered 401 from memory however often it comes back.
+     */
+    @Test
+    void madeUpTokensAreReadAtTheirRateAndAStaleOneIsAnsweredFromMemory() throws Exception {
+        try (Harness limited = new Harness(TestStores.Kind.EMBEDDED, tempDir.resolve("unknown-tokens"), SimConfig.defaults(),
+                Map.of("api.unknown-tokens-per-second", 5))) {
+            Http api = new Http(limited.node.httpPort());
+            String known = limited.project("Shop");
+            List<Integer> madeUp = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                madeUp.add(api.call("GET", "/v1/project", io.switchboard.store.crypto.Tokens.newToken("sbp_"), null).status());
+                assertThat(api.call("GET", "/v1/project", known, null).status()).as("a known token").isEqualTo(200);
+            }
+            assertThat(madeUp).containsOnly(401, 429).contains(401, 429);
+            assertThat(madeUp.stream().filter(s -> s == 401).count()).as("read: about 5 a second").isLessThan(20);
+
+            Thread.sleep(1_100); // a second's reads again
+            String stale = io.switchboard.store.crypto.Tokens.newToken("sbp_");
+            List<Integer> repeated = new ArrayList<>();
+            for (int i = 0; i < 40; i++) repeated.add(api.call("GET", "/v1/project", stale, null).status());
+            assertThat(repeated).as("one read, then remembered").containsOnly(401);
+        }
+    }
+
     @Test
     void aBodyOverTheLimitIs413AndWritesNothing() throws Exception {
         String sender = newToken("sender");

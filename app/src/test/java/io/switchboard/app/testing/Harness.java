@@ -40,7 +40,8 @@ public final class Harness implements AutoCloseable {
                 .set("network", "127.0.0.1:" + this.network.port()).set("data", tempDir.resolve("data"))
                 .set("admin-token", adminToken).set("webhooks.event-batch-delay-ms", 20)
                 .set("allow-private-urls", true) // the receivers run on loopback
-                .set("api.rate-per-token", 0).set("api.rate-per-project", 0); // tests poll the API hard; AbuseLimitsTest sets its own limits
+                // Tests poll the API hard, some with made-up tokens; AbuseLimitsTest sets its own limits.
+                .set("api.rate-per-token", 0).set("api.rate-per-project", 0).set("api.unknown-tokens-per-second", 0);
         if (kind != TestStores.Kind.EMBEDDED) config.set("db.url", store.url()).set("db.user", store.user());
         settings.forEach(config::set);
         this.node = Node.start(config.load(), new PrintStream(java.io.OutputStream.nullOutputStream()));
