@@ -38,7 +38,8 @@ public final class NodeMetrics {
                           WebhookLatency latency, Supplier<Map<String, Long>> deadLetters) {}
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
-    private final PrometheusTextFormatWriter writer = new PrometheusTextFormatWriter(false);
+    private final PrometheusTextFormatWriter writer =
+            PrometheusTextFormatWriter.builder().setIncludeCreatedTimestamps(false).build();
     private final Sources sources;
     private final Cached<Map<String, Long>> deadLetters;
 

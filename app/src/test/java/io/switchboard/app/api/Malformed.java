@@ -185,8 +185,7 @@ final class Malformed {
     private static byte[] huge(JsonNode valid, int size) {
         ObjectNode copy = valid.isObject() ? (ObjectNode) valid.deepCopy() : NODES.objectNode();
         String field = "name";
-        for (var it = copy.fields(); it.hasNext(); ) {
-            var entry = it.next();
+        for (var entry : copy.properties()) {
             if (entry.getValue().isTextual()) {
                 field = entry.getKey();
                 break;

@@ -23,7 +23,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -305,10 +304,8 @@ class MalformedInputPropertyTest {
     /** Every operation with a request body or parameters, its parameters resolved through the document's $refs. */
     private static List<Endpoint> endpointsTakingInput(JsonNode document) {
         List<Endpoint> found = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> paths = document.path("paths").fields(); paths.hasNext(); ) {
-            Map.Entry<String, JsonNode> path = paths.next();
-            for (Iterator<Map.Entry<String, JsonNode>> ops = path.getValue().fields(); ops.hasNext(); ) {
-                Map.Entry<String, JsonNode> op = ops.next();
+        for (Map.Entry<String, JsonNode> path : document.path("paths").properties()) {
+            for (Map.Entry<String, JsonNode> op : path.getValue().properties()) {
                 if (op.getKey().equals("parameters")) continue;
                 List<String> pathParams = new ArrayList<>();
                 List<String> queryParams = new ArrayList<>();

@@ -98,8 +98,8 @@ class OpenApiDocumentTest {
                 .toIterable().containsExactlyInAnyOrder("code", "message", "field");
         // Every 4xx is in our shape, but the Cloud API endpoint's, which are in the Graph API's (Meta's codes); its
         // 404 is a path whose version is not a Graph version, which is not that route.
-        document.path("paths").fields().forEachRemaining(path -> path.getValue().forEach(operation -> operation
-                .path("responses").fields().forEachRemaining(response -> {
+        document.path("paths").properties().forEach(path -> path.getValue().forEach(operation -> operation
+                .path("responses").properties().forEach(response -> {
                     if (response.getKey().startsWith("4") && response.getValue().has("$ref")) {
                         JsonNode resolved = document.at(response.getValue().path("$ref").asText().substring(1));
                         boolean graph = path.getKey().equals(CLOUD_PATH) && !response.getKey().equals("404");

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.engine.OutgoingMessage;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -63,8 +62,7 @@ public final class DynamicBulk {
         JsonNode variables = Fields.optionalObject(recipient, "variables", at);
         Map<String, String> values = new HashMap<>();
         if (variables == null) return values;
-        for (Iterator<Map.Entry<String, JsonNode>> fields = variables.fields(); fields.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = fields.next();
+        for (Map.Entry<String, JsonNode> field : variables.properties()) {
             JsonNode value = field.getValue();
             if (!value.isTextual() && !value.isNumber()) {
                 String path = Fields.path(Fields.path(at, "variables"), field.getKey());

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,8 +34,7 @@ public final class Placeholders {
         } else if (tree.isArray()) {
             for (int i = 0; i < tree.size(); i++) check(tree.get(i), Fields.item(path, i));
         } else if (tree.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> fields = tree.fields(); fields.hasNext(); ) {
-                Map.Entry<String, JsonNode> field = fields.next();
+            for (Map.Entry<String, JsonNode> field : tree.properties()) {
                 check(field.getValue(), Fields.path(path, field.getKey()));
             }
         }
@@ -70,8 +68,7 @@ public final class Placeholders {
         }
         if (tree.isObject()) {
             ObjectNode copy = ((ObjectNode) tree).objectNode();
-            for (Iterator<Map.Entry<String, JsonNode>> fields = tree.fields(); fields.hasNext(); ) {
-                Map.Entry<String, JsonNode> field = fields.next();
+            for (Map.Entry<String, JsonNode> field : tree.properties()) {
                 copy.set(field.getKey(), expand(field.getValue(), variables, variablesPath));
             }
             return copy;
