@@ -8,7 +8,7 @@ import io.switchboard.dispatcher.Dispatcher;
 import io.switchboard.dispatcher.DispatcherSettings;
 import io.switchboard.dispatcher.signing.SigningSecrets;
 import io.switchboard.dispatcher.media.LinkFetcher;
-import io.switchboard.dispatcher.urls.OutboundUrls;
+import io.switchboard.outbound.OutboundUrls;
 import io.switchboard.engine.media.MediaLibrary;
 import io.switchboard.engine.media.MediaUrls;
 import io.switchboard.store.MediaFiles;

@@ -3,7 +3,7 @@ package io.switchboard.dispatcher.media;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.switchboard.dispatcher.urls.OutboundUrls;
+import io.switchboard.outbound.OutboundUrls;
 import io.switchboard.engine.media.MediaLibrary;
 import io.switchboard.engine.media.MediaLinks;
 import io.switchboard.engine.media.MediaTooLarge;
