@@ -114,14 +114,14 @@ public final class Node implements AutoCloseable {
             this.dispatcher = new Dispatcher(dispatch, new Dispatcher.Parts(writer,
                     (project, replies, rejected, alsoCommit) -> engine().instantReplies(project, replies, rejected, alsoCommit),
                     id -> engine().project(id).orElse(null), this::openPayload, secrets::signer,
-                    urls.resolver(Executors.newVirtualThreadPerTaskExecutor()), json, latency,
+                    urls, json, latency,
                     projectId -> media.ids(projectId), events -> engine().withCallbacks(events), messages));
             NodeConfig.Cluster clustering = config.cluster();
             EngineSettings engineSettings = EngineSettings.of(config.network().host(), config.network().port())
                     .clustered(clustering.enabled()).contactRefresh(config.network().contactRefresh());
             NodeConfig.Upstream upstream = config.upstream();
             this.cloudLinks = new CloudLinks(new CloudLinks.Settings(upstream.timeout(), upstream.concurrency(),
-                    upstream.firstRetry(), upstream.maxRetryDelay()));
+                    upstream.firstRetry(), upstream.maxRetryDelay()), urls);
             Upstreams upstreams = new Upstreams(database);
             this.engine = new Engine(engineSettings, new Engine.Parts(vault, messages, writer, dispatcher, clock,
                     (projectId, number, type, payload) -> linkFetcher.fetch(projectId, number, type, payload),
