@@ -130,7 +130,8 @@ public final class Node implements AutoCloseable {
                             Engine.networkLinks(engineSettings)));
             this.media = new MediaLibrary(new MediaFiles(database), engine, mediaUrls(config, settings, vault, clock),
                     clock);
-            this.linkFetcher = new LinkFetcher(media, urls, config.media().fetchTimeout());
+            this.linkFetcher = new LinkFetcher(media, urls, config.media().fetchTimeout(),
+                    config.media().fetchesPerProject());
             this.mediaSweeper = sweepMedia(config.media().sweepEvery());
 
             Leases leases = clustering.enabled() ? new Leases(database) : null;

@@ -3,6 +3,7 @@ package io.switchboard.app.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.switchboard.dispatcher.media.LinkFetcher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +44,7 @@ public final class ConfigLoader {
             Map.entry("api.burst-per-token", "400"),
             Map.entry("api.max-body-bytes", String.valueOf(4 * 1024 * 1024)),
             Map.entry("media.fetch-timeout-ms", "30000"),
+            Map.entry("media.fetches-per-project", "2"),
             Map.entry("media.sweep-minutes", "60"),
             Map.entry("media.url-valid-s", "3600"),
             Map.entry("metrics.open", "false"),
@@ -88,7 +90,7 @@ public final class ConfigLoader {
                 "webhooks.retry-window-s", "webhooks.timeout-ms", "webhooks.circuit-failures", "webhooks.probe-max-ms",
                 "webhooks.calls-in-memory",                 "allow-private-urls", "cluster.enabled", "cluster.node-id", "cluster.address", "cluster.heartbeat-ms",
                 "cluster.lease-ms", "cluster.handoff-poll-ms", "api.rate-per-token", "api.burst-per-token",
-                "api.max-body-bytes", "contacts.refresh-ms", "media.fetch-timeout-ms", "media.sweep-minutes", "media.url-valid-s",
+                "api.max-body-bytes", "contacts.refresh-ms", "media.fetch-timeout-ms", "media.fetches-per-project", "media.sweep-minutes", "media.url-valid-s",
                 "media.public-url", "metrics.open", "log.format", "dashboard.session-hours", "upstream.timeout-ms",
                 "upstream.concurrency", "upstream.retry-first-ms", "upstream.retry-max-ms");
     }
@@ -129,6 +131,7 @@ public final class ConfigLoader {
                 new NodeConfig.Api(number("api.rate-per-token", 0, 1_000_000), number("api.burst-per-token", 1, 10_000_000),
                         number("api.max-body-bytes", 1_024, 1_073_741_824)),
                 new NodeConfig.Media(Duration.ofMillis(number("media.fetch-timeout-ms", 100, 600_000)),
+                        number("media.fetches-per-project", 1, LinkFetcher.AT_ONCE),
                         Duration.ofMinutes(number("media.sweep-minutes", 1, 24 * 60)),
                         Duration.ofSeconds(number("media.url-valid-s", 1, 7 * 86_400)), publicUrl()),
                 new NodeConfig.Observability(bool("metrics.open"), logFormat(),

@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.api.Response;
 import org.eclipse.jetty.http.HttpHeader;
@@ -31,35 +30,36 @@ import org.eclipse.jetty.http.HttpHeader;
  * {@link OutboundUrls}), no redirects (their target would go unchecked), the whole exchange within the timeout,
  * answered 200 with a Content-Type the message type takes, and no larger than that type's limit (a declared length is
  * refused before a byte is read; the rest is counted as it is read). The file is stored like an upload, for the
- * message's project and number. At most {@value #AT_ONCE} fetches run at once; the others wait their turn.
+ * message's project and number. At most {@value #AT_ONCE} fetches run at once, and at most a share of them for one
+ * project ({@link FetchSlots}), so one project's slow links do not stall the others' media; the rest wait their turn.
  */
 public final class LinkFetcher implements MediaLinks, AutoCloseable {
-    private static final int AT_ONCE = 8;
+    /** Fetches under way at once on the node. */
+    public static final int AT_ONCE = 8;
     private static final ObjectMapper JSON = new ObjectMapper();
     private final MediaLibrary library;
     private final OutboundUrls urls;
     private final Duration timeout;
     private final OutboundHttp http;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
-    private final Semaphore slots = new Semaphore(AT_ONCE);
+    private final FetchSlots slots;
 
-    public LinkFetcher(MediaLibrary library, OutboundUrls urls, Duration timeout) {
+    /** {@code perProject}: fetches one project may have under way at once, out of the node's {@value #AT_ONCE}. */
+    public LinkFetcher(MediaLibrary library, OutboundUrls urls, Duration timeout, int perProject) {
         this.library = library;
         this.urls = urls;
         this.timeout = timeout;
+        this.slots = new FetchSlots(AT_ONCE, perProject);
         this.http = new OutboundHttp(urls, "Switchboard-Media/1", timeout, AT_ONCE);
     }
 
     @Override
     public CompletableFuture<String> fetch(String projectId, String number, String messageType, String payload) {
         return CompletableFuture.supplyAsync(() -> {
-            slots.acquireUninterruptibly();
-            try {
+            try (FetchSlots.Held slot = slots.take(projectId)) {
                 return fetchNow(projectId, number, messageType, (ObjectNode) JSON.readTree(payload));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
-            } finally {
-                slots.release();
             }
         }, threads);
     }
