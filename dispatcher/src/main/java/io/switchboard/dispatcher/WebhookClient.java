@@ -1,9 +1,9 @@
 package io.switchboard.dispatcher;
 
 import io.switchboard.dispatcher.signing.Signer;
-import io.switchboard.store.Project;
 import io.switchboard.outbound.OutboundHttp;
 import io.switchboard.outbound.OutboundUrls;
+import io.switchboard.store.Project;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -44,8 +44,6 @@ final class WebhookClient implements AutoCloseable {
         this.timeout = timeout;
         this.signers = signers;
         this.clock = clock;
-        // Jetty's client rather than the JDK's: in the receive benchmark (one call a message) it carried about 9,900
-        // calls a second where the JDK's carried 7,200, and it is the Jetty the API already runs on.
         this.http = new OutboundHttp(urls, "Switchboard-Webhooks/1", timeout, connectionsPerEndpoint);
     }
 

@@ -24,6 +24,9 @@ import org.eclipse.jetty.http.HttpHeader;
  * runs until the answer's last byte (Jetty's request timeout), so a server that sends its headers and then drips its
  * body is cut off; and no answer is read past the number of bytes its caller takes ({@link AnswerTooLarge}).
  *
+ * <p>Jetty's client rather than the JDK's: in the receive benchmark (one Webhook call a message) it carried about
+ * 9,900 calls a second where the JDK's carried 7,200, and it is the Jetty the API already runs on.
+ *
  * <p>Thread-safe; one instance per kind of call, each with its own User-Agent and connections per host.
  */
 public final class OutboundHttp implements AutoCloseable {
