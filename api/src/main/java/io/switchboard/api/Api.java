@@ -10,7 +10,7 @@ import io.javalin.router.ParsedEndpoint;
 import io.switchboard.api.dashboard.DashboardSessions;
 import io.switchboard.dispatcher.Dispatcher;
 import io.switchboard.dispatcher.signing.SigningSecrets;
-import io.switchboard.dispatcher.urls.OutboundUrls;
+import io.switchboard.outbound.OutboundUrls;
 import io.switchboard.engine.Engine;
 import io.switchboard.engine.media.MediaLibrary;
 import io.switchboard.engine.media.MediaQuotaExceeded;

@@ -8,7 +8,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.switchboard.dispatcher.PayloadFormat;
 import io.switchboard.dispatcher.signing.SigningSecrets;
-import io.switchboard.dispatcher.urls.OutboundUrls;
+import io.switchboard.outbound.OutboundUrls;
 import io.switchboard.store.Ids;
 import io.switchboard.store.Project;
 import io.switchboard.store.crypto.Tokens;

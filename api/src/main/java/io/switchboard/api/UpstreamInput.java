@@ -2,7 +2,7 @@ package io.switchboard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.switchboard.dispatcher.urls.OutboundUrls;
+import io.switchboard.outbound.OutboundUrls;
 import io.switchboard.store.CloudUpstream;
 import io.switchboard.store.crypto.Tokens;
 import io.switchboard.store.crypto.Vault;

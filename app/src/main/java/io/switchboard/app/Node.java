@@ -8,7 +8,7 @@ import io.switchboard.dispatcher.Dispatcher;
 import io.switchboard.dispatcher.DispatcherSettings;
 import io.switchboard.dispatcher.signing.SigningSecrets;
 import io.switchboard.dispatcher.media.LinkFetcher;
-import io.switchboard.dispatcher.urls.OutboundUrls;
+import io.switchboard.outbound.OutboundUrls;
 import io.switchboard.engine.media.MediaLibrary;
 import io.switchboard.engine.media.MediaUrls;
 import io.switchboard.store.MediaFiles;
@@ -118,14 +118,14 @@ public final class Node implements AutoCloseable {
             this.dispatcher = new Dispatcher(dispatch, new Dispatcher.Parts(writer,
                     (project, replies, rejected, alsoCommit) -> engine().instantReplies(project, replies, rejected, alsoCommit),
                     id -> engine().project(id).orElse(null), this::openPayload, secrets::signer,
-                    urls.resolver(Executors.newVirtualThreadPerTaskExecutor()), json, latency,
+                    urls, json, latency,
                     projectId -> media.ids(projectId), events -> engine().withCallbacks(events), messages));
             NodeConfig.Cluster clustering = config.cluster();
             EngineSettings engineSettings = EngineSettings.of(config.network().host(), config.network().port())
                     .clustered(clustering.enabled()).contactRefresh(config.network().contactRefresh());
             NodeConfig.Upstream upstream = config.upstream();
             this.cloudLinks = new CloudLinks(new CloudLinks.Settings(upstream.timeout(), upstream.concurrency(),
-                    upstream.firstRetry(), upstream.maxRetryDelay()));
+                    upstream.firstRetry(), upstream.maxRetryDelay()), urls);
             Upstreams upstreams = new Upstreams(database);
             this.engine = new Engine(engineSettings, new Engine.Parts(vault, messages, writer, ids, dispatcher, clock,
                     (projectId, number, type, payload) -> linkFetcher.fetch(projectId, number, type, payload),
@@ -134,7 +134,8 @@ public final class Node implements AutoCloseable {
                             Engine.networkLinks(engineSettings)));
             this.media = new MediaLibrary(new MediaFiles(database), engine, mediaUrls(config, settings, vault, clock),
                     ids, clock, config.media().quotaBytes());
-            this.linkFetcher = new LinkFetcher(media, urls, config.media().fetchTimeout());
+            this.linkFetcher = new LinkFetcher(media, urls, config.media().fetchTimeout(),
+                    config.media().fetchesPerProject());
             this.mediaSweeper = sweepMedia(config.media().sweepEvery());
 
             Leases leases = clustering.enabled() ? new Leases(database) : null;

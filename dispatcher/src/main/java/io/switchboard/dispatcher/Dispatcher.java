@@ -9,6 +9,7 @@ import io.switchboard.engine.RejectedReply;
 import io.switchboard.engine.validation.InvalidInput;
 import io.switchboard.engine.validation.MediaIds;
 import io.switchboard.engine.validation.MessageRules;
+import io.switchboard.outbound.OutboundUrls;
 import io.switchboard.store.DeadLetters;
 import io.switchboard.store.EventRecord;
 import io.switchboard.store.Ids;
@@ -34,7 +35,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
-import org.eclipse.jetty.util.SocketAddressResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,13 +54,13 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
 
     /**
      * What the dispatcher works with: the store's writer, the engine's instant replies, each project's current
-     * settings and signer by id, the opener of stored message bodies, the resolver that checks where calls go, and
+     * settings and signer by id, the opener of stored message bodies, which addresses calls may go to, and
      * what hears each call's delivery time, each project's uploaded media by id (which an instant reply may
      * name), what gives a batch of events their messages' callback values, and where owed calls are read back.
      */
     public record Parts(WriteBatcher writer, InstantReplies replies, Function<String, Project> projects,
                         Function<MessageRecord, String> openPayload, Function<String, Signer> signers,
-                        SocketAddressResolver resolver, ObjectMapper json, DeliveryTimes times,
+                        OutboundUrls urls, ObjectMapper json, DeliveryTimes times,
                         Function<String, MediaIds> media, UnaryOperator<List<EventRecord>> callbacks,
                         Messages owed) {}
 
@@ -91,7 +91,7 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
         this.formats = PayloadFormat.NAMES.stream().collect(java.util.stream.Collectors.toUnmodifiableMap(
                 name -> name, name -> PayloadFormat.of(name, parts.json())));
         this.client = new WebhookClient(settings.requestTimeout(), Math.max(64, settings.concurrencyPerEndpoint()),
-                parts.resolver(), parts.signers(), System::currentTimeMillis);
+                parts.urls(), parts.signers(), System::currentTimeMillis);
         this.hookReader = new OwedWindow.Reader<>() {
             @Override
             public List<IncomingCall> page(Messages.OwedSource source, long after, int limit) {

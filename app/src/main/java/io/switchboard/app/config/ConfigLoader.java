@@ -3,6 +3,7 @@ package io.switchboard.app.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.switchboard.dispatcher.media.LinkFetcher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +48,7 @@ public final class ConfigLoader {
             Map.entry("api.burst-per-token", "400"),
             Map.entry("api.max-body-bytes", String.valueOf(4 * 1024 * 1024)),
             Map.entry("media.fetch-timeout-ms", "30000"),
+            Map.entry("media.fetches-per-project", "2"),
             Map.entry("media.sweep-minutes", "60"),
             Map.entry("media.url-valid-s", "3600"),
             Map.entry("media.quota-mb-per-project", "10240"),
@@ -88,13 +90,17 @@ public final class ConfigLoader {
     }
 
     private static Iterable<String> keys() {
-        return java.util.List.of("http.host", "http.port", "http.behind-proxy", "https.port", "https.keystore", "https.keystore-password", "network", "data", "db.url", "db.user", "db.password",
+        return java.util.List.of("http.host", "http.port", "http.behind-proxy", "https.port", "https.keystore",
+                "https.keystore-password", "network", "data", "db.url", "db.user", "db.password",
                 "admin-token", "master-key", "webhooks.concurrency", "webhooks.event-batch-size",
                 "webhooks.event-batch-delay-ms", "webhooks.retry-first-ms", "webhooks.retry-max-ms",
                 "webhooks.retry-window-s", "webhooks.timeout-ms", "webhooks.circuit-failures", "webhooks.probe-max-ms",
-                "webhooks.calls-in-memory",                 "allow-private-urls", "cluster.enabled", "cluster.node-id", "cluster.address", "cluster.heartbeat-ms",
-                "cluster.lease-ms", "cluster.handoff-poll-ms", "store.max-queued-writes", "api.rate-per-project", "api.burst-per-project", "api.rate-per-token", "api.burst-per-token", "api.unknown-tokens-per-second",
-                "api.max-body-bytes", "contacts.refresh-ms", "media.fetch-timeout-ms", "media.sweep-minutes", "media.url-valid-s", "media.quota-mb-per-project",
+                "webhooks.calls-in-memory", "allow-private-urls", "cluster.enabled", "cluster.node-id", "cluster.address",
+                "cluster.heartbeat-ms",
+                "cluster.lease-ms", "cluster.handoff-poll-ms", "store.max-queued-writes", "api.rate-per-project",
+                "api.burst-per-project", "api.rate-per-token", "api.burst-per-token", "api.unknown-tokens-per-second",
+                "api.max-body-bytes", "contacts.refresh-ms", "media.fetch-timeout-ms", "media.fetches-per-project",
+                "media.sweep-minutes", "media.url-valid-s", "media.quota-mb-per-project",
                 "media.public-url", "metrics.open", "log.format", "dashboard.session-hours", "upstream.timeout-ms",
                 "upstream.concurrency", "upstream.retry-first-ms", "upstream.retry-max-ms");
     }
@@ -135,6 +141,7 @@ public final class ConfigLoader {
                         number("api.unknown-tokens-per-second", 0, 1_000_000),
                         number("api.max-body-bytes", 1_024, 1_073_741_824)),
                 new NodeConfig.Media(Duration.ofMillis(number("media.fetch-timeout-ms", 100, 600_000)),
+                        number("media.fetches-per-project", 1, LinkFetcher.AT_ONCE),
                         Duration.ofMinutes(number("media.sweep-minutes", 1, 24 * 60)),
                         Duration.ofSeconds(number("media.url-valid-s", 1, 7 * 86_400)), publicUrl(),
                         number("media.quota-mb-per-project", 0, 100_000_000) * 1024L * 1024L),

@@ -75,11 +75,13 @@ public record NodeConfig(Http http, Network network, Store store, Secrets secret
                       int unknownTokensPerSecond, long maxBodyBytes) {}
 
     /**
-     * How long fetching a media message's link may take in all; how often expired media are swept; how long the
-     * signed URL of an incoming media file holds, the node's address as customers' servers reach it (null: the
-     * API's own host and port), and the most bytes of uploaded media a project may keep stored (0: no limit).
+     * How long fetching a media message's link may take in all, and how many of the node's fetches one project may
+     * have under way at once; how often expired media are swept; how long the signed URL of an incoming media file
+     * holds; the node's address as customers' servers reach it (null: the API's own host and port); and the most
+     * bytes of uploaded media a project may keep stored (0: no limit).
      */
-    public record Media(Duration fetchTimeout, Duration sweepEvery, Duration urlValid, String publicUrl, long quotaBytes) {}
+    public record Media(Duration fetchTimeout, int fetchesPerProject, Duration sweepEvery, Duration urlValid,
+                        String publicUrl, long quotaBytes) {}
 
     /**
      * How the node shows itself: whether {@code /metrics} is open to anyone (else it takes the admin token), log

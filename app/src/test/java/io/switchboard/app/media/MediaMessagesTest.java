@@ -161,6 +161,32 @@ class MediaMessagesTest {
     }
 
     @Test
+    void oneProjectsHangingLinksDoNotStallAnotherProjectsMedia() throws Exception {
+        try (Harness harness = new Harness(TestStores.Kind.EMBEDDED, tempDir, QUIET_USERS,
+                Map.of("media.fetch-timeout-ms", 10_000)); MediaHost host = new MediaHost()) {
+            String slow = harness.project("Slow links");
+            harness.number(slow, NUMBER, 100);
+            String prompt = harness.project("Prompt links");
+            harness.number(prompt, "+15550002222", 100);
+            // Answers after 20 s: each fetch of it holds its slot until the 10 s timeout.
+            String hanging = host.serve("/hanging.png", new MediaHost.Served(200, "image/png", Uploads.file(100), 20_000));
+            for (int i = 0; i < 8; i++) {
+                harness.api.expect(202, "/v1/messages", slow, Map.of("from", NUMBER, "to", "+1555000" + (7_000 + i),
+                        "type", "image", "image", Map.of("link", hanging)));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> host.requests("/hanging.png") >= 2);
+            Thread.sleep(500); // the slow project's other fetches had their chance to start too
+
+            String quick = host.serve("/quick.png", "image/png", Uploads.file(1_000));
+            JsonNode accepted = harness.api.expect(202, "/v1/messages", prompt, Map.of("from", "+15550002222",
+                    "to", "+15550007100", "type", "image", "image", Map.of("link", quick)));
+            await().atMost(Duration.ofSeconds(3)).until(() -> !harness.network.received("+15550007100").isEmpty());
+            assertThat(receivedBy(harness, "+15550007100", accepted, "image").path("file_size").asLong()).isEqualTo(1_000);
+            assertThat(host.requests("/hanging.png")).as("the slow project's fetches under way: its share").isEqualTo(2);
+        }
+    }
+
+    @Test
     void aLinkToAPrivateAddressIsRefusedUnlessTheOperatorAllowsIt() throws Exception {
         try (Harness harness = new Harness(TestStores.Kind.EMBEDDED, tempDir, QUIET_USERS,
                 Map.of("allow-private-urls", false)); MediaHost host = new MediaHost()) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,7 +32,8 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code {"messaging_product","contacts":[{"input","wa_id"}],"messages":[{"id":"wamid..."}]}}, or a Graph error
  * ({@code {"error":{"message","type","code","error_data":{"details"},"fbtrace_id"}}}, HTTP 400; 401 with code 190 for
  * a wrong token; 100 for bad parameters). On demand it answers like Meta under load: a throughput limit per second
- * (130429), a pair rate limit for one user (131056), a permanent refusal for one user (131048 and the like), and 5xx.
+ * (130429), a pair rate limit for one user (131056), a permanent refusal for one user (131048 and the like), and 5xx;
+ * and like a broken server: an answer far too large, or headers and then a body that never ends.
  * It sends webhooks as Meta does: the envelope {@code object, entry[].changes[].value{messaging_product, metadata,
  * contacts, messages | statuses}}, ASCII-only JSON signed with {@code X-Hub-Signature-256} (HMAC-SHA256 of the raw
  * body with the app secret, computed here on its own); a test sends them twice, out of order, or with a bad
@@ -61,6 +63,8 @@ public final class CloudApiStandIn implements AutoCloseable {
     private final Map<String, ArrayDeque<Integer>> scripted = new ConcurrentHashMap<>();
     private final AtomicInteger serverErrors = new AtomicInteger();
     private final AtomicInteger slowAnswers = new AtomicInteger();
+    private final AtomicInteger oversizedAnswers = new AtomicInteger();
+    private final AtomicInteger endlessAnswers = new AtomicInteger();
     private volatile long slowMillis;
     private volatile int perSecond = Integer.MAX_VALUE;
     private long windowSecond;
@@ -110,6 +114,22 @@ public final class CloudApiStandIn implements AutoCloseable {
         slowAnswers.set(count);
     }
 
+    /**
+     * The next {@code count} sends are answered 200 with a wamid and 2 MiB of padding, without a Content-Length,
+     * and not taken. Recorded with code -2.
+     */
+    public void oversizedAnswers(int count) {
+        oversizedAnswers.set(count);
+    }
+
+    /**
+     * The next {@code count} sends are answered 200 and the start of a body, then a space every 100 ms for a minute
+     * (or until the caller hangs up), and not taken. Recorded with code -3.
+     */
+    public void endlessAnswers(int count) {
+        endlessAnswers.set(count);
+    }
+
     public List<Accepted> accepted() {
         return List.copyOf(accepted);
     }
@@ -148,15 +168,25 @@ public final class CloudApiStandIn implements AutoCloseable {
                 return;
             }
             long now = System.currentTimeMillis();
-            if (serverErrors.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            if (takeOne(serverErrors)) {
                 attempts.add(new Attempt(to, 2, now));
                 reply(exchange, 503, graphError(2, "Service temporarily unavailable", "OAuthException", ""));
                 return;
             }
-            if (slowAnswers.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            if (takeOne(slowAnswers)) {
                 attempts.add(new Attempt(to, -1, now));
                 sleep(slowMillis);
                 reply(exchange, 503, graphError(2, "Service temporarily unavailable", "OAuthException", ""));
+                return;
+            }
+            if (takeOne(oversizedAnswers)) {
+                attempts.add(new Attempt(to, -2, now));
+                writeOversized(exchange);
+                return;
+            }
+            if (takeOne(endlessAnswers)) {
+                attempts.add(new Attempt(to, -3, now));
+                writeEndlessly(exchange);
                 return;
             }
             Integer code = next(to);
@@ -173,6 +203,34 @@ public final class CloudApiStandIn implements AutoCloseable {
             answer.putArray("contacts").addObject().put("input", to).put("wa_id", waId);
             answer.putArray("messages").addObject().put("id", wamid);
             reply(exchange, 200, answer);
+        }
+    }
+
+    /** Takes one from a count of answers still to give that way; false when none is left. */
+    private static boolean takeOne(AtomicInteger count) {
+        return count.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+    }
+
+    private void writeOversized(HttpExchange exchange) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream out = exchange.getResponseBody();
+        out.write(("{\"messaging_product\":\"whatsapp\",\"messages\":[{\"id\":\"wamid.OVERSIZED\"}],\"padding\":\"")
+                .getBytes(StandardCharsets.US_ASCII));
+        byte[] padding = "x".repeat(64 * 1_024).getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < 32; i++) out.write(padding);
+        out.write("\"}".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static void writeEndlessly(HttpExchange exchange) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream out = exchange.getResponseBody();
+        out.write("{\"messaging_product\":\"whatsapp\",".getBytes(StandardCharsets.US_ASCII));
+        for (int i = 0; i < 600; i++) {
+            out.flush();
+            sleep(100);
+            out.write(' ');
         }
     }
 

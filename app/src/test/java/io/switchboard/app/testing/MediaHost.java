@@ -10,7 +10,7 @@ import java.util.concurrent.Executors;
 
 /**
  * A customer's media host on loopback: serves each path's bytes with its Content-Type, status and delay, with a
- * Content-Length or, {@code chunked}, without one.
+ * Content-Length or, {@code chunked}, without one; and counts the requests for each path.
  */
 public final class MediaHost implements AutoCloseable {
     public record Served(int status, String contentType, byte[] bytes, long delayMillis, boolean chunked) {
@@ -21,12 +21,15 @@ public final class MediaHost implements AutoCloseable {
 
     private final HttpServer server;
     private final Map<String, Served> files = new ConcurrentHashMap<>();
+    private final Map<String, Integer> requests = new ConcurrentHashMap<>();
 
     public MediaHost() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", exchange -> {
-            Served served = files.getOrDefault(exchange.getRequestURI().getPath(), new Served(404, "text/plain", new byte[0], 0));
+            String path = exchange.getRequestURI().getPath();
+            requests.merge(path, 1, Integer::sum);
+            Served served = files.getOrDefault(path, new Served(404, "text/plain", new byte[0], 0));
             try {
                 Thread.sleep(served.delayMillis());
                 exchange.getResponseHeaders().set("Content-Type", served.contentType());
@@ -50,6 +53,11 @@ public final class MediaHost implements AutoCloseable {
     public String serve(String path, Served served) {
         files.put(path, served);
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    }
+
+    /** How many requests for {@code path} came so far. */
+    public int requests(String path) {
+        return requests.getOrDefault(path, 0);
     }
 
     @Override

@@ -198,6 +198,31 @@ class CloudUpstreamTest {
     }
 
     @Test
+    void aGraphAnswerTooLargeToReadFailsTheSendAsABadAnswer() throws Exception {
+        try (CloudRig rig = CloudRig.start(TestStores.Kind.EMBEDDED, tempDir, 100, Map.of())) {
+            rig.meta().oversizedAnswers(1);
+            String id = rig.send(users(0, 1), "hello").getFirst();
+            await().atMost(WAIT).until(() -> rig.status(id).equals("failed"));
+            assertThat(rig.message(id).path("error").asText()).as("%s", rig.message(id))
+                    .startsWith("upstream_answer").contains("larger than 1048576 bytes");
+            assertThat(rig.meta().attempts()).extracting(CloudApiStandIn.Attempt::code).as("not sent again")
+                    .containsExactly(-2);
+        }
+    }
+
+    @Test
+    void aGraphAnswerWhoseBodyNeverEndsIsCutOffAtTheTimeoutAndSentAgain() throws Exception {
+        try (CloudRig rig = CloudRig.start(TestStores.Kind.EMBEDDED, tempDir, 100,
+                Map.of("upstream.retry-first-ms", 50, "upstream.timeout-ms", 1_000))) {
+            rig.meta().endlessAnswers(1);
+            String id = rig.send(users(0, 1), "hello").getFirst();
+            // A minute of body where the call may take a second: cut off, sent again, taken.
+            await().atMost(Duration.ofSeconds(10)).until(() -> rig.status(id).equals("sent"));
+            assertThat(rig.meta().attempts()).extracting(CloudApiStandIn.Attempt::code).containsExactly(-3, 0);
+        }
+    }
+
+    @Test
     void duplicateAndOutOfOrderWebhooksChangeNothing() throws Exception {
         try (CloudRig rig = CloudRig.start(TestStores.Kind.EMBEDDED, tempDir, 100, Map.of())) {
             String user = users(0, 1).getFirst();

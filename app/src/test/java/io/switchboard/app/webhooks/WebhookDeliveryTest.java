@@ -247,6 +247,26 @@ class WebhookDeliveryTest {
         }
     }
 
+    @Test
+    void anAnswerLargerThanOneMebibyteFailsTheCallAndIsNotReadForReplies() throws Exception {
+        try (Harness harness = harness(QUICK_RETRIES)) {
+            String token = harness.project("Shop");
+            harness.number(token, NUMBER, 1_000);
+            // An instant reply padded to 1.5 MiB, then plain acknowledgements.
+            String large = "{\"type\":\"text\",\"text\":{\"body\":\"from the large answer\"},\"padding\":\""
+                    + "x".repeat(1_536 * 1_024) + "\"}";
+            java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+            harness.receiver.answer(call -> call.path().equals("/webhook") && calls.getAndIncrement() == 0
+                    ? new Receiver.Answer(200, large) : Receiver.Answer.ok());
+            inject(harness, 1, 1);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> harness.receiver.attempts("/webhook").size() == 2);
+            assertThat(harness.receiver.attempts("/webhook")).extracting(Receiver.Call::status).containsExactly(200, 200);
+            sleep(500);
+            assertThat(harness.network.received(user(0))).as("replies sent from the large answer").isEmpty();
+        }
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);

@@ -7,10 +7,12 @@ import io.switchboard.network.DeliveryStatus;
 import io.switchboard.network.InboundMessage;
 import io.switchboard.network.ShardLink;
 import io.switchboard.network.ShardLinkListener;
+import io.switchboard.outbound.AnswerTooLarge;
+import io.switchboard.outbound.OutboundHttp;
+import io.switchboard.outbound.OutboundUrls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -23,8 +25,13 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import org.eclipse.jetty.client.api.Request;
+import org.eclipse.jetty.client.util.BytesRequestContent;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +61,8 @@ public final class CloudLink implements ShardLink {
     /** Meta's media upload error: what a media message that cannot go fails with. */
     private static final String UPLOAD_ERROR = "131053";
     private static final Set<String> MEDIA_TYPES = Set.of("image", "video", "audio", "document", "sticker");
+    /** The most of a Graph API answer read: Meta's are a few hundred bytes; a larger one is a bad answer. */
+    private static final int MAX_ANSWER_BYTES = 1_048_576;
     /** How many wamids of recent sends are kept to find a status's message before the store has its wamid. */
     private static final int RECENT_SENDS = 100_000;
 
@@ -212,21 +221,29 @@ public final class CloudLink implements ShardLink {
         return Duration.ofSeconds(Math.min(seconds, PAIR_MAX.toSeconds()));
     }
 
-    /** One attempt; a connection that fails or times out is transient like a 5xx. */
+    /**
+     * One attempt; a connection that fails, is refused or times out is transient like a 5xx; an answer too large to
+     * read is a bad answer.
+     */
     private GraphAnswer deliver(Send send) throws InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(target.messages()).timeout(links.settings().timeout())
-                .header("Authorization", "Bearer " + target.accessToken())
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(send.body())).build();
         requests.acquire();
         try {
-            HttpResponse<byte[]> response = links.http().send(request, HttpResponse.BodyHandlers.ofByteArray());
-            return GraphAnswer.of(response.statusCode(), response.body(), links.json());
-        } catch (IOException e) {
+            OutboundHttp.Received answer = links.http().exchange(post(send.body()), MAX_ANSWER_BYTES);
+            return GraphAnswer.of(answer.status(), answer.body(), links.json());
+        } catch (AnswerTooLarge e) {
+            return GraphAnswer.badAnswer(e.getMessage());
+        } catch (IOException | TimeoutException | OutboundUrls.Refused e) {
             return new GraphAnswer.Transient(e.getClass().getSimpleName());
         } finally {
             requests.release();
         }
+    }
+
+    /** A POST of a JSON body to the number's messages endpoint with its bearer token. */
+    private Request post(byte[] body) {
+        return links.http().request(target.messages(), links.settings().timeout()).method(HttpMethod.POST)
+                .headers(headers -> headers.put(HttpHeader.AUTHORIZATION, "Bearer " + target.accessToken()))
+                .body(new BytesRequestContent("application/json", body));
     }
 
     private void remember(String wamid, long messageId) {
@@ -287,20 +304,17 @@ public final class CloudLink implements ShardLink {
     public void markRead(String networkId) {
         ObjectNode mark = links.json().createObjectNode().put("messaging_product", "whatsapp").put("status", "read")
                 .put("message_id", networkId);
-        HttpRequest request = HttpRequest.newBuilder(target.messages()).timeout(links.settings().timeout())
-                .header("Authorization", "Bearer " + target.accessToken())
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(mark.toString())).build();
         Thread.ofVirtual().name("cloud-read-" + target.number()).start(() -> {
             try {
                 requests.acquire();
                 try {
-                    int status = links.http().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                    int status = links.http().exchange(post(mark.toString().getBytes(StandardCharsets.UTF_8)),
+                            MAX_ANSWER_BYTES).status();
                     if (status / 100 != 2) LOG.info("cloud {}: read mark answered {}", target.number(), status);
                 } finally {
                     requests.release();
                 }
-            } catch (IOException e) {
+            } catch (IOException | TimeoutException | OutboundUrls.Refused e) {
                 LOG.info("cloud {}: read mark not sent: {}", target.number(), e.toString());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

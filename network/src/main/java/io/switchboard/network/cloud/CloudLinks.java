@@ -3,12 +3,12 @@ package io.switchboard.network.cloud;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.network.ShardLinkListener;
 import io.switchboard.network.Shards;
-import java.net.http.HttpClient;
+import io.switchboard.outbound.OutboundHttp;
+import io.switchboard.outbound.OutboundUrls;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 /**
@@ -17,7 +17,14 @@ import java.util.function.Function;
  */
 public final class CloudLinks implements AutoCloseable {
     /**
-     * {@code timeout}: connect and answer time of one Graph API call (then it counts as failed and is sent again);
+     * Connections open at once to Meta's host: each link already bounds its own calls ({@link Settings#concurrency}),
+     * and many links share the host, so this is only a ceiling.
+     */
+    private static final int CONNECTIONS = 1_024;
+
+    /**
+     * {@code timeout}: the whole time of one Graph API call, connecting and reading the answer included (then it counts
+     * as failed and is sent again);
      * {@code concurrency}: calls under way at once per link; {@code retryFirst}, {@code retryMax}: the backoff of a
      * send that failed (5xx, timeout), doubling from the first to the longest.
      */
@@ -25,14 +32,13 @@ public final class CloudLinks implements AutoCloseable {
 
     private final Settings settings;
     private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http;
+    private final OutboundHttp http;
     private final Map<String, Map<Integer, CloudLink>> byPhoneNumberId = new ConcurrentHashMap<>();
 
-    public CloudLinks(Settings settings) {
+    /** {@code urls}: which addresses the upstreams' {@code base_url}s may reach as the client connects. */
+    public CloudLinks(Settings settings, OutboundUrls urls) {
         this.settings = settings;
-        this.http = HttpClient.newBuilder().connectTimeout(settings.timeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+        this.http = new OutboundHttp(urls, "Switchboard-Upstream/1", settings.timeout(), CONNECTIONS);
     }
 
     /**
@@ -67,7 +73,7 @@ public final class CloudLinks implements AutoCloseable {
         return json;
     }
 
-    HttpClient http() {
+    OutboundHttp http() {
         return http;
     }
 

@@ -19,6 +19,8 @@ sealed interface GraphAnswer {
     Set<Integer> TRANSIENT = Set.of(1, 2, 131000, 131016, 190);
     /** The store keeps up to 200 characters of error: the code and a reason cut to this. */
     int MAX_REASON = 150;
+    /** The code of an answer that is not one the Graph API gives. */
+    String BAD_ANSWER = "upstream_answer";
 
     record Sent(String wamid) implements GraphAnswer {}
 
@@ -39,7 +41,7 @@ sealed interface GraphAnswer {
         }
         if (status / 100 == 2) {
             String wamid = tree == null ? "" : tree.path("messages").path(0).path("id").asText("");
-            return wamid.isEmpty() ? new Rejected("upstream_answer", "a " + status + " without messages[0].id")
+            return wamid.isEmpty() ? badAnswer("a " + status + " without messages[0].id")
                     : new Sent(wamid);
         }
         JsonNode error = tree == null ? null : tree.path("error");
@@ -51,5 +53,13 @@ sealed interface GraphAnswer {
         String details = error.path("error_data").path("details").asText("");
         if (!details.isEmpty()) reason = reason + " (" + details + ")";
         return new Rejected(String.valueOf(code), reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason);
+    }
+
+    /**
+     * An answer that is not the Graph API's (a 2xx without a wamid, one too large to read): final, since whether Meta
+     * took the message is unknown and sending it again could send it twice.
+     */
+    static GraphAnswer badAnswer(String why) {
+        return new Rejected(BAD_ANSWER, why);
     }
 }

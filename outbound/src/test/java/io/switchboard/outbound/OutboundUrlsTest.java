@@ -1,4 +1,4 @@
-package io.switchboard.dispatcher.urls;
+package io.switchboard.outbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.switchboard.dispatcher.urls;
+package io.switchboard.outbound;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
