@@ -12,7 +12,6 @@ import io.switchboard.network.sim.SimConfig;
 import io.switchboard.store.testing.TestStores;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,22 +46,25 @@ class OwedCallsInStoreTest {
         return new Harness(kind, tempDir, SimConfig.defaults().withReadProbability(1.0).withReplyProbability(0.0), SETTINGS);
     }
 
-    private static String user(int i) {
-        return "+1555000" + String.format("%04d", i);
+    /** A project with the number; answers the project as made (its token and id). */
+    private static JsonNode shop(Harness harness) throws Exception {
+        JsonNode project = harness.createProject("Shop", Map.of());
+        harness.number(project.path("token").asText(), NUMBER, 1_000);
+        return project;
     }
 
-    /** Incoming messages from every user, interleaved ("u3-7" is user 3's 8th), and sends with their events. */
-    private static void traffic(Harness harness, String token) throws Exception {
-        for (int n = 0; n < PER_USER; n++) {
-            for (int u = 0; u < USERS; u++) {
-                long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-                while (!harness.network.inject(NUMBER, user(u), "u" + u + "-" + n)) {
-                    assertThat(System.nanoTime()).as("the network takes the message in time").isLessThan(deadline);
-                    Thread.sleep(10);
-                }
-            }
+    /**
+     * Incoming messages from every user and sends with their events, while the project's endpoints fail: everything
+     * is owed, in memory or in the store.
+     */
+    private static void trafficOwed(Harness harness, JsonNode project) throws Exception {
+        String token = project.path("token").asText();
+        UsersWritingIn.inject(harness, NUMBER, USERS, PER_USER);
+        for (int i = 0; i < SENDS; i++) {
+            harness.api.expect(202, "/v1/messages", token, text(NUMBER, UsersWritingIn.user(50 + i), "offer " + i));
         }
-        for (int i = 0; i < SENDS; i++) harness.api.expect(202, "/v1/messages", token, text(NUMBER, user(50 + i), "offer " + i));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(harness.node.dispatcher()
+                .backlog(project.path("id").asText())).isEqualTo(USERS * PER_USER + 3L * SENDS));
     }
 
     /** The most owed calls the node held in memory at once, sampled every few milliseconds while it runs. */
@@ -95,16 +97,11 @@ class OwedCallsInStoreTest {
     @MethodSource("kinds")
     void aDownEndpointCostsAWindowOfMemoryAndGetsEverythingInOrderWhenBack(TestStores.Kind kind) throws Exception {
         try (Harness harness = harness(kind)) {
-            JsonNode project = harness.createProject("Shop", Map.of());
-            String token = project.path("token").asText();
+            JsonNode project = shop(harness);
             String projectId = project.path("id").asText();
-            harness.number(token, NUMBER, 1_000);
             harness.receiver.down();
             try (PeakInMemory memory = new PeakInMemory(() -> harness.node.dispatcher().inMemory(projectId))) {
-                traffic(harness, token);
-                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
-                        harness.node.dispatcher().backlog(projectId)).isEqualTo(USERS * PER_USER + 3L * SENDS));
-
+                trafficOwed(harness, project);
                 harness.receiver.up();
                 awaitEverything(harness);
                 assertThat(memory.peak()).as("owed calls in memory at once: a window of each kind")
@@ -118,14 +115,10 @@ class OwedCallsInStoreTest {
     @MethodSource("kinds")
     void aRestartReadsWhatIsOwedBackAPageAtATime(TestStores.Kind kind) throws Exception {
         try (Harness harness = harness(kind)) {
-            JsonNode project = harness.createProject("Shop", Map.of());
-            String token = project.path("token").asText();
+            JsonNode project = shop(harness);
             String projectId = project.path("id").asText();
-            harness.number(token, NUMBER, 1_000);
             harness.receiver.answer(call -> new Receiver.Answer(503, "{}"));
-            traffic(harness, token);
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
-                    harness.node.dispatcher().backlog(projectId)).isEqualTo(USERS * PER_USER + 3L * SENDS));
+            trafficOwed(harness, project);
             harness.node.close();
 
             harness.receiver.answer(call -> Receiver.Answer.ok());
@@ -144,13 +137,7 @@ class OwedCallsInStoreTest {
                 && harness.receiver.events("/events").size() >= 3 * SENDS);
         List<String> ids = takenIds(harness, "/webhook");
         assertThat(ids).as("each Webhook call taken once").doesNotHaveDuplicates();
-        Map<String, List<String>> byUser = harness.receiver.textsByUser("/webhook");
-        assertThat(byUser).hasSize(USERS);
-        for (int u = 0; u < USERS; u++) {
-            List<String> expected = new ArrayList<>();
-            for (int n = 0; n < PER_USER; n++) expected.add("u" + u + "-" + n);
-            assertThat(byUser.get(user(u))).as("user %d's messages, in arrival order", u).isEqualTo(expected);
-        }
+        UsersWritingIn.assertEveryUserInOrder(harness, USERS, PER_USER);
         List<JsonNode> events = harness.receiver.events("/events");
         assertThat(events).hasSize(3 * SENDS);
         Map<String, List<String>> byMessage = events.stream().collect(Collectors.groupingBy(

@@ -11,7 +11,6 @@ import io.switchboard.network.sim.SimConfig;
 import io.switchboard.store.testing.TestStores;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -40,33 +39,6 @@ class WebhookDeliveryTest {
         return new Harness(TestStores.Kind.EMBEDDED, tempDir, SimConfig.defaults(), settings);
     }
 
-    private static String user(int i) {
-        return "+1555000" + String.format("%04d", i);
-    }
-
-    /** Injects {@code perUser} messages from each of {@code users} users, interleaved: "u3-7" is user 3's 8th. */
-    private static void inject(Harness harness, int users, int perUser) throws InterruptedException {
-        for (int n = 0; n < perUser; n++) {
-            for (int u = 0; u < users; u++) {
-                long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-                while (!harness.network.inject(NUMBER, user(u), "u" + u + "-" + n)) { // the shard's queue is full
-                    assertThat(System.nanoTime()).as("the network takes the message in time").isLessThan(deadline);
-                    Thread.sleep(10);
-                }
-            }
-        }
-    }
-
-    private static void assertEveryUserInOrder(Harness harness, int users, int perUser) {
-        Map<String, List<String>> byUser = harness.receiver.textsByUser("/webhook");
-        assertThat(byUser).hasSize(users);
-        for (int u = 0; u < users; u++) {
-            List<String> expected = new ArrayList<>();
-            for (int n = 0; n < perUser; n++) expected.add("u" + u + "-" + n);
-            assertThat(byUser.get(user(u))).as("user %d's messages, in arrival order", u).isEqualTo(expected);
-        }
-    }
-
     private static JsonNode endpoint(Harness harness, String token, String kind) throws Exception {
         for (JsonNode endpoint : harness.api.get("/v1/webhooks", token).body().path("endpoints")) {
             if (endpoint.path("kind").asText().equals(kind)) return endpoint;
@@ -84,14 +56,14 @@ class WebhookDeliveryTest {
             String token = harness.project("Shop");
             harness.number(token, NUMBER, 1_000);
             harness.receiver.down();
-            inject(harness, 5, 20);
+            UsersWritingIn.inject(harness, NUMBER, 5, 20);
 
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                     assertThat(endpoint(harness, token, "webhook").path("circuit").asText()).isEqualTo("open"));
             harness.receiver.up();
 
             await().atMost(Duration.ofSeconds(20)).until(() -> distinctTaken(harness, "/webhook") == 100);
-            assertEveryUserInOrder(harness, 5, 20);
+            UsersWritingIn.assertEveryUserInOrder(harness, 5, 20);
             JsonNode webhook = endpoint(harness, token, "webhook");
             assertThat(webhook.path("circuit").asText()).isEqualTo("closed");
             assertThat(webhook.path("recoveries").asLong()).isGreaterThanOrEqualTo(1);
@@ -105,7 +77,7 @@ class WebhookDeliveryTest {
             String token = harness.project("Shop");
             harness.number(token, NUMBER, 1_000);
             harness.receiver.answer(call -> new Receiver.Answer(500, "{}"));
-            inject(harness, 50, 1);
+            UsersWritingIn.inject(harness, NUMBER, 50, 1);
 
             Thread.sleep(3_000);
             // Without the circuit, 50 users retrying every 100-400 ms for 3 s would make about 500 calls.
@@ -127,13 +99,13 @@ class WebhookDeliveryTest {
                 sleep(100);
                 return Receiver.Answer.ok();
             });
-            inject(harness, 10, 4);
+            UsersWritingIn.inject(harness, NUMBER, 10, 4);
 
             await().atMost(Duration.ofSeconds(30)).until(() -> distinctTaken(harness, "/webhook") == 40);
             assertThat(harness.receiver.mostUnderWay("/webhook"))
                     .as("most at once (the node counted %s)", endpoint(harness, token, "webhook").path("most_concurrent"))
                     .isEqualTo(3);
-            assertEveryUserInOrder(harness, 10, 4);
+            UsersWritingIn.assertEveryUserInOrder(harness, 10, 4);
         }
     }
 
@@ -142,7 +114,7 @@ class WebhookDeliveryTest {
         try (Harness harness = harness(Map.of())) {
             String token = harness.createProject("Shop", Map.of("webhook_rate", 20)).get("token").asText();
             harness.number(token, NUMBER, 1_000);
-            inject(harness, 40, 1);
+            UsersWritingIn.inject(harness, NUMBER, 40, 1);
 
             await().atMost(Duration.ofSeconds(10)).until(() -> distinctTaken(harness, "/webhook") == 40);
             List<Long> arrivals = harness.receiver.calls("/webhook").stream().map(Receiver.Call::arrivedMillis).toList();
@@ -166,8 +138,8 @@ class WebhookDeliveryTest {
             String token = harness.project("Shop");
             harness.number(token, NUMBER, 1_000);
             harness.receiver.answer(call -> new Receiver.Answer(500, "{}"));
-            inject(harness, 2, 3);
-            harness.api.expect(202, "/v1/messages", token, text(NUMBER, user(9), "Your order has shipped"));
+            UsersWritingIn.inject(harness, NUMBER, 2, 3);
+            harness.api.expect(202, "/v1/messages", token, text(NUMBER, UsersWritingIn.user(9), "Your order has shipped"));
 
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                 JsonNode failed = harness.api.get("/v1/webhooks/failed", token).body().path("failed");
@@ -200,7 +172,7 @@ class WebhookDeliveryTest {
                 assertThat(harness.receiver.events("/events")).extracting(e -> e.path("status").asText())
                         .containsExactly("sent", "delivered", "read");
             });
-            assertEveryUserInOrder(harness, 2, 3);
+            UsersWritingIn.assertEveryUserInOrder(harness, 2, 3);
             assertThat(harness.api.get("/v1/webhooks/failed", token).body().path("failed")).isEmpty();
             assertThat(harness.api.expect(202, "/v1/webhooks/replay", token, Map.of()).path("replayed").asInt()).isZero();
         }
@@ -213,7 +185,7 @@ class WebhookDeliveryTest {
             harness.number(token, NUMBER, 1_000);
             harness.receiver.answer(call -> call.path().equals("/webhook") ? new Receiver.Answer(410, "")
                     : Receiver.Answer.ok());
-            inject(harness, 1, 3);
+            UsersWritingIn.inject(harness, NUMBER, 1, 3);
 
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
                     harness.api.get("/v1/webhooks/failed", token).body().path("failed")).hasSize(3));
@@ -239,10 +211,10 @@ class WebhookDeliveryTest {
             java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
             harness.receiver.answer(call -> (calls.getAndIncrement() / 5) % 2 == 0
                     ? new Receiver.Answer(503, "{}") : Receiver.Answer.ok());
-            inject(harness, 4, 25);
+            UsersWritingIn.inject(harness, NUMBER, 4, 25);
 
             await().atMost(Duration.ofSeconds(30)).until(() -> distinctTaken(harness, "/webhook") == 100);
-            assertEveryUserInOrder(harness, 4, 25);
+            UsersWritingIn.assertEveryUserInOrder(harness, 4, 25);
             assertThat(harness.receiver.attempts("/webhook")).anyMatch(call -> call.status() == 503);
         }
     }
@@ -258,12 +230,12 @@ class WebhookDeliveryTest {
             java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
             harness.receiver.answer(call -> call.path().equals("/webhook") && calls.getAndIncrement() == 0
                     ? new Receiver.Answer(200, large) : Receiver.Answer.ok());
-            inject(harness, 1, 1);
+            UsersWritingIn.inject(harness, NUMBER, 1, 1);
 
             await().atMost(Duration.ofSeconds(10)).until(() -> harness.receiver.attempts("/webhook").size() == 2);
             assertThat(harness.receiver.attempts("/webhook")).extracting(Receiver.Call::status).containsExactly(200, 200);
             sleep(500);
-            assertThat(harness.network.received(user(0))).as("replies sent from the large answer").isEmpty();
+            assertThat(harness.network.received(UsersWritingIn.user(0))).as("replies sent from the large answer").isEmpty();
         }
     }
 
