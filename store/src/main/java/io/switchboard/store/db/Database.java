@@ -31,7 +31,7 @@ public final class Database implements AutoCloseable {
     public static Database open(String jdbcUrl, String user, String password) {
         Dialect dialect = Dialect.of(jdbcUrl);
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(jdbcUrl);
+        config.setJdbcUrl(withMysqlScheme(jdbcUrl));
         if (user != null && !user.isEmpty()) config.setUsername(user);
         if (password != null && !password.isEmpty()) config.setPassword(password);
         config.setPoolName("store");
@@ -60,6 +60,18 @@ public final class Database implements AutoCloseable {
             throw e;
         }
         return new Database(pool, dialect);
+    }
+
+    /**
+     * A {@code jdbc:mysql:} URL as MariaDB's driver (the one the node ships, which speaks to MySQL too) takes it: it
+     * refuses that scheme unless the URL says {@code permitMysqlScheme}, so that it does not shadow MySQL's own
+     * driver; here there is no other.
+     */
+    static String withMysqlScheme(String jdbcUrl) {
+        if (!jdbcUrl.toLowerCase(java.util.Locale.ROOT).startsWith("jdbc:mysql:") || jdbcUrl.contains("permitMysqlScheme")) {
+            return jdbcUrl;
+        }
+        return jdbcUrl + (jdbcUrl.contains("?") ? "&" : "?") + "permitMysqlScheme";
     }
 
     /** The embedded store in a data folder: one SQLite file, {@code DIR/switchboard.db}. */
