@@ -35,6 +35,7 @@ import io.switchboard.store.Usage;
 import io.switchboard.store.crypto.Tokens;
 import io.switchboard.store.crypto.Vault;
 import io.switchboard.store.db.Database;
+import io.switchboard.store.db.Schema;
 import io.switchboard.store.ids.NodeIds;
 import io.switchboard.store.write.WriteBatcher;
 import io.switchboard.api.dashboard.DashboardSessions;
@@ -96,8 +97,7 @@ public final class Node implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         ObjectMapper json = new ObjectMapper();
         NodeConfig.Store store = config.store();
-        this.database = store.embedded() ? Database.embedded(store.data())
-                : Database.open(store.dbUrl(), store.dbUser(), store.dbPassword());
+        this.database = openStore(store, store.migrateOnStart() ? Schema.OnOpen.MIGRATE : Schema.OnOpen.CHECK);
         try {
             this.ids = NodeIds.start(database);
             Settings settings = new Settings(database);
@@ -235,6 +235,12 @@ public final class Node implements AutoCloseable {
     /** Where the other nodes reach this node's API: as configured, with the port it listens on for port 0 (any free). */
     private static String advertised(String address, int port) {
         return address.endsWith(":0") ? address.substring(0, address.length() - 1) + port : address;
+    }
+
+    /** The configured store, its schema migrated, checked or left as it is. */
+    public static Database openStore(NodeConfig.Store store, Schema.OnOpen onOpen) {
+        return store.embedded() ? Database.embedded(store.data(), onOpen)
+                : Database.open(store.dbUrl(), store.dbUser(), store.dbPassword(), onOpen);
     }
 
     public static Node start(NodeConfig config, PrintStream out) {

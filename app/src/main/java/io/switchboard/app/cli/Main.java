@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** {@code switchboard COMMAND}: the one entry point of the launcher. */
 @Command(name = "switchboard", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Switchboard: a self-hosted, high-volume WhatsApp messaging gateway.",
-        subcommands = {DemoCommand.class, ServerCommand.class, NetworkCommand.class, BenchCommand.class,
+        subcommands = {DemoCommand.class, ServerCommand.class, MigrateCommand.class, NetworkCommand.class, BenchCommand.class,
                 CapacityCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -32,9 +32,11 @@ public record NodeConfig(Http http, Network network, Store store, Secrets secret
 
     /**
      * The data folder (embedded store, key file) and, for PostgreSQL or MariaDB/MySQL, the JDBC settings; how many
-     * writes may wait for the store before new messages are refused with 503.
+     * writes may wait for the store before new messages are refused with 503; whether the node migrates the schema at
+     * start (else it only checks it, and {@code switchboard migrate} is a step of its own).
      */
-    public record Store(Path data, String dbUrl, String dbUser, String dbPassword, int maxQueuedWrites) {
+    public record Store(Path data, String dbUrl, String dbUser, String dbPassword, int maxQueuedWrites,
+                        boolean migrateOnStart) {
         public boolean embedded() {
             return dbUrl == null || dbUrl.isBlank();
         }

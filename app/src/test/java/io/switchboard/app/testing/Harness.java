@@ -44,7 +44,14 @@ public final class Harness implements AutoCloseable {
                 .set("api.rate-per-token", 0).set("api.rate-per-project", 0).set("api.unknown-tokens-per-second", 0);
         if (kind != TestStores.Kind.EMBEDDED) config.set("db.url", store.url()).set("db.user", store.user());
         settings.forEach(config::set);
-        this.node = Node.start(config.load(), new PrintStream(java.io.OutputStream.nullOutputStream()));
+        try {
+            this.node = Node.start(config.load(), new PrintStream(java.io.OutputStream.nullOutputStream()));
+        } catch (RuntimeException refused) { // what started so far must not outlive the test
+            receiver.close();
+            network.close();
+            store.close();
+            throw refused;
+        }
         this.api = new ApiClient("http://127.0.0.1:" + node.httpPort());
     }
 

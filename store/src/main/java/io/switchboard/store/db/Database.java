@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 
 /**
  * A connection pool on one of the supported databases, migrated to the current schema on open.
@@ -22,13 +21,21 @@ import org.flywaydb.core.Flyway;
 public final class Database implements AutoCloseable {
     private final HikariDataSource pool;
     private final Dialect dialect;
+    private final Schema schema;
 
     private Database(HikariDataSource pool, Dialect dialect) {
         this.pool = pool;
         this.dialect = dialect;
+        this.schema = new Schema(pool, dialect);
     }
 
+    /** The store, its schema brought up to date. */
     public static Database open(String jdbcUrl, String user, String password) {
+        return open(jdbcUrl, user, password, Schema.OnOpen.MIGRATE);
+    }
+
+    /** The store, its schema migrated, checked or left as it is ({@code onOpen}). */
+    public static Database open(String jdbcUrl, String user, String password, Schema.OnOpen onOpen) {
         Dialect dialect = Dialect.of(jdbcUrl);
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(withMysqlScheme(jdbcUrl));
@@ -48,18 +55,14 @@ public final class Database implements AutoCloseable {
             config.addDataSourceProperty("useBulkStmts", "false");
             config.addDataSourceProperty("useBulkStmtsForInserts", "false");
         }
-        HikariDataSource pool = new HikariDataSource(config);
+        Database database = new Database(new HikariDataSource(config), dialect);
         try {
-            Flyway.configure()
-                    .dataSource(pool)
-                    .placeholders(dialect.migrationPlaceholders())
-                    .load()
-                    .migrate();
+            database.schema.open(onOpen);
         } catch (RuntimeException e) {
-            pool.close();
+            database.close();
             throw e;
         }
-        return new Database(pool, dialect);
+        return database;
     }
 
     /**
@@ -74,18 +77,26 @@ public final class Database implements AutoCloseable {
         return jdbcUrl + (jdbcUrl.contains("?") ? "&" : "?") + "permitMysqlScheme";
     }
 
-    /** The embedded store in a data folder: one SQLite file, {@code DIR/switchboard.db}. */
+    /** The embedded store in a data folder: one SQLite file, {@code DIR/switchboard.db}, its schema up to date. */
     public static Database embedded(Path dataDir) {
+        return embedded(dataDir, Schema.OnOpen.MIGRATE);
+    }
+
+    public static Database embedded(Path dataDir, Schema.OnOpen onOpen) {
         try {
             Files.createDirectories(dataDir);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot create data folder " + dataDir, e);
         }
-        return open(embeddedUrl(dataDir), null, null);
+        return open(embeddedUrl(dataDir), null, null, onOpen);
     }
 
     public static String embeddedUrl(Path dataDir) {
         return "jdbc:sqlite:" + dataDir.resolve("switchboard.db").toAbsolutePath();
+    }
+
+    public Schema schema() {
+        return schema;
     }
 
     public Dialect dialect() {
