@@ -48,7 +48,7 @@ public final class Harness implements AutoCloseable {
             this.node = Node.start(config.load(), new PrintStream(java.io.OutputStream.nullOutputStream()));
         } catch (RuntimeException refused) { // what started so far must not outlive the test
             receiver.close();
-            network.close();
+            this.network.close();
             store.close();
             throw refused;
         }
