@@ -3,6 +3,7 @@ package io.switchboard.app.cli;
 import io.switchboard.app.bench.BenchCommand;
 import io.switchboard.app.capacity.CapacityCommand;
 import io.switchboard.app.demo.DemoCommand;
+import io.switchboard.app.keys.KeysCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "switchboard", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Switchboard: a self-hosted, high-volume WhatsApp messaging gateway.",
         subcommands = {DemoCommand.class, ServerCommand.class, NetworkCommand.class, BenchCommand.class,
-                CapacityCommand.class, CommandLine.HelpCommand.class})
+                CapacityCommand.class, KeysCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -1,5 +1,6 @@
 package io.switchboard.app.config;
 
+import io.switchboard.store.db.Database;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -38,14 +39,22 @@ public record NodeConfig(Http http, Network network, Store store, Secrets secret
         public boolean embedded() {
             return dbUrl == null || dbUrl.isBlank();
         }
+
+        /** The embedded store in the data folder, or the configured database. */
+        public Database open() {
+            return embedded() ? Database.embedded(data) : Database.open(dbUrl, dbUser, dbPassword);
+        }
     }
 
-    /** Never logged: {@link #toString()} hides them. A null master key means the key file in the data folder. */
-    public record Secrets(String adminToken, String masterKey) {
+    /**
+     * Never logged: {@link #toString()} hides them. A null master key means the key files in the data folder;
+     * {@code previousMasterKeys} (base64, during a rotation) only open what they sealed.
+     */
+    public record Secrets(String adminToken, String masterKey, java.util.List<String> previousMasterKeys) {
         @Override
         public String toString() {
             return "Secrets[adminToken=" + (adminToken == null ? "generated" : "***") + ", masterKey="
-                    + (masterKey == null ? "key file" : "***") + "]";
+                    + (masterKey == null ? "key file" : "***") + ", previousMasterKeys=" + previousMasterKeys.size() + "]";
         }
     }
 
