@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -113,6 +114,43 @@ class MasterKeyRotationTest {
         }
     }
 
+    /**
+     * The key file: {@code keys rotate --data DIR} writes a new master.key, keeps the old key in master.key.previous and
+     * rewraps; the node then starts on both files, and on the new key file alone once the previous one is deleted.
+     */
+    @Test
+    void keysRotateTurnsTheKeyFileAndRewrapsTheEmbeddedStore() throws Exception {
+        try (Harness harness = new Harness(TestStores.Kind.EMBEDDED, tempDir, SimConfig.defaults().withReplyProbability(0))) {
+            String token = harness.project("Shop");
+            harness.number(token, NUMBER, 1_000);
+            String user = harness.network.users().getFirst();
+            String sent = send(harness.api, token, user, "sent under the first key");
+            traffic(harness, harness.api, token, user, 1);
+            harness.node.close();
+            Path keyFile = tempDir.resolve("data").resolve("master.key");
+            String first = Files.readString(keyFile).trim();
+
+            List<String> args = new ArrayList<>(List.of("keys", "rotate"));
+            args.addAll(harness.storeOptions());
+            String report = run(args);
+
+            assertThat(report).contains("data keys: 1 rewrapped", "webhook signing secrets: 1 rewrapped",
+                    "Done: nothing is left under another key");
+            assertThat(Files.readString(keyFile).trim()).isNotEqualTo(first);
+            assertThat(Files.readAllLines(keyFile.resolveSibling("master.key.previous"))).containsExactly(first);
+            try (Node rotated = harness.anotherNode()) {
+                traffic(harness, new ApiClient("http://127.0.0.1:" + rotated.httpPort()), token, user, 2);
+            }
+            Files.delete(keyFile.resolveSibling("master.key.previous"));
+            try (Node newKeyOnly = harness.anotherNode()) {
+                ApiClient api = new ApiClient("http://127.0.0.1:" + newKeyOnly.httpPort());
+                assertThat(api.get("/v1/messages/" + sent, token).body().path("text").path("body").asText())
+                        .isEqualTo("sent under the first key");
+                traffic(harness, api, token, user, 3);
+            }
+        }
+    }
+
     /** One message sent and one received, whose webhook arrives signed with the project's secret. */
     private static void traffic(Harness harness, ApiClient api, String token, String user, int round) throws Exception {
         int calls = harness.receiver.calls("/webhook").size();
@@ -138,12 +176,17 @@ class MasterKeyRotationTest {
                     "master-key: " + keyB + "\nmaster-keys-previous: " + keyA + "\n");
             List<String> args = new ArrayList<>(List.of("keys", command, "--config", config.toString()));
             args.addAll(harness.storeOptions());
-            StringWriter out = new StringWriter();
-            int exit = new CommandLine(new Main()).setOut(new PrintWriter(out)).execute(args.toArray(String[]::new));
-            assertThat(exit).as(out.toString()).isZero();
-            return out.toString();
+            return run(args);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** Runs the command line in this process; answers what it printed. */
+    private static String run(List<String> args) {
+        StringWriter out = new StringWriter();
+        int exit = new CommandLine(new Main()).setOut(new PrintWriter(out)).execute(args.toArray(String[]::new));
+        assertThat(exit).as(out.toString()).isZero();
+        return out.toString();
     }
 }
