@@ -214,8 +214,8 @@ public final class ConfigLoader {
         try {
             Vault.ofBase64(value);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(key + ": must be base64 of 32 random bytes (such as `switchboard keys new` "
-                    + "prints)", e);
+            throw new IllegalArgumentException(key + ": must be base64 of 32 random bytes (`switchboard keys new` prints "
+                    + "one)");
         }
     }
 

@@ -13,6 +13,7 @@ import io.switchboard.app.media.Uploads;
 import io.switchboard.app.testing.CloudApiStandIn;
 import io.switchboard.app.testing.Harness;
 import io.switchboard.app.testing.Receiver;
+import io.switchboard.app.upstream.CloudRig;
 import io.switchboard.network.sim.SimConfig;
 import io.switchboard.store.crypto.Vault;
 import io.switchboard.store.testing.TestStores;
@@ -40,10 +41,6 @@ import picocli.CommandLine;
  */
 class MasterKeyRotationTest {
     private static final String NUMBER = "+919800000001";
-    private static final String CLOUD_NUMBER = "+15550001111";
-    private static final String PHONE_NUMBER_ID = "106540352242922";
-    private static final String ACCESS_TOKEN = "EAAG-access-token-4f8e1c";
-    private static final String APP_SECRET = "app-secret-9b2d7a";
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     @TempDir Path tempDir;
@@ -55,15 +52,14 @@ class MasterKeyRotationTest {
     void aRollingRestartAndARewrapMoveTheStoreToTheNewKeyWithNoDowntime(TestStores.Kind kind) throws Exception {
         try (Harness harness = new Harness(kind, tempDir, SimConfig.defaults().withReplyProbability(0),
                 Map.of("master-key", keyA));
-             CloudApiStandIn meta = new CloudApiStandIn(PHONE_NUMBER_ID, ACCESS_TOKEN, APP_SECRET)) {
+             CloudApiStandIn meta = new CloudApiStandIn(CloudRig.PHONE_NUMBER_ID, CloudRig.ACCESS_TOKEN,
+                     CloudRig.APP_SECRET)) {
             JsonNode project = harness.createProject("Shop", Map.of());
             String token = project.path("token").asText();
             String secret = project.path("webhook_secret").asText();
             harness.number(token, NUMBER, 1_000);
-            harness.api.expect(201, "/v1/numbers", token, Map.of("number", CLOUD_NUMBER, "tps", 100, "upstream",
-                    Map.of("kind", "cloud", "base_url", meta.baseUrl(), "api_version", CloudApiStandIn.VERSION,
-                            "phone_number_id", PHONE_NUMBER_ID, "access_token", ACCESS_TOKEN, "app_secret", APP_SECRET,
-                            "verify_token", "verify-token-3c6e0f")));
+            harness.api.expect(201, "/v1/numbers", token, Map.of("number", CloudRig.NUMBER, "tps", 100,
+                    "upstream", CloudRig.upstream(meta)));
             byte[] image = Uploads.file(20_000, new byte[] {(byte) 0xFF, (byte) 0xD8});
             String media = new Uploads(harness.node.httpPort()).uploaded(token, NUMBER, image, "image/jpeg");
             String user = harness.network.users().getFirst();
@@ -104,7 +100,7 @@ class MasterKeyRotationTest {
                             .as("every incoming body, under A or B").isEqualTo(call.body().path("text").path("body").asText());
                 }
                 // The upstream's access token (the stand-in checks it) and app secret (its webhook's signature).
-                send(api, token, CLOUD_NUMBER, user, "through the Cloud API");
+                send(api, token, CloudRig.NUMBER, user, "through the Cloud API");
                 await().atMost(WAIT).until(() -> meta.accepted().size() == 1);
                 meta.webhookUrl("http://127.0.0.1:" + onlyB.httpPort() + "/upstream/cloud/webhook");
                 assertThat(meta.send(meta.incoming("wamid.B", user, "Ravi", "signed by Meta"))).isEqualTo(200);

@@ -22,7 +22,8 @@ final class MasterKey {
 
     MasterKey(byte[] key) {
         if (key.length != BYTES) {
-            throw new IllegalArgumentException("must be " + BYTES + " bytes (base64 of 32 random bytes), got " + key.length);
+            throw new IllegalArgumentException("master key: must be " + BYTES + " random bytes (base64 in configuration), got "
+                    + key.length);
         }
         this.id = Arrays.copyOf(sha256(ID_LABEL, key), ID_BYTES);
         this.aead = new Aead(new SecretKeySpec(key, "AES"));

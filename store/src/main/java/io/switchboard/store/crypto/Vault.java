@@ -66,7 +66,12 @@ public final class Vault {
 
     /** The key file's master key (made if there is none yet), and the previous keys kept beside it. */
     public static Vault fromKeyFile(Path keyFile) {
-        return ofBase64(KeyFiles.current(keyFile), KeyFiles.previous(keyFile));
+        try {
+            return ofBase64(KeyFiles.current(keyFile), KeyFiles.previous(keyFile));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + ", in " + keyFile + " or "
+                    + KeyFiles.previousFile(keyFile).getFileName(), e);
+        }
     }
 
     /** A new random master key, as base64. */
@@ -78,13 +83,10 @@ public final class Vault {
 
     private static byte[] decode(String base64) {
         try {
-            byte[] key = Base64.getDecoder().decode(base64.trim());
-            if (key.length != MasterKey.BYTES) {
-                throw new IllegalArgumentException("must be " + MasterKey.BYTES + " bytes, got " + key.length);
-            }
-            return key;
+            return Base64.getDecoder().decode(base64.trim());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("master key: must be base64 of 32 random bytes (" + e.getMessage() + ")", e);
+            // Not the decoder's message: it shows a character of the key.
+            throw new IllegalArgumentException("master key: not base64 (it must be base64 of 32 random bytes)");
         }
     }
 
