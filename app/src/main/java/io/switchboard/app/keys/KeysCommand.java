@@ -57,8 +57,9 @@ public final class KeysCommand {
     @Command(name = "rotate", mixinStandardHelpOptions = true,
             description = {"For the key file (no master-key configured): writes a new DATA/master.key, keeps the one "
                     + "it replaces in DATA/master.key.previous, then rewraps the store.",
-                    "--files-only skips the rewrap: for nodes that share a database, copy both files to every node, "
-                            + "restart them one by one, then run keys rewrap."})
+                    "Run it with the node stopped; with --files-only it rotates the files only: restart the node (or "
+                            + "copy both files to every node of a shared database and restart them one by one), then "
+                            + "run keys rewrap."})
     static final class Rotate implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin StoreOptions store;
