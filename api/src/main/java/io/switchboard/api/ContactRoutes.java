@@ -48,7 +48,7 @@ final class ContactRoutes {
         ObjectNode node = JsonNodeFactory.instance.objectNode();
         node.put("user", contact.user());
         if (contact.sealedName() == null) node.putNull("profile_name");
-        else node.put("profile_name", line.key().open(Contact.sealedTo(contact.user()), contact.sealedName()));
+        else node.put("profile_name", line.key().openContactName(contact.number(), contact.user(), contact.sealedName()));
         node.put("last_seen", Instant.ofEpochMilli(contact.lastSeen()).toString());
         return node;
     }

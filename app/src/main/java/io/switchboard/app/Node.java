@@ -18,6 +18,7 @@ import io.switchboard.engine.NumberLine;
 import io.switchboard.engine.upstream.UpstreamLinks;
 import io.switchboard.network.cloud.CloudLinks;
 import io.switchboard.app.cluster.ClusterMember;
+import io.switchboard.app.keys.MasterKeys;
 import io.switchboard.store.ApiTokens;
 import io.switchboard.store.BusinessNumber;
 import io.switchboard.store.cluster.Leases;
@@ -30,12 +31,12 @@ import io.switchboard.store.Numbers;
 import io.switchboard.store.Project;
 import io.switchboard.store.Projects;
 import io.switchboard.store.Settings;
+import io.switchboard.store.StoreKeys;
 import io.switchboard.store.Upstreams;
 import io.switchboard.store.Usage;
 import io.switchboard.store.crypto.Tokens;
 import io.switchboard.store.crypto.Vault;
 import io.switchboard.store.db.Database;
-import io.switchboard.store.db.Schema;
 import io.switchboard.store.ids.NodeIds;
 import io.switchboard.store.write.WriteBatcher;
 import io.switchboard.api.dashboard.DashboardSessions;
@@ -70,8 +71,6 @@ public final class Node implements AutoCloseable {
     /** How far back the dashboard's charts reach. */
     private static final Duration HISTORY = Duration.ofMinutes(5);
     private static final Duration READY_STORE_TIMEOUT = Duration.ofSeconds(2);
-    private static final String MEDIA_URL_KEY = "media-url-key";
-    private static final String CLUSTER_CALLS_KEY = "cluster-calls-key";
     private static final long LATE_COMMIT_MILLIS = 10_000;
 
     private final Database database;
@@ -97,11 +96,11 @@ public final class Node implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         ObjectMapper json = new ObjectMapper();
         NodeConfig.Store store = config.store();
-        this.database = openStore(store, store.migrateOnStart() ? Schema.OnOpen.MIGRATE : Schema.OnOpen.CHECK);
+        this.database = store.open();
         try {
             this.ids = NodeIds.start(database);
             Settings settings = new Settings(database);
-            Vault vault = openVault(config, settings);
+            Vault vault = MasterKeys.open(config, settings);
             String adminTokenHash = adminTokenHash(config, settings, out);
             this.writer = new WriteBatcher(database, WRITES_PER_COMMIT, store.maxQueuedWrites());
             Projects projects = new Projects(database);
@@ -168,7 +167,7 @@ public final class Node implements AutoCloseable {
             this.api = new Api(new Api.Parts(engine, projects, numbers, messages, vault, json, clock, adminTokenHash,
                     new Api.Webhooks(dispatcher, deadLetters, secrets, urls),
                     new Api.Cluster(clustering.nodeId(), clustering.address(), leases, clustering.lease().toMillis(),
-                            storeKey(settings, vault, CLUSTER_CALLS_KEY)),
+                            StoreKeys.get(settings, vault, StoreKeys.CLUSTER_CALLS)),
                     new Api.Management(new ApiTokens(database), new Usage(database),
                             new Api.Limits(limits.ratePerProject(), limits.burstPerProject(),
                                     limits.ratePerToken(), limits.burstPerToken(), limits.unknownTokensPerSecond(),
@@ -237,12 +236,6 @@ public final class Node implements AutoCloseable {
         return address.endsWith(":0") ? address.substring(0, address.length() - 1) + port : address;
     }
 
-    /** The configured store, its schema migrated, checked or left as it is. */
-    public static Database openStore(NodeConfig.Store store, Schema.OnOpen onOpen) {
-        return store.embedded() ? Database.embedded(store.data(), onOpen)
-                : Database.open(store.dbUrl(), store.dbUser(), store.dbPassword(), onOpen);
-    }
-
     public static Node start(NodeConfig config, PrintStream out) {
         return new Node(config, out);
     }
@@ -259,21 +252,9 @@ public final class Node implements AutoCloseable {
         return media;
     }
 
-    /**
-     * A key made once per store and sealed under the master key in the settings, so every node of a cluster holds
-     * the same one: the first node to start makes it.
-     */
-    private static byte[] storeKey(Settings settings, Vault vault, String name) {
-        byte[] fresh = new byte[32];
-        new java.security.SecureRandom().nextBytes(fresh);
-        String sealed = settings.putIfAbsent(name.replace('-', '_'), java.util.Base64.getEncoder().encodeToString(
-                vault.sealSecret(name, java.util.Base64.getEncoder().encodeToString(fresh))));
-        return java.util.Base64.getDecoder().decode(vault.openSecret(name, java.util.Base64.getDecoder().decode(sealed)));
-    }
-
     /** Signed URLs of incoming media, with a key of the store's, so every node of a cluster signs and checks alike. */
     private MediaUrls mediaUrls(NodeConfig config, Settings settings, Vault vault, Clock clock) {
-        byte[] key = storeKey(settings, vault, MEDIA_URL_KEY);
+        byte[] key = StoreKeys.get(settings, vault, StoreKeys.MEDIA_URLS);
         String configured = config.media().publicUrl();
         String host = "0.0.0.0".equals(config.http().host()) ? "127.0.0.1" : config.http().host();
         return new MediaUrls(key, () -> configured != null ? configured : "http://" + host + ":" + api.port(),
@@ -335,18 +316,6 @@ public final class Node implements AutoCloseable {
     private String openPayload(MessageRecord message) {
         NumberLine line = engine.line(message.number()).orElseThrow();
         return line.key().open(message.id(), message.sealedBody());
-    }
-
-    /** The master key from configuration, else the key file in the data folder; checked against the store. */
-    private static Vault openVault(NodeConfig config, Settings settings) {
-        Vault vault = config.secrets().masterKey() != null ? Vault.ofBase64(config.secrets().masterKey())
-                : Vault.fromKeyFile(config.store().data().resolve("master.key"));
-        String check = settings.putIfAbsent("master_key_check", vault.keyCheck());
-        if (!vault.matches(check)) {
-            throw new IllegalStateException("master key: this store was encrypted with another master key; "
-                    + "give the one it was made with (SWITCHBOARD_MASTER_KEY or DATA/master.key)");
-        }
-        return vault;
     }
 
     /**

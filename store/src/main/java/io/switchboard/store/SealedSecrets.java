@@ -5,4 +5,8 @@ package io.switchboard.store;
  * replaced by a rotation and still signs until {@code previousUntil} (epoch ms), so receivers can switch calmly.
  */
 public record SealedSecrets(byte[] current, byte[] previous, long previousUntil) {
+    /** What a project's signing secrets are bound to, so one cannot be swapped for another project's. */
+    public static String owner(String projectId) {
+        return "webhook:" + projectId;
+    }
 }

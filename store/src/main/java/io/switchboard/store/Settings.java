@@ -6,6 +6,8 @@ import java.util.Optional;
 
 /** Small named values the node keeps beside the data: the admin token's hash, the master key check. */
 public final class Settings {
+    /** A value sealed under the master key ({@code Vault.keyCheck}): a node given other keys refuses to start. */
+    public static final String MASTER_KEY_CHECK = "master_key_check";
     private final Database database;
 
     public Settings(Database database) {

@@ -3,14 +3,15 @@ package io.switchboard.app.cli;
 import io.switchboard.app.bench.BenchCommand;
 import io.switchboard.app.capacity.CapacityCommand;
 import io.switchboard.app.demo.DemoCommand;
+import io.switchboard.app.keys.KeysCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code switchboard COMMAND}: the one entry point of the launcher. */
 @Command(name = "switchboard", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Switchboard: a self-hosted, high-volume WhatsApp messaging gateway.",
-        subcommands = {DemoCommand.class, ServerCommand.class, MigrateCommand.class, NetworkCommand.class, BenchCommand.class,
-                CapacityCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ServerCommand.class, MigrateCommand.class, NetworkCommand.class,
+                BenchCommand.class, CapacityCommand.class, KeysCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.switchboard.dispatcher.media.LinkFetcher;
+import io.switchboard.store.crypto.Vault;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,7 +94,7 @@ public final class ConfigLoader {
     private static Iterable<String> keys() {
         return java.util.List.of("http.host", "http.port", "http.behind-proxy", "https.port", "https.keystore",
                 "https.keystore-password", "network", "data", "db.url", "db.user", "db.password",
-                "admin-token", "master-key", "webhooks.concurrency", "webhooks.event-batch-size",
+                "admin-token", "master-key", "master-keys-previous", "webhooks.concurrency", "webhooks.event-batch-size",
                 "webhooks.event-batch-delay-ms", "webhooks.retry-first-ms", "webhooks.retry-max-ms",
                 "webhooks.retry-window-s", "webhooks.timeout-ms", "webhooks.circuit-failures", "webhooks.probe-max-ms",
                 "webhooks.calls-in-memory", "allow-private-urls", "cluster.enabled", "cluster.node-id", "cluster.address",
@@ -126,7 +127,7 @@ public final class ConfigLoader {
                 new NodeConfig.Store(Path.of(values.get("data")), values.get("db.url"), values.get("db.user"),
                         values.get("db.password"), number("store.max-queued-writes", 1_000, 100_000_000),
                         bool("store.migrate-on-start")),
-                new NodeConfig.Secrets(adminToken(), values.get("master-key")),
+                new NodeConfig.Secrets(adminToken(), masterKey(), previousMasterKeys()),
                 new NodeConfig.Webhooks(number("webhooks.concurrency", 1, 1_000),
                         number("webhooks.event-batch-size", 1, 10_000),
                         Duration.ofMillis(number("webhooks.event-batch-delay-ms", 0, 60_000)),
@@ -193,6 +194,39 @@ public final class ConfigLoader {
                     + " characters (a random one, such as `openssl rand -hex 32`), got " + token.strip().length());
         }
         return token;
+    }
+
+    /** {@code master-key}: base64 of 32 bytes; null when not set (the key file in the data folder then). */
+    private String masterKey() {
+        String key = values.get("master-key");
+        if (key != null) checkMasterKey("master-key", key);
+        return key;
+    }
+
+    /**
+     * {@code master-keys-previous}: the keys a rotation replaced, comma-separated, which still open what they sealed
+     * until the rewrap is done. Only beside {@code master-key}: with the key file they are kept in a file beside it.
+     */
+    private java.util.List<String> previousMasterKeys() {
+        String text = values.get("master-keys-previous");
+        if (text == null || text.isBlank()) return java.util.List.of();
+        if (values.get("master-key") == null) {
+            throw new IllegalArgumentException("master-keys-previous: needs master-key (the current key); with the key "
+                    + "file, previous keys are kept in DATA/master.key.previous");
+        }
+        java.util.List<String> keys = java.util.Arrays.stream(text.split(",")).map(String::trim).toList();
+        for (int i = 0; i < keys.size(); i++) checkMasterKey("master-keys-previous (key " + (i + 1) + ")", keys.get(i));
+        return keys;
+    }
+
+    /** The error names the key, never the value: it is a secret. */
+    private static void checkMasterKey(String key, String value) {
+        try {
+            Vault.ofBase64(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": must be base64 of 32 random bytes (`switchboard keys new` prints "
+                    + "one)");
+        }
     }
 
     private NodeConfig.LogFormat logFormat() {

@@ -1,5 +1,7 @@
 package io.switchboard.app.config;
 
+import io.switchboard.store.db.Database;
+import io.switchboard.store.db.Schema;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -40,14 +42,27 @@ public record NodeConfig(Http http, Network network, Store store, Secrets secret
         public boolean embedded() {
             return dbUrl == null || dbUrl.isBlank();
         }
+
+        /** The embedded store in the data folder, or the configured database, its schema as a node starts it. */
+        public Database open() {
+            return open(migrateOnStart ? Schema.OnOpen.MIGRATE : Schema.OnOpen.CHECK);
+        }
+
+        /** The same, its schema migrated, checked or left as it is. */
+        public Database open(Schema.OnOpen onOpen) {
+            return embedded() ? Database.embedded(data, onOpen) : Database.open(dbUrl, dbUser, dbPassword, onOpen);
+        }
     }
 
-    /** Never logged: {@link #toString()} hides them. A null master key means the key file in the data folder. */
-    public record Secrets(String adminToken, String masterKey) {
+    /**
+     * Never logged: {@link #toString()} hides them. A null master key means the key files in the data folder;
+     * {@code previousMasterKeys} (base64, during a rotation) only open what they sealed.
+     */
+    public record Secrets(String adminToken, String masterKey, java.util.List<String> previousMasterKeys) {
         @Override
         public String toString() {
             return "Secrets[adminToken=" + (adminToken == null ? "generated" : "***") + ", masterKey="
-                    + (masterKey == null ? "key file" : "***") + "]";
+                    + (masterKey == null ? "key file" : "***") + ", previousMasterKeys=" + previousMasterKeys.size() + "]";
         }
     }
 

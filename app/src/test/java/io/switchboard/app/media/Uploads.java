@@ -100,7 +100,7 @@ public final class Uploads {
     }
 
     /** Random bytes (so no chunk of them shows up by chance anywhere else), behind the given header. */
-    static byte[] file(int size, byte[] header) {
+    public static byte[] file(int size, byte[] header) {
         byte[] bytes = new byte[size];
         new Random(size).nextBytes(bytes);
         System.arraycopy(header, 0, bytes, 0, Math.min(header.length, size));

@@ -60,7 +60,19 @@ public final class Harness implements AutoCloseable {
      * the caller closes it. Useful on PostgreSQL or MariaDB, which two nodes can share.
      */
     public Node anotherNode() {
+        return anotherNode(Map.of());
+    }
+
+    /** Another node, with {@code settings} set over the configuration (for it and every node started after it). */
+    public Node anotherNode(Map<String, Object> settings) {
+        settings.forEach(config::set);
         return Node.start(config.load(), new PrintStream(java.io.OutputStream.nullOutputStream()));
+    }
+
+    /** The options a command-line tool needs to reach this harness's store: its data folder, or its database. */
+    public java.util.List<String> storeOptions() {
+        return store.kind() == TestStores.Kind.EMBEDDED ? java.util.List.of("--data", dataDir.toString())
+                : java.util.List.of("--data", dataDir.toString(), "--db-url", store.url(), "--db-user", store.user());
     }
 
     /** A project whose Webhook is the receiver's /webhook and Event Webhook its /events; answers its token. */

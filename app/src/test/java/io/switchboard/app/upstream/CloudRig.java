@@ -17,11 +17,11 @@ import java.util.Map;
  * A node, the stand-in of Meta's Cloud API, a project whose webhooks are the receiver's, and the project's number
  * connected to the stand-in.
  */
-record CloudRig(Harness harness, CloudApiStandIn meta, String token) implements AutoCloseable {
-    static final String NUMBER = "+15550001111";
-    static final String PHONE_NUMBER_ID = "106540352242922";
-    static final String ACCESS_TOKEN = "EAAG-access-token-4f8e1c";
-    static final String APP_SECRET = "app-secret-9b2d7a";
+public record CloudRig(Harness harness, CloudApiStandIn meta, String token) implements AutoCloseable {
+    public static final String NUMBER = "+15550001111";
+    public static final String PHONE_NUMBER_ID = "106540352242922";
+    public static final String ACCESS_TOKEN = "EAAG-access-token-4f8e1c";
+    public static final String APP_SECRET = "app-secret-9b2d7a";
     static final String VERIFY_TOKEN = "verify-token-3c6e0f";
 
     static CloudRig start(TestStores.Kind kind, Path tempDir, int tps, Map<String, Object> settings) throws Exception {
@@ -33,7 +33,8 @@ record CloudRig(Harness harness, CloudApiStandIn meta, String token) implements 
         return new CloudRig(harness, meta, token);
     }
 
-    static Map<String, Object> upstream(CloudApiStandIn meta) {
+    /** The {@code upstream} of a number connected to the stand-in. */
+    public static Map<String, Object> upstream(CloudApiStandIn meta) {
         return Map.of("kind", "cloud", "base_url", meta.baseUrl(), "api_version", CloudApiStandIn.VERSION,
                 "phone_number_id", PHONE_NUMBER_ID, "access_token", ACCESS_TOKEN, "app_secret", APP_SECRET,
                 "verify_token", VERIFY_TOKEN);

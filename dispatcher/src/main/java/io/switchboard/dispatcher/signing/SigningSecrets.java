@@ -34,7 +34,7 @@ public final class SigningSecrets {
 
     public NewSecret newSecret(String projectId) {
         String secret = Signer.newSecret();
-        return new NewSecret(secret, vault.sealSecret(owner(projectId), secret));
+        return new NewSecret(secret, vault.sealSecret(SealedSecrets.owner(projectId), secret));
     }
 
     /** The signer for the project's calls now: its current secret and, during a rotation, the previous one. */
@@ -49,7 +49,7 @@ public final class SigningSecrets {
 
     /** The project's current secret, as the customer configures it on the receiving side. */
     public String current(String projectId) {
-        return vault.openSecret(owner(projectId), ensure(projectId).current());
+        return vault.openSecret(SealedSecrets.owner(projectId), ensure(projectId).current());
     }
 
     /** Makes a new current secret; the previous one signs too for {@code keepPrevious}. Answers the new secret. */
@@ -69,10 +69,10 @@ public final class SigningSecrets {
     private Cached load(String projectId) {
         SealedSecrets sealed = ensure(projectId);
         List<String> secrets = new ArrayList<>(2);
-        secrets.add(vault.openSecret(owner(projectId), sealed.current()));
+        secrets.add(vault.openSecret(SealedSecrets.owner(projectId), sealed.current()));
         long now = clock.getAsLong();
         boolean previousValid = sealed.previous() != null && now < sealed.previousUntil();
-        if (previousValid) secrets.add(vault.openSecret(owner(projectId), sealed.previous()));
+        if (previousValid) secrets.add(vault.openSecret(SealedSecrets.owner(projectId), sealed.previous()));
         return new Cached(new Signer(secrets), previousValid ? sealed.previousUntil() : Long.MAX_VALUE);
     }
 
@@ -83,9 +83,5 @@ public final class SigningSecrets {
         if (sealed.current() != null) return sealed;
         projects.rotateSecret(projectId, newSecret(projectId).sealed(), 0);
         return projects.secrets(projectId).orElseThrow();
-    }
-
-    private static String owner(String projectId) {
-        return "webhook:" + projectId;
     }
 }

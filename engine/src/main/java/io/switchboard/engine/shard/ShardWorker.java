@@ -16,7 +16,6 @@ import io.switchboard.network.ShardLink;
 import io.switchboard.network.ShardLinkListener;
 import io.switchboard.network.groups.GroupCommand;
 import io.switchboard.network.groups.GroupInfo;
-import io.switchboard.store.Contact;
 import io.switchboard.store.Direction;
 import io.switchboard.store.EventRecord;
 import io.switchboard.store.Ids;
@@ -542,7 +541,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         writes.add(new Write.InsertMessage(record));
         // Backed up in the same commit, so a contact costs no commit of its own, and only when due.
         if (MessageRules.isE164(in.from()) && sightings.due(in.from(), in.profileName(), in.atMillis())) {
-            byte[] name = in.profileName().isEmpty() ? null : key.seal(Contact.sealedTo(in.from()), in.profileName());
+            byte[] name = in.profileName().isEmpty() ? null : key.sealContactName(number, in.from(), in.profileName());
             writes.add(new Write.SeenContact(number, project.id(), in.from(), name, in.atMillis()));
         }
         writer.submit(writes).whenComplete((counts, failure) -> {

@@ -6,7 +6,8 @@ import java.security.GeneralSecurityException;
 
 /**
  * A number's unwrapped data key: seals and opens message bodies, each bound to its message id, a message's callback
- * value, bound to its id too, and media chunks, each bound to its media id and place.
+ * value, bound to its id too, media chunks, each bound to its media id and place, and contacts' profile names, each
+ * bound to the number and the user.
  */
 public final class DataKey {
     private final Aead aead;
@@ -31,11 +32,29 @@ public final class DataKey {
         return openText(sealed, callbackBytes(messageId), "the callback of message ", messageId);
     }
 
-    private String openText(byte[] sealed, byte[] boundTo, String what, long messageId) {
+    private String openText(byte[] sealed, byte[] boundTo, String what, Object whose) {
         try {
             return new String(aead.open(sealed, boundTo), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(what + messageId + " does not open: it was altered or moved", e);
+            throw new IllegalStateException(what + whose + " does not open: it was altered or moved", e);
+        }
+    }
+
+    public byte[] sealContactName(String number, String user, String name) {
+        return aead.seal(name.getBytes(StandardCharsets.UTF_8), contactBytes(number, user));
+    }
+
+    /**
+     * Names sealed before contacts had their own domain were bound like a message body, to the user's digits as a
+     * message id; they still open that way (each is sealed anew at the user's next message). That old domain never
+     * meets a real message's: a message id is a TSID (milliseconds since 2020 shifted left 22 bits), above 10^15 for
+     * any made after January 3, 2020, and a user's E.164 digits (15 at most) stay below 10^15.
+     */
+    public String openContactName(String number, String user, byte[] sealed) {
+        try {
+            return new String(aead.open(sealed, contactBytes(number, user)), StandardCharsets.UTF_8);
+        } catch (GeneralSecurityException e) {
+            return openText(sealed, idBytes(Long.parseLong(user.substring(1))), "the profile name of contact ", user);
         }
     }
 
@@ -59,6 +78,11 @@ public final class DataKey {
     /** A tag byte first, so a callback never opens as the body of its message, nor the body as its callback. */
     private static byte[] callbackBytes(long messageId) {
         return ByteBuffer.allocate(1 + Long.BYTES).put((byte) 'c').putLong(messageId).array();
+    }
+
+    /** Text, unlike the fixed-size ids of the other domains, so a name never opens as a body, callback or chunk. */
+    private static byte[] contactBytes(String number, String user) {
+        return ("contact:" + number + ":" + user).getBytes(StandardCharsets.UTF_8);
     }
 
     private static byte[] idBytes(long messageId) {
