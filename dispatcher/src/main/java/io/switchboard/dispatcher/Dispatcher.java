@@ -101,7 +101,7 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
             }
 
             @Override
-            public long count(Messages.OwedSource source) {
+            public Messages.OwedCount count(Messages.OwedSource source) {
                 return parts.owed().owedHooksCount(source);
             }
         };
@@ -114,7 +114,7 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
             }
 
             @Override
-            public long count(Messages.OwedSource source) {
+            public Messages.OwedCount count(Messages.OwedSource source) {
                 return parts.owed().owedEventsCount(source);
             }
         };

@@ -1,5 +1,6 @@
 package io.switchboard.dispatcher;
 
+import io.switchboard.store.Messages.OwedCount;
 import io.switchboard.store.Messages.OwedSource;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -34,8 +35,8 @@ final class OwedWindow<T> {
         /** Its owed calls with ids above {@code after}, oldest first, at most {@code limit}. */
         List<T> page(OwedSource source, long after, int limit);
 
-        /** How many it owes. */
-        long count(OwedSource source);
+        /** How many it owes, and the newest id among them. */
+        OwedCount count(OwedSource source);
     }
 
     private final class Source {
@@ -46,6 +47,8 @@ final class OwedWindow<T> {
         boolean behind = true;
         /** How many of those, as far as known; -1 until counted. */
         long notInMemory = -1;
+        /** The newest id the count took in: a call left in the store past it is one more. */
+        long countedUpTo;
         /** Arrivals while a page is being read; null when none is. */
         List<T> arrivedWhileReading;
         /** Grows when the source is to be read from the start again: a page read before that is dropped. */
@@ -61,8 +64,8 @@ final class OwedWindow<T> {
             if (inMemory.add(id)) OwedWindow.this.handOn.accept(call);
         }
 
-        void leftInStore() {
-            if (notInMemory >= 0) notInMemory++;
+        void leftInStore(long id) {
+            if (notInMemory >= 0 && id > countedUpTo) notInMemory++;
         }
     }
 
@@ -93,10 +96,11 @@ final class OwedWindow<T> {
         } else if (source.behind) {
             // A call older than where reading stands was stored late (its commit came after a newer one's): keep it.
             if (ids.applyAsLong(call) <= source.newest) source.handOn(call);
-            else source.leftInStore();
+            else source.leftInStore(ids.applyAsLong(call));
         } else if (inMemory.size() >= capacity) {
             source.behind = true;
             source.notInMemory = 1;
+            source.countedUpTo = ids.applyAsLong(call);
         } else {
             source.handOn(call);
         }
@@ -161,13 +165,13 @@ final class OwedWindow<T> {
             generation = source.generation;
         }
         List<T> page;
-        long owed = -1;
+        OwedCount owed = null;
         try {
             if (count) owed = reader.count(source.key);
             page = reader.page(source.key, after, limit);
         } catch (RuntimeException storeDown) {
             synchronized (this) {
-                take(source, generation, List.of(), false, -1);
+                take(source, generation, List.of(), false, null);
             }
             throw storeDown;
         }
@@ -195,18 +199,21 @@ final class OwedWindow<T> {
      * those the page passed over or that came after its end when it caught up. The rest stay in the store, and so
      * does everything when the source is to be read from the start again (the next page brings it).
      */
-    private void take(Source source, int generation, List<T> page, boolean caughtUp, long owed) {
+    private void take(Source source, int generation, List<T> page, boolean caughtUp, OwedCount owed) {
         List<T> arrived = source.arrivedWhileReading;
         source.arrivedWhileReading = null;
         if (sources.get(source.key) != source || source.generation != generation) return;
-        if (owed >= 0) source.notInMemory = owed;
+        if (owed != null) {
+            source.notInMemory = owed.calls();
+            source.countedUpTo = owed.newest();
+        }
         for (T call : page) {
             source.handOn(call);
             if (source.notInMemory > 0) source.notInMemory--;
         }
         for (T call : arrived) {
             if (caughtUp || ids.applyAsLong(call) <= source.newest) source.handOn(call);
-            else source.leftInStore();
+            else source.leftInStore(ids.applyAsLong(call));
         }
         if (caughtUp) {
             source.behind = false;

@@ -2,6 +2,7 @@ package io.switchboard.dispatcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.switchboard.store.Messages.OwedCount;
 import io.switchboard.store.Messages.OwedSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +33,8 @@ class OwedWindowTest {
         }
 
         @Override
-        public long count(OwedSource source) {
-            return stored.size();
+        public OwedCount count(OwedSource source) {
+            return new OwedCount(stored.size(), stored.isEmpty() ? 0 : stored.last());
         }
     };
 
@@ -112,6 +113,19 @@ class OwedWindowTest {
         assertThat(handedOn).doesNotHaveDuplicates().isSorted();
         assertThat(handedOn).containsAll(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L));
         assertThat(stored).isEmpty();
+    }
+
+    @Test
+    void whatIsOwedIsCountedOnceThoughItsCallArrivesAfterTheCount() {
+        OwedWindow<Long> window = window(4);
+        for (long id = 1; id <= 6; id++) stored.add(id);
+        window.readFromStart(SHARD);
+        duringRead = () -> window.arrived(SHARD, 6L); // committed before the count, told of only now
+        window.readPage(reader);
+        assertThat(handedOn).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(window.owed()).as("4 in memory, 2 in the store").isEqualTo(6);
+        store(window, 7);
+        assertThat(window.owed()).as("one more, stored after the count").isEqualTo(7);
     }
 
     @Test

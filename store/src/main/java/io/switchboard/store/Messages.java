@@ -131,19 +131,22 @@ public final class Messages {
                 source.number(), source.shard(), after));
     }
 
+    /** Owed calls counted: how many, and the newest id among them (0: none). */
+    public record OwedCount(long calls, long newest) {}
+
     /** How many Webhook calls the source owes. */
-    public long owedHooksCount(OwedSource source) {
-        return count("SELECT COUNT(*)" + OWED_HOOKS + replayed(source, "hook_retry_from"), source);
+    public OwedCount owedHooksCount(OwedSource source) {
+        return count("SELECT COUNT(*), COALESCE(MAX(id), 0)" + OWED_HOOKS + replayed(source, "hook_retry_from"), source);
     }
 
     /** How many events the source owes. */
-    public long owedEventsCount(OwedSource source) {
-        return count("SELECT COUNT(*)" + OWED_EVENTS + replayed(source, "e.retry_from"), source);
+    public OwedCount owedEventsCount(OwedSource source) {
+        return count("SELECT COUNT(*), COALESCE(MAX(e.id), 0)" + OWED_EVENTS + replayed(source, "e.retry_from"), source);
     }
 
-    private long count(String sql, OwedSource source) {
-        return database.withConnection(c -> Sql.queryOne(c, sql, row -> row.getLong(1), source.number(), source.shard()))
-                .orElse(0L);
+    private OwedCount count(String sql, OwedSource source) {
+        return database.withConnection(c -> Sql.queryOne(c, sql, row -> new OwedCount(row.getLong(1), row.getLong(2)),
+                source.number(), source.shard())).orElse(new OwedCount(0, 0));
     }
 
     private static String replayed(OwedSource source, String column) {
