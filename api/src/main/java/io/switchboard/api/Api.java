@@ -38,6 +38,7 @@ import io.switchboard.store.ids.NodeIds;
 import jakarta.servlet.DispatcherType;
 import java.time.Clock;
 import java.util.EnumSet;
+import org.eclipse.jetty.server.ConnectionLimit;
 import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
 import java.util.List;
@@ -86,7 +87,7 @@ public final class Api implements AutoCloseable {
      * upload may be as large as the largest media WhatsApp takes, with room for its form).
      */
     public record Limits(int ratePerProject, int burstPerProject, int ratePerToken, int burstPerToken,
-                         int unknownTokensPerSecond, long maxBodyBytes) {}
+                         int unknownTokensPerSecond, long maxBodyBytes, int maxConnections, int maxRequestsInFlight) {}
 
     /**
      * The node's own figures: its metrics, the dashboard's live history and logins, its readiness, and whether
@@ -141,6 +142,8 @@ public final class Api implements AutoCloseable {
             config.jetty.multipartConfig.maxTotalRequestSize(MAX_UPLOAD_BYTES, SizeUnit.BYTES);
             config.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
             if (behindProxy) config.jetty.modifyHttpConfiguration(http -> http.addCustomizer(new ForwardedRequestCustomizer()));
+            // Past the limit Jetty stops accepting: new connections wait in the operating system's queue.
+            config.jetty.modifyServer(jetty -> jetty.addBean(new ConnectionLimit(limits.maxConnections(), jetty)));
             JettyErrors jettyErrors = new JettyErrors(json);
             config.jetty.modifyServer(jetty -> jetty.setErrorHandler(jettyErrors));
             config.jetty.modifyServletContextHandler(handler -> {
@@ -148,6 +151,9 @@ public final class Api implements AutoCloseable {
                 handler.setErrorHandler(jettyErrors);
             });
         });
+        RequestsInFlight inFlight = new RequestsInFlight(limits.maxRequestsInFlight());
+        server.before(inFlight::enter);
+        server.after(inFlight::leave);
         server.before(ctx -> bodyLimit.check(ctx.req()));
         server.before(ctx -> {
             if (ShardOwners.passedOn(ctx)) clusterCalls.verify(ctx);

@@ -171,7 +171,7 @@ public final class Node implements AutoCloseable {
                     new Api.Management(new ApiTokens(database), new Usage(database),
                             new Api.Limits(limits.ratePerProject(), limits.burstPerProject(),
                                     limits.ratePerToken(), limits.burstPerToken(), limits.unknownTokensPerSecond(),
-                                    limits.maxBodyBytes())),
+                                    limits.maxBodyBytes(), limits.maxConnections(), limits.maxRequestsInFlight())),
                     observability, new Api.Upstream(upstreams, cloudLinks),
                     new Api.Directory(new Groups(database), new Contacts(database)), media, ids), tls(config.http()),
                     config.http().behindProxy())

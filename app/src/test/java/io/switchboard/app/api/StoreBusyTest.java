@@ -8,6 +8,11 @@ import io.switchboard.app.testing.Harness;
 import io.switchboard.app.testing.Http;
 import io.switchboard.network.sim.SimConfig;
 import io.switchboard.store.testing.TestStores;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -74,9 +79,64 @@ class StoreBusyTest {
         }
     }
 
-    private static Http.Answer send(Http http, String token, List<Map<String, Object>> bulk) {
+    /**
+     * Requests under way past {@code api.max-requests-in-flight} are answered 503 {@code overloaded} at once, and
+     * connections past {@code api.max-connections} wait unaccepted; both take new work again once some end.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestStores.Kind.class, names = {"POSTGRESQL"})
+    void requestsAndConnectionsPastTheirLimitsWaitOrAre503(TestStores.Kind kind) throws Exception {
+        try (Harness harness = new Harness(kind, tempDir, SimConfig.defaults(),
+                Map.of("api.max-requests-in-flight", 3, "api.max-connections", 6))) {
+            Http http = new Http(harness.node.httpPort());
+            String token = harness.project("Shop");
+            harness.number(token, NUMBER, 1_000);
+
+            List<CompletableFuture<Http.Answer>> held = new ArrayList<>();
+            try (Connection locker = harness.storeConnection()) {
+                lockMessages(locker, kind);
+                for (int i = 0; i < 3; i++) {
+                    held.add(CompletableFuture.supplyAsync(() -> send(http, token, List.of(text(NUMBER, "+15550000001", "held")))));
+                }
+                await().atMost(Duration.ofSeconds(30)).until(() -> http.call("GET", "/v1/project", token, null).status() == 503);
+                Http.Answer overloaded = http.call("GET", "/v1/project", token, null);
+                assertThat(overloaded.code()).isEqualTo("overloaded");
+                assertThat(overloaded.header("Retry-After")).contains("1");
+            }
+            for (CompletableFuture<Http.Answer> send : held) assertThat(send.join().status()).isEqualTo(202);
+            assertThat(http.call("GET", "/v1/project", token, null).status()).as("served again").isEqualTo(200);
+
+            List<Socket> idle = new ArrayList<>();
+            try {
+                boolean waited = false;
+                while (!waited && idle.size() < 10) {
+                    idle.add(new Socket("127.0.0.1", harness.node.httpPort()));
+                    waited = !answersWithin(harness, Duration.ofSeconds(1));
+                }
+                assertThat(waited).as("a connection past the limit waits, with %d idle ones open", idle.size()).isTrue();
+            } finally {
+                for (Socket socket : idle) socket.close();
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> answersWithin(harness, Duration.ofSeconds(1)));
+        }
+    }
+
+    /** Whether a new connection gets an answer to GET /health in time. */
+    private static boolean answersWithin(Harness harness, Duration timeout) {
+        try (HttpClient fresh = HttpClient.newBuilder().connectTimeout(timeout).build()) {
+            return fresh.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + harness.node.httpPort() + "/health"))
+                    .timeout(timeout).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (java.io.IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static Http.Answer send(Http http, String token, List<Map<String, Object>> messages) {
         try {
-            return http.call("POST", "/v1/messages", token, Map.of("messages", bulk));
+            return http.call("POST", "/v1/messages", token, Map.of("messages", messages));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
