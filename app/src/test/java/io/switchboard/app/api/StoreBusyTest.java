@@ -92,6 +92,12 @@ class StoreBusyTest {
             String token = harness.project("Shop");
             harness.number(token, NUMBER, 1_000);
 
+            for (int i = 0; i < 10; i++) { // requests that end in an error give their slot back too
+                assertThat(http.call("POST", "/v1/messages", token, Map.of("to", "nobody")).status()).isEqualTo(400);
+                assertThat(http.call("GET", "/v1/nothing-here", token, null).status()).isEqualTo(404);
+            }
+            assertThat(http.call("GET", "/v1/project", token, null).status()).isEqualTo(200);
+
             List<CompletableFuture<Http.Answer>> held = new ArrayList<>();
             try (Connection locker = harness.storeConnection()) {
                 lockMessages(locker, kind);
