@@ -207,16 +207,21 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
                 new QueuedEvent(event, event.occurredAt(), System.currentTimeMillis()));
     }
 
+    /** A project's owed Webhook calls; once the dispatcher is closed nothing is handed on (it stays in the store). */
     private OwedWindow<IncomingCall> hooks(String projectId) {
         return owedHooks.computeIfAbsent(projectId, id -> new OwedWindow<>(settings.callsInMemory(),
-                call -> call.message.id(), call -> webhooks.computeIfAbsent(id, key -> new Endpoint("webhook-" + key,
-                        new Target(key, false), settings, client, counters, formats::get, timers))
-                        .add(call.message.peer(), call)));
+                call -> call.message.id(), call -> {
+                    if (running) webhooks.computeIfAbsent(id, key -> new Endpoint("webhook-" + key,
+                            new Target(key, false), settings, client, counters, formats::get, timers))
+                            .add(call.message.peer(), call);
+                }));
     }
 
     private OwedWindow<QueuedEvent> events(String projectId) {
         return owedEvents.computeIfAbsent(projectId, id -> new OwedWindow<>(settings.callsInMemory(),
-                queued -> queued.event().id(), queued -> eventStreams.computeIfAbsent(id, EventStream::new).events.add(queued)));
+                queued -> queued.event().id(), queued -> {
+                    if (running) eventStreams.computeIfAbsent(id, EventStream::new).events.add(queued);
+                }));
     }
 
     /**

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -247,7 +248,11 @@ final class Endpoint {
     private void park(Lane lane, long delayMillis) {
         if (!running) return; // the node is stopping: what is owed stays in the store for the next start
         parked.add(lane);
-        timers.schedule(() -> unpark(lane), delayMillis, TimeUnit.MILLISECONDS);
+        try {
+            timers.schedule(() -> unpark(lane), delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            parked.remove(lane); // the dispatcher closed meanwhile, with its timers: the same as above
+        }
     }
 
     private void unpark(Lane lane) {
