@@ -14,17 +14,20 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measures the gateway the way its users load it; prints one figure a line: name value unit.",
-                "Scenarios: send, receive, budget, chat, outage, backlog, failover, scale."})
+                "Scenarios: send, receive, budget, chat, outage, backlog, failover, scale;",
+                "faults: db-restart, disk-full, network-restart, owed-webhooks, soak."})
 public final class BenchCommand implements Callable<Integer> {
-    private static final Map<String, Scenario> SCENARIOS = Map.of(
-            "send", new SendScenario(),
-            "receive", new ReceiveScenario(),
-            "budget", new BudgetScenario(),
-            "chat", new ChatScenario(),
-            "outage", new OutageScenario(),
-            "backlog", new BacklogScenario(),
-            "failover", new FailoverScenario(),
-            "scale", new ScaleScenario());
+    private static final Map<String, Scenario> SCENARIOS = Map.ofEntries(
+            Map.entry("send", new SendScenario()),
+            Map.entry("receive", new ReceiveScenario()),
+            Map.entry("budget", new BudgetScenario()),
+            Map.entry("chat", new ChatScenario()),
+            Map.entry("outage", new OutageScenario()),
+            Map.entry("backlog", new BacklogScenario()),
+            Map.entry("failover", new FailoverScenario()),
+            Map.entry("scale", new ScaleScenario()),
+            Map.entry("db-restart", (options, report) ->
+                    new DatabaseRestartDrill(options.database(), options.down(), options.seed()).run(report)));
 
     @Parameters(index = "0", description = "send, receive, budget, chat, outage, backlog, failover or scale") String scenario;
     @Option(names = "--db", description = "JDBC URL of PostgreSQL or MariaDB instead of the embedded store") String dbUrl;
@@ -37,12 +40,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--numbers", defaultValue = "4", description = "business numbers (default ${DEFAULT-VALUE})") int numbers;
     @Option(names = "--rate", defaultValue = "5000", description = "incoming messages a second in all (receive, chat, outage; default ${DEFAULT-VALUE})") double rate;
     @Option(names = "--down", defaultValue = "60s", converter = io.switchboard.app.cli.DurationConverter.class,
-            description = "how long the receiver is down (outage; default ${DEFAULT-VALUE})") Duration down;
+            description = "how long the receiver, the database or the network is down (outage, db-restart, network-restart; default ${DEFAULT-VALUE})") Duration down;
     @Option(names = "--seed", defaultValue = "1", description = "seed of the simulated network") long seed;
     @Option(names = "--messages", defaultValue = "5000000", description = "messages to queue (backlog; default ${DEFAULT-VALUE})") long messages;
     @Option(names = "--kannel", description = "also measure Kannel (apt-get install kannel kannel-extras) under the same load (send, chat)") boolean kannel;
     @Option(names = "--shards", defaultValue = "4", description = "shards of the number (failover; default ${DEFAULT-VALUE})") int shards;
     @Option(names = "--kills", defaultValue = "10", description = "kills of a shard's owner (failover; default ${DEFAULT-VALUE})") int kills;
+    @Option(names = "--database", defaultValue = "postgresql",
+            description = "postgresql or mariadb: the server of its own db-restart starts and restarts (default ${DEFAULT-VALUE})") String database;
     @Option(names = "--json", description = "also write a JSON report with the machine, versions, settings and figures") Path json;
 
     @Override
@@ -58,7 +63,7 @@ public final class BenchCommand implements Callable<Integer> {
         report.setting("store", dbUrl == null ? "embedded" : dbUrl.replaceAll("//[^/@]*@", "//"));
         report.setting("seed", seed);
         chosen.run(new BenchOptions(new Rig.Store(dbUrl, dbUser, dbPassword), duration, clients, bulk, numbers, rate,
-                down, seed, messages, kannel, shards, kills), report);
+                down, seed, messages, kannel, shards, kills, database), report);
         if (json != null) report.writeJson(json);
         return 0;
     }

@@ -14,9 +14,11 @@ import java.time.Duration;
  * @param kannel also measure Kannel on this machine, right after, under the same load (send, chat)
  * @param shards shards of the number (failover)
  * @param kills how many times the owner of a shard is killed (failover)
+ * @param database the kind of database server db-restart starts for itself and restarts
  */
 record BenchOptions(Rig.Store store, Duration duration, int clients, int bulk, int numbers, double rate,
-                    Duration down, long seed, long messages, boolean kannel, int shards, int kills) {
+                    Duration down, long seed, long messages, boolean kannel, int shards, int kills,
+                    String database) {
 
     Duration durationOr(Duration fallback) {
         return duration != null ? duration : fallback;
