@@ -122,6 +122,10 @@ public final class AcknowledgedSends implements AutoCloseable {
         return acknowledged.size();
     }
 
+    public Set<Long> acknowledgedIds() {
+        return Set.copyOf(acknowledged.keySet());
+    }
+
     /** Requests answered with this status ({@link #NO_ANSWER}: none). */
     public long answered(int status) {
         LongAdder count = answers.get(status);

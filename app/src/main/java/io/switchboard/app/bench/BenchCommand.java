@@ -27,7 +27,8 @@ public final class BenchCommand implements Callable<Integer> {
             Map.entry("failover", new FailoverScenario()),
             Map.entry("scale", new ScaleScenario()),
             Map.entry("db-restart", (options, report) ->
-                    new DatabaseRestartDrill(options.database(), options.down(), options.seed()).run(report)));
+                    new DatabaseRestartDrill(options.database(), options.down(), options.seed()).run(report)),
+            Map.entry("disk-full", (options, report) -> new DiskFullDrill(options.down(), options.seed()).run(report)));
 
     @Parameters(index = "0", description = "send, receive, budget, chat, outage, backlog, failover or scale") String scenario;
     @Option(names = "--db", description = "JDBC URL of PostgreSQL or MariaDB instead of the embedded store") String dbUrl;
@@ -40,7 +41,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--numbers", defaultValue = "4", description = "business numbers (default ${DEFAULT-VALUE})") int numbers;
     @Option(names = "--rate", defaultValue = "5000", description = "incoming messages a second in all (receive, chat, outage; default ${DEFAULT-VALUE})") double rate;
     @Option(names = "--down", defaultValue = "60s", converter = io.switchboard.app.cli.DurationConverter.class,
-            description = "how long the receiver, the database or the network is down (outage, db-restart, network-restart; default ${DEFAULT-VALUE})") Duration down;
+            description = "how long the receiver, the database or the network is down, or the disk full (outage, db-restart, network-restart, disk-full; default ${DEFAULT-VALUE})") Duration down;
     @Option(names = "--seed", defaultValue = "1", description = "seed of the simulated network") long seed;
     @Option(names = "--messages", defaultValue = "5000000", description = "messages to queue (backlog; default ${DEFAULT-VALUE})") long messages;
     @Option(names = "--kannel", description = "also measure Kannel (apt-get install kannel kannel-extras) under the same load (send, chat)") boolean kannel;
