@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Collectors;
 
 /**
  * Steady sends to one node from a few clients, in batches, at about a given rate and up to a given count: every id
@@ -164,16 +165,16 @@ public final class AcknowledgedSends implements AutoCloseable {
                 }
             }
         }
-        long lost = acknowledged.keySet().stream().filter(id -> !arrivals.containsKey(id)).count();
+        Set<Long> missing = acknowledged.keySet().stream().filter(id -> !arrivals.containsKey(id)).collect(Collectors.toSet());
         long unacknowledged = arrivals.keySet().stream().filter(id -> !acknowledged.containsKey(id)).count();
         long duplicates = arrivals.values().stream().mapToLong(n -> n - 1).sum();
-        return new Tally(acknowledged.size(), lost, unacknowledged, duplicates);
+        return new Tally(acknowledged.size(), missing, unacknowledged, duplicates);
     }
 
     /**
-     * @param lost           acknowledged with 202 and never reached the network
+     * @param missing        acknowledged with 202 and not (yet) received by their user
      * @param unacknowledged reached the network without a 202 (refused, or its answer never came)
      * @param duplicates     arrivals past the first of a message
      */
-    public record Tally(long acknowledged, long lost, long unacknowledged, long duplicates) {}
+    public record Tally(long acknowledged, Set<Long> missing, long unacknowledged, long duplicates) {}
 }

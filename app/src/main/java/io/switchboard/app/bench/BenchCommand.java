@@ -28,7 +28,9 @@ public final class BenchCommand implements Callable<Integer> {
             Map.entry("scale", new ScaleScenario()),
             Map.entry("db-restart", (options, report) ->
                     new DatabaseRestartDrill(options.database(), options.down(), options.seed()).run(report)),
-            Map.entry("disk-full", (options, report) -> new DiskFullDrill(options.down(), options.seed()).run(report)));
+            Map.entry("disk-full", (options, report) -> new DiskFullDrill(options.down(), options.seed()).run(report)),
+            Map.entry("network-restart", (options, report) ->
+                    new NetworkRestartDrill(options.down(), options.seed()).run(report)));
 
     @Parameters(index = "0", description = "send, receive, budget, chat, outage, backlog, failover or scale") String scenario;
     @Option(names = "--db", description = "JDBC URL of PostgreSQL or MariaDB instead of the embedded store") String dbUrl;
