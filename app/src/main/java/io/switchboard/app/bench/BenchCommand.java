@@ -30,7 +30,9 @@ public final class BenchCommand implements Callable<Integer> {
                     new DatabaseRestartDrill(options.database(), options.down(), options.seed()).run(report)),
             Map.entry("disk-full", (options, report) -> new DiskFullDrill(options.down(), options.seed()).run(report)),
             Map.entry("network-restart", (options, report) ->
-                    new NetworkRestartDrill(options.down(), options.seed()).run(report)));
+                    new NetworkRestartDrill(options.down(), options.seed()).run(report)),
+            Map.entry("owed-webhooks", (options, report) -> new OwedWebhooksDrill(options.owed(), options.nodeHeap(), null,
+                    options.durationOr(Duration.ofSeconds(20)), options.seed()).run(report)));
 
     @Parameters(index = "0", description = "send, receive, budget, chat, outage, backlog, failover or scale") String scenario;
     @Option(names = "--db", description = "JDBC URL of PostgreSQL or MariaDB instead of the embedded store") String dbUrl;
@@ -51,6 +53,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--kills", defaultValue = "10", description = "kills of a shard's owner (failover; default ${DEFAULT-VALUE})") int kills;
     @Option(names = "--database", defaultValue = "postgresql",
             description = "postgresql or mariadb: the server of its own db-restart starts and restarts (default ${DEFAULT-VALUE})") String database;
+    @Option(names = "--owed", defaultValue = "5000000",
+            description = "Webhook calls owed to the tenant that is down (owed-webhooks; default ${DEFAULT-VALUE})") long owed;
+    @Option(names = "--node-heap", defaultValue = "512m",
+            description = "-Xmx of the node process (owed-webhooks, soak; default ${DEFAULT-VALUE})") String nodeHeap;
     @Option(names = "--json", description = "also write a JSON report with the machine, versions, settings and figures") Path json;
 
     @Override
@@ -66,7 +72,7 @@ public final class BenchCommand implements Callable<Integer> {
         report.setting("store", dbUrl == null ? "embedded" : dbUrl.replaceAll("//[^/@]*@", "//"));
         report.setting("seed", seed);
         chosen.run(new BenchOptions(new Rig.Store(dbUrl, dbUser, dbPassword), duration, clients, bulk, numbers, rate,
-                down, seed, messages, kannel, shards, kills, database), report);
+                down, seed, messages, kannel, shards, kills, database, owed, nodeHeap), report);
         if (json != null) report.writeJson(json);
         return 0;
     }

@@ -15,10 +15,12 @@ import java.time.Duration;
  * @param shards shards of the number (failover)
  * @param kills how many times the owner of a shard is killed (failover)
  * @param database the kind of database server db-restart starts for itself and restarts
+ * @param owed Webhook calls owed to the tenant that is down (owed-webhooks)
+ * @param nodeHeap -Xmx of the node process (owed-webhooks, soak)
  */
 record BenchOptions(Rig.Store store, Duration duration, int clients, int bulk, int numbers, double rate,
                     Duration down, long seed, long messages, boolean kannel, int shards, int kills,
-                    String database) {
+                    String database, long owed, String nodeHeap) {
 
     Duration durationOr(Duration fallback) {
         return duration != null ? duration : fallback;

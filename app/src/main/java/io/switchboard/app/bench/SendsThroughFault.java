@@ -84,8 +84,12 @@ final class SendsThroughFault {
 
     /** Waits up to {@link #LIMIT}; fails naming what did not happen, with the node's log. */
     static void await(String what, BooleanSupplier condition, DrillNode node) throws InterruptedException {
-        if (!Measure.awaitUntil(condition, LIMIT)) {
-            throw new IllegalStateException("no " + what + " within " + LIMIT.toSeconds() + " s; node log:\n"
+        await(what, condition, node, LIMIT);
+    }
+
+    static void await(String what, BooleanSupplier condition, DrillNode node, Duration limit) throws InterruptedException {
+        if (!Measure.awaitUntil(condition, limit)) {
+            throw new IllegalStateException("no " + what + " within " + limit.toSeconds() + " s; node log:\n"
                     + tail(node.process().log()));
         }
     }
