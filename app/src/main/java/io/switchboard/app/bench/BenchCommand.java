@@ -32,7 +32,9 @@ public final class BenchCommand implements Callable<Integer> {
             Map.entry("network-restart", (options, report) ->
                     new NetworkRestartDrill(options.down(), options.seed()).run(report)),
             Map.entry("owed-webhooks", (options, report) -> new OwedWebhooksDrill(options.owed(), options.nodeHeap(), null,
-                    options.durationOr(Duration.ofSeconds(20)), options.seed()).run(report)));
+                    options.durationOr(Duration.ofSeconds(20)), options.seed()).run(report)),
+            Map.entry("soak", (options, report) -> new SoakDrill(options.durationOr(Duration.ofHours(1)),
+                    options.rateOr(SoakDrill.DEFAULT_RATE), options.nodeHeap(), options.seed()).run(report)));
 
     @Parameters(index = "0", description = "send, receive, budget, chat, outage, backlog, failover or scale") String scenario;
     @Option(names = "--db", description = "JDBC URL of PostgreSQL or MariaDB instead of the embedded store") String dbUrl;
@@ -43,7 +45,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--clients", defaultValue = "20", description = "concurrent API clients (send, scale; default ${DEFAULT-VALUE})") int clients;
     @Option(names = "--bulk", defaultValue = "100", description = "messages per request, 1 for single sends (send; default ${DEFAULT-VALUE})") int bulk;
     @Option(names = "--numbers", defaultValue = "4", description = "business numbers (default ${DEFAULT-VALUE})") int numbers;
-    @Option(names = "--rate", defaultValue = "5000", description = "incoming messages a second in all (receive, chat, outage; default ${DEFAULT-VALUE})") double rate;
+    @Option(names = "--rate", description = "incoming messages a second in all (receive, chat, outage; default 5000); "
+            + "soak: sends and incoming messages a second in all (default 2000)") Double rate;
     @Option(names = "--down", defaultValue = "60s", converter = io.switchboard.app.cli.DurationConverter.class,
             description = "how long the receiver, the database or the network is down, or the disk full (outage, db-restart, network-restart, disk-full; default ${DEFAULT-VALUE})") Duration down;
     @Option(names = "--seed", defaultValue = "1", description = "seed of the simulated network") long seed;
@@ -63,7 +66,7 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Scenario chosen = SCENARIOS.get(scenario);
         if (chosen == null) throw new IllegalArgumentException("unknown scenario '" + scenario + "': use one of " + SCENARIOS.keySet());
-        if (clients < 1 || bulk < 1 || bulk > 1_000 || numbers < 1 || rate <= 0 || kills < 1
+        if (clients < 1 || bulk < 1 || bulk > 1_000 || numbers < 1 || (rate != null && rate <= 0) || kills < 1
                 || !java.util.Set.of(1, 2, 4, 8, 16, 32).contains(shards)) {
             throw new IllegalArgumentException("--clients, --numbers and --kills must be at least 1, --bulk 1 to 1000, "
                     + "--rate positive, --shards 1, 2, 4, 8, 16 or 32");
