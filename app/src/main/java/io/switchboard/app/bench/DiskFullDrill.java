@@ -1,6 +1,5 @@
 package io.switchboard.app.bench;
 
-import io.switchboard.network.sim.SimNetwork;
 import io.switchboard.store.db.Database;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,42 +19,30 @@ import java.util.Set;
  * 202, what was lost, and then, with the node stopped, whether the store passes SQLite's integrity check with every
  * acknowledged message in it, and whether the node starts again on it. Takes root (mount).
  */
-public final class DiskFullDrill {
+public record DiskFullDrill(Duration down, long seed) {
     private static final int DISK_MB = 32;
-    private final Duration down;
-    private final long seed;
-
-    public DiskFullDrill(Duration down, long seed) {
-        this.down = down;
-        this.seed = seed;
-    }
 
     public void run(Report report) throws Exception {
         report.setting("disk_mb", DISK_MB);
         report.setting("full_s", down.toSeconds());
         Path folder = Files.createTempDirectory("switchboard-disk-full");
         try (Tmpfs disk = Tmpfs.mount(DISK_MB);
-             SimNetwork network = SimNetwork.start(SendsThroughFault.quietNetwork(seed));
-             DrillNode node = new DrillNode(folder.resolve("node.log"), disk.path().resolve("data"), network.port(),
-                     Map.of(), List.of()).start()) {
-            String token = node.project("disk-full", null, null);
-            node.number(token, SendsThroughFault.NUMBER, SendsThroughFault.TPS, 1);
-            AcknowledgedSends sends = SendsThroughFault.start(node, token, network);
+             SendingNode rig = SendingNode.start(folder, disk.path().resolve("data"), Map.of(), 1, seed)) {
+            DrillNode node = rig.node();
+            AcknowledgedSends sends = rig.sends();
             try (sends) {
                 SendsThroughFault.awaitMoreAccepted(sends, node, "before the disk filled");
                 long filled = System.nanoTime();
                 disk.fill();
                 SendsThroughFault.await("503 while the disk was full", () -> sends.answered(503) > 0, node);
-                long firstRefusal = System.nanoTime() - filled;
-                long rest = down.toNanos() - (System.nanoTime() - filled);
-                if (rest > 0) Thread.sleep(rest / 1_000_000);
+                report.add("first_503_after_full_s", (System.nanoTime() - filled) / 1e9, "s");
+                SendsThroughFault.sleepUntil(filled, down);
                 sends.mark();
                 disk.free();
                 long freed = System.nanoTime();
-                report.add("first_503_after_full_s", firstRefusal / 1e9, "s");
                 report.add("recovery_s", SendsThroughFault.awaitRecovery(sends, node, freed), "s");
                 SendsThroughFault.awaitMoreAccepted(sends, node, "after the space returned");
-                SendsThroughFault.report(report, sends, SendsThroughFault.settle(sends, () -> List.of(network)));
+                SendsThroughFault.report(report, sends, SendsThroughFault.settle(sends, () -> List.of(rig.network())));
             }
             node.process().stop();
             Path store = disk.path().resolve("data");

@@ -32,8 +32,10 @@ final class SendsThroughFault {
         return SimConfig.defaults().withSeed(seed).withPort(0).withStatsPort(0).withReadProbability(0).withReplyProbability(0);
     }
 
-    static AcknowledgedSends start(DrillNode node, String token, SimNetwork network) {
-        return new AcknowledgedSends(node.process().httpPort(), token, NUMBER, network.users(), CLIENTS, RATE, MAX_MESSAGES);
+    /** Keeps a fault on until {@code length} after it began (a drill's {@code --down}); no wait when that is past. */
+    static void sleepUntil(long beganNanos, Duration length) throws InterruptedException {
+        long rest = length.toNanos() - (System.nanoTime() - beganNanos);
+        if (rest > 0) Thread.sleep(rest / 1_000_000);
     }
 
     /** Waits until {@link #SOME} more sends than now are acknowledged. */
