@@ -16,8 +16,12 @@ import org.HdrHistogram.Histogram;
  * write steadily throughout. Reports how long taking the owed messages took, the steady tenant's network -> Webhook
  * latency before, with the backlog owed, and while it drains, the node's live heap with the backlog, and, once the
  * endpoint is back, how long until everything owed was delivered, what was lost (must be 0) and the duplicates.
+ *
+ * @param nodeHeap      the node's -Xmx, such as 512m
+ * @param callsInMemory the node's {@code webhooks.calls-in-memory}; null: its default
+ * @param window        how long the steady tenant's latency is measured, before and with the backlog
  */
-public final class OwedWebhooksDrill {
+public record OwedWebhooksDrill(long owed, String nodeHeap, Integer callsInMemory, Duration window, long seed) {
     private static final String DOWN_NUMBER = "+919800000001";
     private static final String STEADY_NUMBER = "+919800000002";
     private static final int DOWN_SHARDS = 4;
@@ -25,25 +29,6 @@ public final class OwedWebhooksDrill {
     private static final double STEADY_RATE = 20;
     /** The longest the flood, or the drain, may take: a minute, and a millisecond a message. */
     private static final Duration LIMIT_BASE = Duration.ofMinutes(1);
-
-    private final long owed;
-    private final String nodeHeap;
-    private final Integer callsInMemory;
-    private final Duration window;
-    private final long seed;
-
-    /**
-     * @param nodeHeap      the node's -Xmx, such as 512m
-     * @param callsInMemory the node's {@code webhooks.calls-in-memory}; null: its default
-     * @param window        how long the steady tenant's latency is measured, before and with the backlog
-     */
-    public OwedWebhooksDrill(long owed, String nodeHeap, Integer callsInMemory, Duration window, long seed) {
-        this.owed = owed;
-        this.nodeHeap = nodeHeap;
-        this.callsInMemory = callsInMemory;
-        this.window = window;
-        this.seed = seed;
-    }
 
     public void run(Report report) throws Exception {
         report.setting("owed", owed);

@@ -9,16 +9,7 @@ import java.util.UUID;
  * A PostgreSQL cluster of the drill's own, made with Debian's tools ({@code pg_createcluster}) on a free port, with
  * trust on loopback, started and stopped with {@code pg_ctlcluster}, and dropped at the end.
  */
-final class PrivatePostgres implements RestartableDatabase {
-    private final String version;
-    private final String name;
-    private final int port;
-
-    private PrivatePostgres(String version, String name, int port) {
-        this.version = version;
-        this.name = name;
-        this.port = port;
-    }
+record PrivatePostgres(String version, String name, int port) implements RestartableDatabase {
 
     static PrivatePostgres create() throws Exception {
         String name = "sb_faults_" + UUID.randomUUID().toString().substring(0, 8);

@@ -20,24 +20,12 @@ import java.util.Map;
  * size, and at the end fails loudly if any of them grew without bound ({@link GrowthCheck}); the store by its
  * bytes a message, since it keeps every message.
  */
-public final class SoakDrill {
+public record SoakDrill(Duration duration, double rate, String nodeHeap, long seed) {
     public static final double DEFAULT_RATE = 2_000;
     private static final String[] NUMBERS = {"+919800000001", "+919800000002"};
     private static final int UNBOUNDED_TPS = 1_000_000;
     private static final Duration LONGEST_INTERVAL = Duration.ofMinutes(1);
     private static final double MIB = 1048576.0;
-
-    private final Duration duration;
-    private final double rate;
-    private final String nodeHeap;
-    private final long seed;
-
-    public SoakDrill(Duration duration, double rate, String nodeHeap, long seed) {
-        this.duration = duration;
-        this.rate = rate;
-        this.nodeHeap = nodeHeap;
-        this.seed = seed;
-    }
 
     public void run(Report report) throws Exception {
         Duration interval = duration.dividedBy(8).compareTo(LONGEST_INTERVAL) < 0 ? duration.dividedBy(8) : LONGEST_INTERVAL;
