@@ -36,12 +36,13 @@ public final class BenchCommand implements Callable<Integer> {
             Map.entry("soak", (options, report) -> new SoakDrill(options.durationOr(Duration.ofHours(1)),
                     options.rateOr(SoakDrill.DEFAULT_RATE), options.nodeHeap(), options.seed()).run(report)));
 
-    @Parameters(index = "0", description = "send, receive, budget, chat, outage, backlog, failover or scale") String scenario;
+    @Parameters(index = "0", description = "send, receive, budget, chat, outage, backlog, failover, scale, "
+            + "db-restart, disk-full, network-restart, owed-webhooks or soak") String scenario;
     @Option(names = "--db", description = "JDBC URL of PostgreSQL or MariaDB instead of the embedded store") String dbUrl;
     @Option(names = "--db-user", description = "database user") String dbUser;
     @Option(names = "--db-password", description = "database password") String dbPassword;
     @Option(names = "--duration", converter = io.switchboard.app.cli.DurationConverter.class,
-            description = "how long the load runs (each scenario has its default)") Duration duration;
+            description = "how long the load runs (each scenario has its default; owed-webhooks: each latency window, 20s; soak: 1h)") Duration duration;
     @Option(names = "--clients", defaultValue = "20", description = "concurrent API clients (send, scale; default ${DEFAULT-VALUE})") int clients;
     @Option(names = "--bulk", defaultValue = "100", description = "messages per request, 1 for single sends (send; default ${DEFAULT-VALUE})") int bulk;
     @Option(names = "--numbers", defaultValue = "4", description = "business numbers (default ${DEFAULT-VALUE})") int numbers;
