@@ -51,11 +51,6 @@ final class PrivateMariaDb implements RestartableDatabase {
     }
 
     @Override
-    public String kind() {
-        return "mariadb";
-    }
-
-    @Override
     public void start() throws IOException, InterruptedException {
         server = new ProcessBuilder("mariadbd", "--no-defaults", "--datadir=" + folder.resolve("data"),
                 "--port=" + port, "--bind-address=127.0.0.1", "--socket=" + folder.resolve("mariadb.sock"),

@@ -43,11 +43,6 @@ record PrivatePostgres(String version, String name, int port) implements Restart
     }
 
     @Override
-    public String kind() {
-        return "postgresql";
-    }
-
-    @Override
     public void start() throws Exception {
         pgCtl("start");
     }

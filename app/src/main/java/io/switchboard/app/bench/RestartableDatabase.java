@@ -14,9 +14,6 @@ public interface RestartableDatabase extends AutoCloseable {
 
     void start() throws Exception;
 
-    /** postgresql or mariadb: the store's kind, for reports. */
-    String kind();
-
     /** A server of the kind named ({@code postgresql} or {@code mariadb}), made and started. */
     static RestartableDatabase create(String kind) throws Exception {
         return switch (kind) {
