@@ -9,14 +9,28 @@ import java.time.Duration;
  * @param clients concurrent API clients (send)
  * @param bulk messages per request (send); 1 sends single-message requests
  * @param numbers business numbers the load is spread over
- * @param rate incoming messages a second in all (receive, chat, outage)
+ * @param givenRate incoming messages a second in all (receive, chat, outage), or the soak's load; null: the default
  * @param messages how many messages to queue (backlog)
  * @param kannel also measure Kannel on this machine, right after, under the same load (send, chat)
  * @param shards shards of the number (failover)
  * @param kills how many times the owner of a shard is killed (failover)
+ * @param database the kind of database server db-restart starts for itself and restarts
+ * @param owed Webhook calls owed to the tenant that is down (owed-webhooks)
+ * @param nodeHeap -Xmx of the node process (owed-webhooks, soak)
  */
-record BenchOptions(Rig.Store store, Duration duration, int clients, int bulk, int numbers, double rate,
-                    Duration down, long seed, long messages, boolean kannel, int shards, int kills) {
+record BenchOptions(Rig.Store store, Duration duration, int clients, int bulk, int numbers, Double givenRate,
+                    Duration down, long seed, long messages, boolean kannel, int shards, int kills,
+                    String database, long owed, String nodeHeap) {
+
+    private static final double DEFAULT_RATE = 5_000;
+
+    double rate() {
+        return rateOr(DEFAULT_RATE);
+    }
+
+    double rateOr(double fallback) {
+        return givenRate != null ? givenRate : fallback;
+    }
 
     Duration durationOr(Duration fallback) {
         return duration != null ? duration : fallback;

@@ -33,11 +33,18 @@ public final class NodeProcess implements AutoCloseable {
      * @param options     command-line options after {@code server --http-port N}
      */
     public NodeProcess(Path log, Map<String, String> environment, String... options) throws IOException {
+        this(log, environment, List.of(), options);
+    }
+
+    /** @param jvmOptions options of the node's JVM ({@code -Xmx512m}, say), as SWITCHBOARD_JAVA_OPTS gives the launcher's */
+    public NodeProcess(Path log, Map<String, String> environment, List<String> jvmOptions, String... options)
+            throws IOException {
         this.log = log;
         this.environment = Map.copyOf(environment);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        this.command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), "io.switchboard.app.cli.Main", "server"));
+        this.command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.switchboard.app.cli.Main", "server"));
         command.addAll(List.of(options));
         choosePort();
     }

@@ -39,6 +39,17 @@ public final class Report {
         out.println(figure.line());
     }
 
+    /** The value of the figure of that name; fails when there is none. */
+    public double value(String name) {
+        return figures.stream().filter(f -> f.name().equals(name)).reduce((first, last) -> last)
+                .orElseThrow(() -> new IllegalArgumentException("no figure " + name + " in " + figures)).value();
+    }
+
+    /** A line that is not a figure (a sample along the way), printed as a comment: {@code # ...}. */
+    public void note(String line) {
+        out.println("# " + line);
+    }
+
     public List<Figure> figures() {
         return List.copyOf(figures);
     }
