@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -12,6 +13,8 @@ import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.api.Request;
 import org.eclipse.jetty.client.api.Response;
+import org.eclipse.jetty.client.api.Result;
+import org.eclipse.jetty.client.util.BufferingResponseListener;
 import org.eclipse.jetty.client.util.InputStreamResponseListener;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
@@ -70,12 +73,46 @@ public final class OutboundHttp implements AutoCloseable {
      * @throws IOException when the host could not be reached or the exchange broke off
      */
     public Received exchange(Request request, long maxBytes) throws IOException, TimeoutException, InterruptedException {
-        Opened opened = open(request, maxBytes);
-        try (InputStream body = opened.body()) {
-            return new Received(opened.response().getStatus(), opened.response().getHeaders(), body.readAllBytes());
-        } catch (IOException e) {
-            if (e.getCause() instanceof TimeoutException timeout) throw timeout; // the total timeout, while reading
+        // Buffered by Jetty within the bound, as its own ContentResponse is: no reader thread handed the body.
+        Buffered answer = new Buffered((int) Math.min(maxBytes, Integer.MAX_VALUE - 8));
+        request.send(answer);
+        try {
+            return answer.received.get(request.getTimeout(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            request.abort(e);
             throw e;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (answer.tooLarge(cause)) throw new AnswerTooLarge(answer.declared > maxBytes ? answer.declared : -1, maxBytes);
+            throw failure(cause);
+        }
+    }
+
+    /** An answer read whole by Jetty, refused past its bound (declared or found as it came). */
+    private static final class Buffered extends BufferingResponseListener {
+        final CompletableFuture<Received> received = new CompletableFuture<>();
+        /** The length the answer said it has, -1 when it said none. */
+        volatile long declared = -1;
+
+        Buffered(int maxBytes) {
+            super(maxBytes);
+        }
+
+        @Override
+        public void onHeaders(Response response) {
+            declared = response.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+            super.onHeaders(response);
+        }
+
+        @Override
+        public void onComplete(Result result) {
+            if (result.isFailed()) received.completeExceptionally(result.getFailure());
+            else received.complete(new Received(result.getResponse().getStatus(), result.getResponse().getHeaders(), getContent()));
+        }
+
+        /** Jetty's own way of saying the bound was passed. */
+        boolean tooLarge(Throwable failure) {
+            return failure instanceof IllegalArgumentException && String.valueOf(failure.getMessage()).startsWith("Buffering capacity");
         }
     }
 
