@@ -22,7 +22,10 @@ final class Access {
 
     /** Before a matched route; the handler then finds its project through {@link Tenants} again, from the cache. */
     void check(Context ctx) {
-        Scope needed = required(ctx.method(), ctx.endpointHandlerPath());
+        String route = ctx.endpointHandlerPath();
+        // A path the Graph routes' variables match but not under a Graph version (/v1/nothing) is no route: 404 first.
+        Scope needed = route.startsWith("/{version}/") && !CloudRoutes.isGraph(ctx.path()) ? null
+                : required(ctx.method(), route);
         // A request another node passed on was admitted there; its signature was checked before any route.
         if (needed == null || signedMediaUrl(ctx) || ShardOwners.passedOn(ctx)) return;
         String authorization = ctx.header("Authorization");
@@ -51,8 +54,17 @@ final class Access {
      * uploading and deleting media; {@code read}: every other GET; {@code admin}: everything else, and the GETs that
      * show credentials (tokens, the webhook secret).
      */
+    /**
+     * The Cloud API's routes: sending, marking read and uploading or deleting media need {@code send}, changing the
+     * business profile {@code admin} (Meta's business management), reading {@code read}.
+     */
+    private static Scope graphScope(HandlerType method, String route) {
+        if (method == HandlerType.GET || method == HandlerType.HEAD) return Scope.READ;
+        return route.equals(BusinessProfileRoutes.PATH) ? Scope.ADMIN : Scope.SEND;
+    }
+
     static Scope required(HandlerType method, String route) {
-        if (route.equals(CloudRoutes.PATH)) return Scope.SEND;
+        if (route.startsWith("/{version}/")) return graphScope(method, route);
         if (!route.startsWith("/v1/") || route.equals("/v1/projects")) return null;
         boolean read = method == HandlerType.GET || method == HandlerType.HEAD;
         if (route.startsWith("/v1/tokens") || route.startsWith("/v1/project/webhook-secret")) return Scope.ADMIN;

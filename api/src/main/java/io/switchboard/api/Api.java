@@ -22,6 +22,7 @@ import io.switchboard.network.cloud.CloudLinks;
 import io.switchboard.metrics.health.Readiness;
 import io.switchboard.metrics.live.LiveHistory;
 import io.switchboard.store.ApiTokens;
+import io.switchboard.store.BusinessProfiles;
 import io.switchboard.store.Contacts;
 import io.switchboard.store.Groups;
 import io.switchboard.store.DeadLetters;
@@ -70,8 +71,8 @@ public final class Api implements AutoCloseable {
     /** Numbers connected to Meta's Cloud API: where each is connected, and the links of those running here. */
     public record Upstream(Upstreams upstreams, CloudLinks links) {}
 
-    /** The node's copies of the numbers' groups, and the contacts they heard from. */
-    public record Directory(Groups groups, Contacts contacts) {}
+    /** The node's copies of the numbers' groups, the contacts they heard from, and their business profiles. */
+    public record Directory(Groups groups, Contacts contacts, BusinessProfiles profiles) {}
 
     /**
      * This node in its cluster: its id, its address, the shared leases (null on a single node), and the key the nodes
@@ -126,7 +127,8 @@ public final class Api implements AutoCloseable {
         RateLimits rates = new RateLimits(new RateLimits.Rate(limits.ratePerProject(), limits.burstPerProject()),
                 new RateLimits.Rate(limits.ratePerToken(), limits.burstPerToken()));
         Access access = new Access(tenants, rates);
-        BodyLimit bodyLimit = new BodyLimit(management.limits().maxBodyBytes(), MEDIA_UPLOAD_PATH, MAX_UPLOAD_BYTES);
+        BodyLimit bodyLimit = new BodyLimit(management.limits().maxBodyBytes(),
+                path -> path.equals(MEDIA_UPLOAD_PATH) || GraphObjectRoutes.isUpload(path), MAX_UPLOAD_BYTES);
         this.server = Javalin.create(config -> {
             config.useVirtualThreads = true;
             config.showJavalinBanner = false;
@@ -174,8 +176,12 @@ public final class Api implements AutoCloseable {
         new GroupRoutes(parts.engine(), parts.directory().groups(), tenants, requests, parts.clock(), parts.cluster())
                 .addTo(server);
         new ContactRoutes(parts.engine(), parts.directory().contacts(), tenants, requests).addTo(server);
-        new MediaRoutes(parts.media(), tenants, requests).addTo(server);
+        MediaRoutes media = new MediaRoutes(parts.media(), tenants, requests);
+        media.addTo(server);
         new OpenApiRoutes(json).addTo(server);
+        // Last: their paths are all variables, which Javalin would otherwise match before a route named in full.
+        new BusinessProfileRoutes(parts, tenants, requests).addTo(server);
+        new GraphObjectRoutes(parts, tenants, requests, media).addTo(server);
         server.exception(ApiError.class, (e, ctx) -> answerError(ctx, e));
         server.exception(ShardOwners.Answered.class, (e, ctx) -> { }); // another node's answer is written already
         server.exception(MediaTooLarge.class, (e, ctx) -> answerError(ctx,
@@ -234,8 +240,8 @@ public final class Api implements AutoCloseable {
         else if (error.status() == 429) LOG.debug("{} {}: 429", ctx.method(), ctx.path()); // RateLimits logs once a spell
         else LOG.info("{} {}: {} {} field={}", ctx.method(), ctx.path(), error.status(), error.code(), error.field());
         error.headers().forEach(ctx::header);
-        if (CloudRoutes.isCloud(ctx.path())) {
-            GraphErrors.Graph graph = GraphErrors.of(error);
+        if (CloudRoutes.isGraph(ctx.path())) {
+            GraphErrors.Graph graph = GraphErrors.of(error, ctx.method().name());
             String details = error.field() == null ? error.getMessage() : error.getMessage() + " (" + error.field() + ")";
             requests.send(ctx, graph.status(), GraphErrors.body(json, graph, details));
             return;

@@ -10,18 +10,19 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.io.IOException;
+import java.util.function.Predicate;
 
 /**
- * The request body limit, and a larger one for media uploads ({@code POST} to one path). A body that says its length is refused before it is read ({@link #check}); a body that
+ * The request body limit, and a larger one for media uploads ({@code POST} to an upload path). A body that says its length is refused before it is read ({@link #check}); a body that
  * does not (chunked) is counted as it is read, and reading past the limit throws the same 413. Javalin's own limit
  * looks only at the Content-Length header, so without this a chunked body of any size would be read into memory.
  */
 final class BodyLimit implements Filter {
     private final long maxBytes;
-    private final String uploadPath;
+    private final Predicate<String> uploadPath;
     private final long maxUploadBytes;
 
-    BodyLimit(long maxBytes, String uploadPath, long maxUploadBytes) {
+    BodyLimit(long maxBytes, Predicate<String> uploadPath, long maxUploadBytes) {
         this.maxBytes = maxBytes;
         this.uploadPath = uploadPath;
         this.maxUploadBytes = maxUploadBytes;
@@ -34,7 +35,7 @@ final class BodyLimit implements Filter {
     }
 
     private long limitOf(HttpServletRequest request) {
-        return "POST".equals(request.getMethod()) && uploadPath.equals(request.getRequestURI()) ? maxUploadBytes : maxBytes;
+        return "POST".equals(request.getMethod()) && uploadPath.test(request.getRequestURI()) ? maxUploadBytes : maxBytes;
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.switchboard.store.Project;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.function.Supplier;
 
 /**
  * Media, as the Cloud API uploads it: {@code POST /v1/media} (multipart: {@code file}, the {@code number} it is for,
@@ -37,27 +38,37 @@ final class MediaRoutes {
 
     private void upload(Context ctx) throws IOException {
         Project project = tenants.project(ctx);
+        MediaFile stored = take(ctx, project, () -> {
+            String number = ctx.formParam("number");
+            if (number == null || number.isBlank()) {
+                throw ApiError.badRequest("missing_field", "number is required: the business number the media is for",
+                        "number");
+            }
+            return number.trim();
+        }, new MediaLibrary.Names("number", "type", "file"));
+        requests.send(ctx, 201, requests.json().createObjectNode().put("id", Ids.format(stored.id())));
+    }
+
+    /**
+     * Stores the request's multipart upload (its {@code file} part, of the form's {@code type} or else the part's own
+     * Content-Type) for the business number {@code number} names, asked once the file part is known to be there.
+     */
+    MediaFile take(Context ctx, Project project, Supplier<String> number, MediaLibrary.Names names) throws IOException {
         if (!ctx.isMultipartFormData()) {
             throw ApiError.badRequest("not_multipart", "the upload must be multipart/form-data with a file part", "file");
         }
         UploadedFile file = filePart(ctx);
         if (file == null) throw ApiError.badRequest("missing_field", "file is required: the media's bytes", "file");
-        String number = ctx.formParam("number");
-        if (number == null || number.isBlank()) {
-            throw ApiError.badRequest("missing_field", "number is required: the business number the media is for", "number");
-        }
+        String forNumber = number.get();
         String type = ctx.formParam("type");
         String mimeType = type == null || type.isBlank() ? file.contentType() : type;
         if (mimeType == null || mimeType.isBlank()) {
             throw ApiError.badRequest("missing_field", "type is required (or a Content-Type on the file part)", "type");
         }
-        MediaLibrary.Intake intake = new MediaLibrary.Intake(project.id(), number.trim(), mimeType, file.filename(),
-                new MediaLibrary.Names("number", "type", "file"));
-        MediaFile stored;
+        MediaLibrary.Intake intake = new MediaLibrary.Intake(project.id(), forNumber, mimeType, file.filename(), names);
         try (InputStream content = file.content()) {
-            stored = library.upload(intake, content);
+            return library.upload(intake, content);
         }
-        requests.send(ctx, 201, requests.json().createObjectNode().put("id", Ids.format(stored.id())));
     }
 
     /**

@@ -11,6 +11,7 @@ import io.switchboard.dispatcher.media.LinkFetcher;
 import io.switchboard.outbound.OutboundUrls;
 import io.switchboard.engine.media.MediaLibrary;
 import io.switchboard.engine.media.MediaUrls;
+import io.switchboard.store.BusinessProfiles;
 import io.switchboard.store.MediaFiles;
 import io.switchboard.engine.Engine;
 import io.switchboard.engine.EngineSettings;
@@ -173,7 +174,7 @@ public final class Node implements AutoCloseable {
                                     limits.ratePerToken(), limits.burstPerToken(), limits.unknownTokensPerSecond(),
                                     limits.maxBodyBytes(), limits.maxConnections(), limits.maxRequestsInFlight())),
                     observability, new Api.Upstream(upstreams, cloudLinks),
-                    new Api.Directory(new Groups(database), new Contacts(database)), media, ids), tls(config.http()),
+                    new Api.Directory(new Groups(database), new Contacts(database), new BusinessProfiles(database)), media, ids), tls(config.http()),
                     config.http().behindProxy())
                     .start(config.http().host(), config.http().port());
             // Joins once its API listens, so that the address the other nodes see is where it answers.

@@ -507,14 +507,15 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Tells the network the business read an incoming message, through its shard's worker (a read report's token).
-     * False when the message is not an incoming one from the network, or another node runs its shard.
+     * Tells the network the business read an incoming message, through its shard's worker (a read report's token),
+     * and with {@code typing} that a reply is being written. False when the message is not an incoming one from the
+     * network, or another node runs its shard.
      */
-    public boolean markRead(MessageRecord message) {
+    public boolean markRead(MessageRecord message, boolean typing) {
         NumberLine line = lines.get(message.number());
         if (line == null || message.direction() != Direction.IN || message.networkId() == null) return false;
         ShardWorker worker = line.shards().get(message.shard());
-        return worker != null && worker.markRead(message.networkId());
+        return worker != null && worker.markRead(new ShardWorker.ReadMark(message.networkId(), typing));
     }
 
     private static Write.Handoff handoff(MessageRecord record) {

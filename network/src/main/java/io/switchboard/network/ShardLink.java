@@ -13,8 +13,11 @@ public interface ShardLink extends AutoCloseable {
         send(messageId, to, type, payload, "");
     }
 
-    /** Tells the network the business read the incoming message {@code networkId}. Thread-safe and non-blocking. */
-    void markRead(String networkId);
+    /**
+     * Tells the network the business read the incoming message {@code networkId}, and with {@code typing} that a
+     * reply is being written (a typing indicator the user sees until the reply or 25 s). Thread-safe and non-blocking.
+     */
+    void markRead(String networkId, boolean typing);
 
     /**
      * Whether the far end fetches a media message's {@code link} itself (Meta's Cloud API does); otherwise the node

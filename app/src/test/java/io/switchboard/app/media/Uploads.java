@@ -46,6 +46,12 @@ public final class Uploads {
     /** Uploads {@code bytes} as the file part with {@code partType}; {@code fields} are the other form fields. */
     Answer upload(String token, byte[] bytes, String partType, String filename, Map<String, String> fields)
             throws IOException, InterruptedException {
+        return upload("/v1/media", token, bytes, partType, filename, fields);
+    }
+
+    /** As {@link #upload(String, byte[], String, String, Map)}, to {@code path} (the Cloud API's upload route). */
+    public Answer upload(String path, String token, byte[] bytes, String partType, String filename,
+                         Map<String, String> fields) throws IOException, InterruptedException {
         String boundary = "----switchboard" + Long.toHexString(new Random().nextLong());
         ByteArrayOutputStream body = new ByteArrayOutputStream((bytes == null ? 0 : bytes.length) + 1_024);
         for (Map.Entry<String, String> field : fields.entrySet()) {
@@ -59,7 +65,7 @@ public final class Uploads {
             write(body, "\r\n");
         }
         write(body, "--" + boundary + "--\r\n");
-        return send(HttpRequest.newBuilder(URI.create(base + "/v1/media"))
+        return send(HttpRequest.newBuilder(URI.create(base + path))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .header("Authorization", "Bearer " + token)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build());
@@ -93,7 +99,12 @@ public final class Uploads {
                 response.headers().firstValue("Content-Type").orElse(""));
     }
 
-    static Map<String, String> fields(String... pairs) {
+    /** A GET of an absolute URL with the token, as a client library downloads a media URL. */
+    public Answer download(String url, String token) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).GET().build());
+    }
+
+    public static Map<String, String> fields(String... pairs) {
         Map<String, String> fields = new LinkedHashMap<>();
         for (int i = 0; i < pairs.length; i += 2) fields.put(pairs[i], pairs[i + 1]);
         return fields;

@@ -38,7 +38,12 @@ public final class MediaUrls {
     public String url(long mediaId) {
         long expires = clock.millis() / 1_000 + valid.toSeconds();
         String id = Ids.format(mediaId);
-        return base.get() + "/v1/media/" + id + "?expires=" + expires + "&signature=" + sign(id, expires);
+        return tokenUrl(mediaId) + "?expires=" + expires + "&signature=" + sign(id, expires);
+    }
+
+    /** The media's URL without a signature: it downloads with its project's token, as Meta's media URLs do. */
+    public String tokenUrl(long mediaId) {
+        return base.get() + "/v1/media/" + Ids.format(mediaId);
     }
 
     public Check check(String id, String expires, String signature) {

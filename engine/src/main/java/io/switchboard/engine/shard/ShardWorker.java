@@ -127,7 +127,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
     private final ArrayDeque<OutboxEntry> instant = new ArrayDeque<>();
     private final ArrayDeque<Incoming> incoming = new ArrayDeque<>();
     /** Network ids of incoming messages the business read, to tell the network (each a read report's token). */
-    private final ArrayDeque<String> readMarks = new ArrayDeque<>();
+    private final ArrayDeque<ReadMark> readMarks = new ArrayDeque<>();
     private boolean connected;
     private final PriorityQueue<Timer> timers = new PriorityQueue<>(Comparator.comparingLong(Timer::due));
     /** Scheduled messages not yet due, by id; a withdrawn one is removed here and its timer then finds nothing. */
@@ -289,9 +289,12 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
      * report. Kept in memory only, like Meta's own read marks: one lost in a crash is just a later blue tick.
      * False when the worker has stopped.
      */
-    public boolean markRead(String networkId) {
-        return addAndSignal(() -> readMarks.addLast(networkId));
+    public boolean markRead(ReadMark mark) {
+        return addAndSignal(() -> readMarks.addLast(mark));
     }
+
+    /** A read mark of the incoming message {@code networkId}; {@code typing}: with a typing indicator. */
+    public record ReadMark(String networkId, boolean typing) {}
 
     /** Adds work under the lock and wakes the pump; false (nothing added) once the worker has stopped. */
     private boolean addAndSignal(Runnable add) {
@@ -419,7 +422,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
     private void spend() {
         OutboxEntry send = null;
         Incoming item = null;
-        String readMark = null;
+        ReadMark readMark = null;
         lock.lock();
         try {
             boolean sending = !throttle.paused(clock.millis());
@@ -486,13 +489,13 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         link.send(entry.id(), entry.to(), entry.type(), entry.payload(), entry.replyTo() == null ? "" : entry.replyTo());
     }
 
-    private void markReadNow(String networkId) {
+    private void markReadNow(ReadMark mark) {
         if (!leaseValid.getAsBoolean()) { // as for a send: not ours to act for now
-            addAndSignal(() -> readMarks.addFirst(networkId));
+            addAndSignal(() -> readMarks.addFirst(mark));
             return;
         }
         budget.record(Kind.READ_REPORT);
-        link.markRead(networkId);
+        link.markRead(mark.networkId(), mark.typing());
     }
 
     /**

@@ -62,7 +62,7 @@ public final class CloudLink implements ShardLink {
     private static final String UPLOAD_ERROR = "131053";
     private static final Set<String> MEDIA_TYPES = Set.of("image", "video", "audio", "document", "sticker");
     /** The most of a Graph API answer read: Meta's are a few hundred bytes; a larger one is a bad answer. */
-    private static final int MAX_ANSWER_BYTES = 1_048_576;
+    static final int MAX_ANSWER_BYTES = 1_048_576;
     /** How many wamids of recent sends are kept to find a status's message before the store has its wamid. */
     private static final int RECENT_SENDS = 100_000;
 
@@ -297,13 +297,14 @@ public final class CloudLink implements ShardLink {
     }
 
     /**
-     * Marks an incoming message read at Meta (its wamid): one attempt, off the caller's thread, as a lost read mark only
-     * delays a blue tick.
+     * Marks an incoming message read at Meta (its wamid), with Meta's typing indicator when {@code typing}: one attempt,
+     * off the caller's thread, as a lost read mark only delays a blue tick.
      */
     @Override
-    public void markRead(String networkId) {
+    public void markRead(String networkId, boolean typing) {
         ObjectNode mark = links.json().createObjectNode().put("messaging_product", "whatsapp").put("status", "read")
                 .put("message_id", networkId);
+        if (typing) mark.putObject("typing_indicator").put("type", "text");
         Thread.ofVirtual().name("cloud-read-" + target.number()).start(() -> {
             try {
                 requests.acquire();

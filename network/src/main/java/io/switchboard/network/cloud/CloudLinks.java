@@ -5,10 +5,16 @@ import io.switchboard.network.ShardLinkListener;
 import io.switchboard.network.Shards;
 import io.switchboard.outbound.OutboundHttp;
 import io.switchboard.outbound.OutboundUrls;
+import org.eclipse.jetty.client.api.Request;
+import org.eclipse.jetty.client.util.BytesRequestContent;
+import org.eclipse.jetty.http.HttpHeader;
+import java.io.IOException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
@@ -63,6 +69,18 @@ public final class CloudLinks implements AutoCloseable {
     void unregister(CloudLink link) {
         Map<Integer, CloudLink> shards = byPhoneNumberId.get(link.target().phoneNumberId());
         if (shards != null) shards.remove(link.target().shard(), link);
+    }
+
+    /**
+     * One Graph API call about a number's own objects (its profile, the number itself, its settings) with its access
+     * token, answered whole as Meta gave it. {@code body}: JSON, or null for a call without one.
+     */
+    public OutboundHttp.Received call(String method, URI uri, String accessToken, byte[] body)
+            throws IOException, TimeoutException, InterruptedException {
+        Request request = http.request(uri, settings.timeout()).method(method)
+                .headers(headers -> headers.put(HttpHeader.AUTHORIZATION, "Bearer " + accessToken));
+        if (body != null) request.body(new BytesRequestContent("application/json", body));
+        return http.exchange(request, CloudLink.MAX_ANSWER_BYTES);
     }
 
     Settings settings() {
