@@ -34,7 +34,9 @@ import javax.crypto.spec.SecretKeySpec;
  * a wrong token; 100 for bad parameters). On demand it answers like Meta under load: a throughput limit per second
  * (130429), a pair rate limit for one user (131056), a permanent refusal for one user (131048 and the like), and 5xx;
  * and like a broken server: an answer far too large, or headers and then a body that never ends.
- * It sends webhooks as Meta does: the envelope {@code object, entry[].changes[].value{messaging_product, metadata,
+ * The number's own objects answer as Meta's do, with the token: {@code GET /{version}/{phone_number_id}} (the
+ * number), its {@code /settings}, and its {@code /whatsapp_business_profile} (GET, and POST changing it); each call is
+ * recorded with its query. It sends webhooks as Meta does: the envelope {@code object, entry[].changes[].value{messaging_product, metadata,
  * contacts, messages | statuses}}, ASCII-only JSON signed with {@code X-Hub-Signature-256} (HMAC-SHA256 of the raw
  * body with the app secret, computed here on its own); a test sends them twice, out of order, or with a bad
  * signature as it likes.
@@ -59,6 +61,9 @@ public final class CloudApiStandIn implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     private final List<Accepted> accepted = new CopyOnWriteArrayList<>();
     private final List<String> readMarks = new CopyOnWriteArrayList<>();
+    private final List<String> typingIndicators = new CopyOnWriteArrayList<>();
+    private final List<String> objectCalls = new CopyOnWriteArrayList<>();
+    private final ObjectNode profile = json.createObjectNode().put("about", "Set at Meta").put("vertical", "RETAIL");
     private final List<Attempt> attempts = new CopyOnWriteArrayList<>();
     private final Map<String, ArrayDeque<Integer>> scripted = new ConcurrentHashMap<>();
     private final AtomicInteger serverErrors = new AtomicInteger();
@@ -139,6 +144,16 @@ public final class CloudApiStandIn implements AutoCloseable {
         return List.copyOf(readMarks);
     }
 
+    /** The wamids of the read marks that came with a typing indicator ({@code {"type":"text"}}), in order. */
+    public List<String> typingIndicators() {
+        return List.copyOf(typingIndicators);
+    }
+
+    /** The calls on the number's own objects, as {@code "METHOD /path?query"}, in order. */
+    public List<String> objectCalls() {
+        return List.copyOf(objectCalls);
+    }
+
     public List<Attempt> attempts() {
         return List.copyOf(attempts);
     }
@@ -147,7 +162,12 @@ public final class CloudApiStandIn implements AutoCloseable {
         try (exchange) {
             byte[] raw = exchange.getRequestBody().readAllBytes();
             String path = exchange.getRequestURI().getPath();
-            if (!"POST".equals(exchange.getRequestMethod()) || !path.equals("/" + VERSION + "/" + phoneNumberId + "/messages")) {
+            String number = "/" + VERSION + "/" + phoneNumberId;
+            if (path.equals(number) || path.equals(number + "/settings") || path.equals(number + "/whatsapp_business_profile")) {
+                answerObject(exchange, path.substring(number.length()), raw);
+                return;
+            }
+            if (!"POST".equals(exchange.getRequestMethod()) || !path.equals(number + "/messages")) {
                 reply(exchange, 400, graphError(100, "Unsupported post request.", "GraphMethodException", ""));
                 return;
             }
@@ -158,6 +178,9 @@ public final class CloudApiStandIn implements AutoCloseable {
             JsonNode body = json.readTree(raw);
             if ("read".equals(body.path("status").asText()) && "whatsapp".equals(body.path("messaging_product").asText())) {
                 readMarks.add(body.path("message_id").asText());
+                if (body.path("typing_indicator").equals(json.createObjectNode().put("type", "text"))) {
+                    typingIndicators.add(body.path("message_id").asText());
+                }
                 reply(exchange, 200, json.createObjectNode().put("success", true));
                 return;
             }
@@ -204,6 +227,47 @@ public final class CloudApiStandIn implements AutoCloseable {
             answer.putArray("messages").addObject().put("id", wamid);
             reply(exchange, 200, answer);
         }
+    }
+
+    /** The number ({@code edge} ""), its settings or its business profile, as Meta answers them. */
+    private void answerObject(HttpExchange exchange, String edge, byte[] raw) throws IOException {
+        String method = exchange.getRequestMethod();
+        String query = exchange.getRequestURI().getRawQuery();
+        objectCalls.add(method + " " + exchange.getRequestURI().getPath() + (query == null ? "" : "?" + query));
+        if (!("Bearer " + accessToken).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            reply(exchange, 401, graphError(190, "Invalid OAuth access token - Cannot parse access token", "OAuthException", ""));
+            return;
+        }
+        ObjectNode answer = json.createObjectNode();
+        switch (method + " " + edge) {
+            case "GET " -> {
+                answer.put("verified_name", "Meta Shop").put("display_phone_number", "+1 555-000-1111")
+                        .put("quality_rating", "YELLOW").put("code_verification_status", "VERIFIED")
+                        .put("platform_type", "CLOUD_API").putObject("throughput").put("level", "HIGH");
+                answer.put("id", phoneNumberId);
+            }
+            case "GET /settings" -> answer.putObject("calling").put("status", "ENABLED");
+            case "GET /whatsapp_business_profile" -> {
+                synchronized (profile) {
+                    answer.putArray("data").add(profile.deepCopy().put("messaging_product", "whatsapp"));
+                }
+            }
+            case "POST /whatsapp_business_profile" -> {
+                JsonNode changes = json.readTree(raw);
+                synchronized (profile) {
+                    changes.properties().forEach(field -> {
+                        if (!field.getKey().equals("messaging_product")) profile.set(field.getKey(), field.getValue());
+                    });
+                }
+                answer.put("success", true);
+            }
+            default -> {
+                reply(exchange, 400, graphError(100, "Unsupported " + method.toLowerCase() + " request.",
+                        "GraphMethodException", ""));
+                return;
+            }
+        }
+        reply(exchange, 200, answer);
     }
 
     /** Takes one from a count of answers still to give that way; false when none is left. */
