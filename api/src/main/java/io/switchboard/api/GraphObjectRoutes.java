@@ -71,13 +71,17 @@ final class GraphObjectRoutes {
         return UPLOAD.matcher(path).matches();
     }
 
-    /** Multipart: {@code messaging_product=whatsapp}, {@code file} and optionally {@code type} (its MIME type). */
+    /**
+     * Multipart: {@code messaging_product=whatsapp} (in the form, or in the query as some client libraries send it),
+     * {@code file} and optionally {@code type} (its MIME type).
+     */
     private void upload(Context ctx) throws IOException {
         CloudRoutes.requireVersion(ctx);
         Project project = tenants.project(ctx);
         String number = CloudRoutes.number(parts, project, ctx.pathParam("phone_number_id"));
         MediaFile file = media.take(ctx, project, () -> {
-            if (!"whatsapp".equals(ctx.formParam("messaging_product"))) {
+            String product = ctx.formParam("messaging_product");
+            if (!"whatsapp".equals(product == null ? ctx.queryParam("messaging_product") : product)) {
                 throw ApiError.badRequest("missing_field", "messaging_product must be whatsapp", "messaging_product");
             }
             return number;
