@@ -135,6 +135,25 @@ class CloudObjectRoutesTest {
             }
             assertThat(http.call("GET", PROFILE, node.token(), null).body().path("data").get(0)).isEqualTo(read);
 
+            // The picture: an image uploaded for the number, shown by its URL; a document is not one.
+            Uploads uploads = new Uploads(harness.node.httpPort());
+            Map<String, String> form = Uploads.fields("messaging_product", "whatsapp");
+            String picture = uploads.upload(V + PHONE_NUMBER_ID + "/media", node.token(), new byte[] {(byte) 0xFF, (byte) 0xD8, 1},
+                    "image/jpeg", "logo.jpg", form).json().path("id").asText();
+            String pdf = uploads.upload(V + PHONE_NUMBER_ID + "/media", node.token(), "%PDF-1.4".getBytes(),
+                    "application/pdf", "menu.pdf", form).json().path("id").asText();
+            Http.Answer notAnImage = http.call("POST", PROFILE, node.token(), Map.of("messaging_product", "whatsapp",
+                    "profile_picture_handle", pdf));
+            assertThat(notAnImage.status()).isEqualTo(400);
+            assertThat(notAnImage.body().path("error").path("error_data").path("details").asText()).contains("profile_picture_handle");
+            assertThat(http.call("POST", PROFILE, node.token(), Map.of("messaging_product", "whatsapp",
+                    "profile_picture_handle", picture)).status()).isEqualTo(200);
+            String pictureUrl = http.call("GET", PROFILE, node.token(), null).body().path("data").get(0)
+                    .path("profile_picture_url").asText();
+            assertThat(pictureUrl).endsWith("/v1/media/" + picture);
+            assertThat(uploads.download(pictureUrl, node.token()).bytes()).containsExactly(0xFF, 0xD8, 1);
+            http.call("POST", PROFILE, node.token(), Map.of("messaging_product", "whatsapp", "profile_picture_handle", ""));
+
             // Another project neither reads nor changes it; a read-only token reads but does not change it.
             assertNoSuchObject(http.call("GET", PROFILE, other, null), "get");
             assertNoSuchObject(http.call("POST", PROFILE, other, Map.of("messaging_product", "whatsapp", "about", "Mine")),

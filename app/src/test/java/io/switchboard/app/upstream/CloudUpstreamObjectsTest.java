@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.app.testing.Harness;
 import io.switchboard.app.testing.Http;
+import io.switchboard.app.testing.Npm;
 import io.switchboard.store.testing.TestStores;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,13 +80,31 @@ class CloudUpstreamObjectsTest {
         }
     }
 
+    /** The same through a client library from npm ({@code src/test/node/great-detail-meta.mjs}). */
+    @Test
+    void greatDetailWhatsappChangesTheProfileAtMetaAndSendsATypingIndicatorThroughTheNode() throws Exception {
+        Npm npm = Npm.install();
+        try (CloudRig rig = CloudRig.start(TestStores.Kind.EMBEDDED, tempDir, 200, Map.of())) {
+            Harness harness = rig.harness();
+            String id = incoming(rig, "wamid.TYPING2");
+
+            JsonNode output = npm.node("great-detail-meta.mjs", Map.of("baseUrl", "http://127.0.0.1:" + harness.node.httpPort(),
+                    "token", rig.token(), "phoneNumberId", DIGITS, "readId", "wamid." + id), Map.of());
+
+            assertThat(output.path("profileChanged")).isEqualTo(JSON.readTree("{\"success\":true}"));
+            assertThat(output.path("profile")).isEqualTo(JSON.readTree(
+                    "{\"data\":[{\"about\":\"Changed by a library\",\"vertical\":\"RESTAURANT\",\"messaging_product\":\"whatsapp\"}]}"));
+            assertThat(output.path("phoneNumber").path("verified_name").asText()).isEqualTo("Meta Shop");
+            assertThat(output.path("read")).isEqualTo(JSON.readTree("{\"success\":true}"));
+            await().atMost(WAIT).until(() -> rig.meta().typingIndicators().contains("wamid.TYPING2"));
+        }
+    }
+
     @Test
     void aReadMarkWithATypingIndicatorReachesMetaWithIt() throws Exception {
         try (CloudRig rig = CloudRig.start(TestStores.Kind.EMBEDDED, tempDir, 200, Map.of())) {
             Harness harness = rig.harness();
-            assertThat(rig.meta().send(rig.meta().incoming("wamid.TYPING1", "+919876500001", "Asha", "hello?"))).isEqualTo(200);
-            await().atMost(WAIT).until(() -> !harness.receiver.calls("/webhook").isEmpty());
-            String id = harness.receiver.calls("/webhook").getFirst().body().path("id").asText();
+            String id = incoming(rig, "wamid.TYPING1");
 
             Http.Answer marked = new Http(harness.node.httpPort()).call("POST", "/v23.0/" + DIGITS + "/messages",
                     rig.token(), Map.of("messaging_product", "whatsapp", "status", "read", "message_id", "wamid." + id,
@@ -94,5 +113,12 @@ class CloudUpstreamObjectsTest {
             await().atMost(WAIT).until(() -> rig.meta().typingIndicators().contains("wamid.TYPING1"));
             assertThat(rig.meta().readMarks()).containsExactly("wamid.TYPING1");
         }
+    }
+
+    /** A message from a user through Meta's webhook; answers our id of it, as the bot's Webhook carried it. */
+    private static String incoming(CloudRig rig, String wamid) throws Exception {
+        assertThat(rig.meta().send(rig.meta().incoming(wamid, "+919876500001", "Asha", "hello?"))).isEqualTo(200);
+        await().atMost(WAIT).until(() -> !rig.harness().receiver.calls("/webhook").isEmpty());
+        return rig.harness().receiver.calls("/webhook").getFirst().body().path("id").asText();
     }
 }
