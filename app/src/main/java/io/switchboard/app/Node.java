@@ -121,7 +121,8 @@ public final class Node implements AutoCloseable {
                     projectId -> media.ids(projectId), events -> engine().withCallbacks(events), messages));
             NodeConfig.Cluster clustering = config.cluster();
             EngineSettings engineSettings = EngineSettings.of(config.network().host(), config.network().port())
-                    .clustered(clustering.enabled()).contactRefresh(config.network().contactRefresh());
+                    .clustered(clustering.enabled()).contactRefresh(config.network().contactRefresh())
+                    .queueRoomPerProject(config.api().maxQueuedPerProject());
             NodeConfig.Upstream upstream = config.upstream();
             this.cloudLinks = new CloudLinks(new CloudLinks.Settings(upstream.timeout(), upstream.concurrency(),
                     upstream.firstRetry(), upstream.maxRetryDelay()), urls);
