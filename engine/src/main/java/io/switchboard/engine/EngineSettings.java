@@ -14,7 +14,7 @@ public record EngineSettings(String networkHost, int networkPort, int window, Du
                              Duration contactRefresh, int queueRoomPerProject) {
     public static EngineSettings of(String networkHost, int networkPort) {
         return new EngineSettings(networkHost, networkPort, 1_000, Duration.ofSeconds(5), false, Duration.ofMinutes(1),
-                1_000_000);
+                5_000_000);
     }
 
     public EngineSettings clustered(boolean clustered) {

@@ -51,7 +51,7 @@ public final class ConfigLoader {
             Map.entry("api.max-body-bytes", String.valueOf(4 * 1024 * 1024)),
             Map.entry("api.max-connections", "10000"),
             Map.entry("api.max-requests-in-flight", "4096"),
-            Map.entry("api.max-queued-per-project", "1000000"),
+            Map.entry("api.max-queued-per-project", "5000000"),
             Map.entry("media.fetch-timeout-ms", "30000"),
             Map.entry("media.fetches-per-project", "2"),
             Map.entry("media.sweep-minutes", "60"),
