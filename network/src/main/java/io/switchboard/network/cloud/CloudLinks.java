@@ -8,6 +8,7 @@ import io.switchboard.outbound.OutboundUrls;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -34,6 +35,8 @@ public final class CloudLinks implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final OutboundHttp http;
     private final Map<String, Map<Integer, CloudLink>> byPhoneNumberId = new ConcurrentHashMap<>();
+    /** Uploads of our files to Meta under way, by number and media id: a file two users get at once goes up once. */
+    private final Map<String, CompletableFuture<String>> uploading = new ConcurrentHashMap<>();
 
     /** {@code urls}: which addresses the upstreams' {@code base_url}s may reach as the client connects. */
     public CloudLinks(Settings settings, OutboundUrls urls) {
@@ -43,10 +46,11 @@ public final class CloudLinks implements AutoCloseable {
 
     /**
      * Opens the shard's link and tells the listener it is connected (Meta needs no login). {@code storedIds} finds
-     * an outgoing message of the number by its wamid in the store.
+     * an outgoing message of the number by its wamid in the store; {@code files} are the node's media.
      */
-    public CloudLink open(CloudTarget target, ShardLinkListener listener, Function<String, Optional<Long>> storedIds) {
-        CloudLink link = new CloudLink(target, listener, this, storedIds);
+    public CloudLink open(CloudTarget target, ShardLinkListener listener, Function<String, Optional<Long>> storedIds,
+                          NodeMedia files) {
+        CloudLink link = new CloudLink(target, listener, this, storedIds, files);
         byPhoneNumberId.computeIfAbsent(target.phoneNumberId(), id -> new ConcurrentHashMap<>()).put(target.shard(), link);
         listener.onConnected();
         return link;
@@ -63,6 +67,10 @@ public final class CloudLinks implements AutoCloseable {
     void unregister(CloudLink link) {
         Map<Integer, CloudLink> shards = byPhoneNumberId.get(link.target().phoneNumberId());
         if (shards != null) shards.remove(link.target().shard(), link);
+    }
+
+    Map<String, CompletableFuture<String>> uploading() {
+        return uploading;
     }
 
     Settings settings() {
