@@ -195,6 +195,33 @@ class CloudUpstreamTest {
         }
     }
 
+    /**
+     * A reply's context and a reaction name a message by the id the bot got from us (bare, or as the Cloud API
+     * endpoint shows it, {@code wamid.<id>}); Meta gets the wamid it gave that message, outgoing or incoming.
+     */
+    @Test
+    void repliesAndReactionsNameMessagesByTheWamidMetaGaveThem() throws Exception {
+        try (CloudRig rig = CloudRig.start(TestStores.Kind.EMBEDDED, tempDir, 100, Map.of())) {
+            String user = users(0, 1).getFirst();
+            String offer = rig.send(List.of(user), "20% off today").getFirst();
+            await().atMost(WAIT).until(() -> rig.status(offer).equals("sent"));
+            String offerWamid = rig.meta().accepted().getFirst().wamid();
+            assertThat(rig.meta().send(rig.meta().incoming("wamid.ASK1", user, "Asha", "is it on aloe too?"))).isEqualTo(200);
+            await().atMost(WAIT).until(() -> rig.harness().receiver.calls("/webhook").size() == 1);
+            String question = rig.harness().receiver.calls("/webhook").getFirst().body().path("id").asText();
+
+            rig.harness().api.expect(202, "/v1/messages", rig.token(), Map.of("from", NUMBER, "to", user, "type", "text",
+                    "text", Map.of("body", "yes, aloe too"), "context", Map.of("message_id", question)));
+            rig.harness().api.expect(202, "/v1/messages", rig.token(), Map.of("from", NUMBER, "to", user,
+                    "type", "reaction", "reaction", Map.of("message_id", "wamid." + offer, "emoji", "\uD83D\uDC4D")));
+            await().atMost(WAIT).until(() -> rig.meta().accepted().size() == 3);
+
+            List<CloudApiStandIn.Accepted> sent = rig.meta().accepted();
+            assertThat(sent.get(1).body().path("context").path("message_id").asText()).isEqualTo("wamid.ASK1");
+            assertThat(sent.get(2).body().path("reaction").path("message_id").asText()).isEqualTo(offerWamid);
+        }
+    }
+
     /** A file Meta no longer has (the user's, or our upload's id it forgot) fails only that message, with Meta's code. */
     @Test
     void aFileMetaDoesNotHaveFailsItsMessageWithMetasCode() throws Exception {

@@ -27,7 +27,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 import org.eclipse.jetty.client.api.Request;
 import org.eclipse.jetty.client.util.BytesRequestContent;
 import org.eclipse.jetty.http.HttpHeader;
@@ -60,6 +59,8 @@ public final class CloudLink implements ShardLink {
     private static final Duration PAIR_MAX = Duration.ofMinutes(15);
     /** Meta's media upload error: what a media message whose file is gone fails with. */
     static final String UPLOAD_ERROR = "131053";
+    /** How our Cloud API endpoint shows our message ids, as Meta shows its own. */
+    private static final String WAMID_PREFIX = "wamid.";
     /** The most of a Graph API answer read: Meta's are a few hundred bytes; a larger one is a bad answer. */
     private static final int MAX_ANSWER_BYTES = 1_048_576;
     /** How many wamids of recent sends are kept to find a status's message before the store has its wamid. */
@@ -68,8 +69,8 @@ public final class CloudLink implements ShardLink {
     private final CloudTarget target;
     private final ShardLinkListener listener;
     private final CloudLinks links;
-    /** Finds an outgoing message of the number by its wamid in the store, for what {@code recent} no longer has. */
-    private final Function<String, Optional<Long>> storedIds;
+    /** The number's messages by wamid in the store, for what {@code recent} no longer has, and back. */
+    private final Wamids wamids;
     private final CloudMedia media;
     private final Semaphore requests;
     private final Map<String, ArrayDeque<Send>> lanes = new HashMap<>();
@@ -86,12 +87,11 @@ public final class CloudLink implements ShardLink {
 
     private record Send(long messageId, String to, String type, String payload, String context) {}
 
-    CloudLink(CloudTarget target, ShardLinkListener listener, CloudLinks links, Function<String, Optional<Long>> storedIds,
-              NodeMedia files) {
+    CloudLink(CloudTarget target, ShardLinkListener listener, CloudLinks links, Wamids wamids, NodeMedia files) {
         this.target = target;
         this.listener = listener;
         this.links = links;
-        this.storedIds = storedIds;
+        this.wamids = wamids;
         this.media = new CloudMedia(target, links, files);
         this.requests = new Semaphore(links.settings().concurrency());
     }
@@ -121,7 +121,8 @@ public final class CloudLink implements ShardLink {
 
     /**
      * The Graph API's send body: the message object as stored, named after its type (a file stored here by the id
-     * Meta knows it by, uploaded first if need be), and the reply's context.
+     * Meta knows it by, uploaded first if need be), and the reply's context; the message a reply or a reaction names
+     * by our id goes as the wamid Meta gave it.
      */
     private byte[] body(Send send) throws CloudMedia.Refused, IOException, TimeoutException, InterruptedException {
         ObjectMapper json = links.json();
@@ -137,9 +138,20 @@ public final class CloudLink implements ShardLink {
             throw new UncheckedIOException("message payload is not JSON", e);
         }
         if (CloudMedia.ours(send.type(), object)) object = media.forMeta((ObjectNode) object, System.currentTimeMillis());
+        if (send.type().equals("reaction")) {
+            ((ObjectNode) object).put("message_id", wamid(object.path("message_id").asText()));
+        }
         body.set(send.type(), object);
-        if (send.context() != null && !send.context().isEmpty()) body.putObject("context").put("message_id", send.context());
+        if (send.context() != null && !send.context().isEmpty()) {
+            body.putObject("context").put("message_id", wamid(send.context()));
+        }
         return json.writeValueAsBytes(body);
+    }
+
+    /** Meta's wamid of a message the bot named by our id (bare, or as {@code wamid.<id>}); any other id as written. */
+    private String wamid(String named) {
+        String ours = named.startsWith(WAMID_PREFIX) ? named.substring(WAMID_PREFIX.length()) : named;
+        return wamids.of(ours).orElse(named);
     }
 
     /** Sends the lane's messages in order until it is empty (then it is gone) or throttled (then handed back). */
@@ -286,7 +298,7 @@ public final class CloudLink implements ShardLink {
         synchronized (recent) {
             known = recent.get(wamid);
         }
-        Optional<Long> messageId = known != null ? Optional.of(known) : storedIds.apply(wamid);
+        Optional<Long> messageId = known != null ? Optional.of(known) : wamids.outgoing(wamid);
         if (messageId.isEmpty()) {
             LOG.debug("cloud {}/{}: status for an unknown message dropped", target.number(), target.shard());
             return CompletableFuture.completedFuture(null);

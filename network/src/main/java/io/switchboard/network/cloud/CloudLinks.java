@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 
 /**
  * The node's open {@link CloudLink}s, by Meta's phone number id and shard, so that the webhook route finds the link
@@ -45,12 +44,11 @@ public final class CloudLinks implements AutoCloseable {
     }
 
     /**
-     * Opens the shard's link and tells the listener it is connected (Meta needs no login). {@code storedIds} finds
-     * an outgoing message of the number by its wamid in the store; {@code files} are the node's media.
+     * Opens the shard's link and tells the listener it is connected (Meta needs no login). {@code wamids} are the
+     * number's messages by Meta's ids in the store; {@code files} the node's media.
      */
-    public CloudLink open(CloudTarget target, ShardLinkListener listener, Function<String, Optional<Long>> storedIds,
-                          NodeMedia files) {
-        CloudLink link = new CloudLink(target, listener, this, storedIds, files);
+    public CloudLink open(CloudTarget target, ShardLinkListener listener, Wamids wamids, NodeMedia files) {
+        CloudLink link = new CloudLink(target, listener, this, wamids, files);
         byPhoneNumberId.computeIfAbsent(target.phoneNumberId(), id -> new ConcurrentHashMap<>()).put(target.shard(), link);
         listener.onConnected();
         return link;
