@@ -12,6 +12,7 @@ import io.switchboard.dispatcher.Dispatcher;
 import io.switchboard.dispatcher.signing.SigningSecrets;
 import io.switchboard.outbound.OutboundUrls;
 import io.switchboard.engine.Engine;
+import io.switchboard.engine.QueueFull;
 import io.switchboard.engine.media.MediaLibrary;
 import io.switchboard.engine.media.MediaQuotaExceeded;
 import io.switchboard.engine.media.MediaTooLarge;
@@ -55,6 +56,8 @@ public final class Api implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Api.class);
     /** A busy writer clears its queue within a second or so; a store that is down takes longer to come back. */
     private static final long STORE_BUSY_RETRY_S = 1;
+    /** A project's full queue drains at its numbers' TPS: a second frees room for at least one message a shard. */
+    private static final long QUEUE_FULL_RETRY_S = 1;
     private static final long STORE_DOWN_RETRY_S = 5;
     public static final int MAX_MESSAGES_PER_REQUEST = 1_000;
     static final String MEDIA_UPLOAD_PATH = "/v1/media";
@@ -189,6 +192,8 @@ public final class Api implements AutoCloseable {
         server.exception(MediaQuotaExceeded.class, (e, ctx) -> answerError(ctx,
                 new ApiError(507, "storage_quota_exceeded", e.getMessage(), e.field())));
         server.exception(InvalidInput.class, (e, ctx) -> answerError(ctx, ApiError.badRequest(e.code(), e.getMessage(), e.field())));
+        server.exception(QueueFull.class, (e, ctx) -> answerError(ctx, ApiError.tooMany("queue_full", e.getMessage(),
+                QUEUE_FULL_RETRY_S)));
         server.exception(StoreBusy.class, (e, ctx) -> answerError(ctx, ApiError.unavailable("store_busy",
                 "the node has more writes waiting than it takes on; nothing was accepted", STORE_BUSY_RETRY_S)));
         server.exception(StoreException.class, (e, ctx) -> answerError(ctx, ApiError.unavailable("store_unavailable",

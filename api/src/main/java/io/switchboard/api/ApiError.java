@@ -52,7 +52,12 @@ public final class ApiError extends RuntimeException {
     }
 
     public static ApiError rateLimited(String message, long retryAfterSeconds) {
-        return new ApiError(429, "rate_limited", message, null, Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
+        return tooMany("rate_limited", message, retryAfterSeconds);
+    }
+
+    /** 429: the caller sends more than it may now; {@code Retry-After} says when to try again. */
+    public static ApiError tooMany(String code, String message, long retryAfterSeconds) {
+        return new ApiError(429, code, message, null, Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
     }
 
     /** Whether the node is at fault (logged as an error), not the caller: a full quota is the caller's. */

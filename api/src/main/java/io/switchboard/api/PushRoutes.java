@@ -15,6 +15,8 @@ import io.switchboard.engine.validation.MessageRules;
 import io.switchboard.store.Ids;
 import io.switchboard.store.Project;
 import io.switchboard.store.Scope;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -60,9 +62,15 @@ final class PushRoutes {
     }
 
     private void push(Context ctx) {
-        JsonNode body = requests.body(ctx);
-        String token = body.path("token").asText("");
-        Project project = access.admit(token.isBlank() ? null : "Bearer " + token, Scope.SEND).project();
+        // The token first, and only then the rest of the body: a caller without one costs no full parse.
+        LeadingToken leading = LeadingToken.scan(bodyStream(ctx), json);
+        String token = leading.token();
+        Project project = access.admit(token == null || token.isBlank() ? null : "Bearer " + token, Scope.SEND)
+                .project();
+        JsonNode body = requests.body(leading.whole());
+        if (!body.path("token").asText("").equals(token)) {
+            throw ApiError.badRequest("invalid_json", "token must appear once", "token");
+        }
         Fields.only(body, "", FIELDS);
         Fields.oneOf(body, "application", "", APPLICATIONS);
         String priority = switch (body.path("priority").asText("0")) {
@@ -93,6 +101,14 @@ final class PushRoutes {
             items.addObject().put("msg_id", Ids.format(a.id())).put("number", a.message().to().substring(1)).put("credit", 1);
         }
         requests.send(ctx, 200, answer);
+    }
+
+    private static InputStream bodyStream(Context ctx) {
+        try {
+            return ctx.req().getInputStream();
+        } catch (IOException e) {
+            throw ApiError.badRequest("invalid_json", "the body could not be read: " + e.getMessage(), null);
+        }
     }
 
     /** The sending number: {@code from}, or the project's only number. */

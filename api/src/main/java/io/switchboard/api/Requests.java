@@ -3,7 +3,9 @@ package io.switchboard.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 
 /** Reading request bodies and fields, and writing JSON answers: every error names the field at fault. */
 final class Requests {
@@ -18,8 +20,13 @@ final class Requests {
     }
 
     JsonNode body(Context ctx) {
+        return body(new ByteArrayInputStream(ctx.bodyAsBytes()));
+    }
+
+    /** A body read from {@code in}: a JSON object, or 400 {@code invalid_json}. */
+    JsonNode body(InputStream in) {
         try {
-            JsonNode node = json.readTree(ctx.bodyAsBytes());
+            JsonNode node = json.readTree(in);
             if (node == null || !node.isObject()) {
                 throw ApiError.badRequest("invalid_json", "the body must be a JSON object", null);
             }

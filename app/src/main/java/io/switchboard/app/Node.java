@@ -17,6 +17,7 @@ import io.switchboard.engine.Engine;
 import io.switchboard.engine.EngineSettings;
 import io.switchboard.engine.NumberLine;
 import io.switchboard.engine.upstream.UpstreamLinks;
+import io.switchboard.engine.upstream.UpstreamMedia;
 import io.switchboard.network.cloud.CloudLinks;
 import io.switchboard.app.cluster.ClusterMember;
 import io.switchboard.app.keys.MasterKeys;
@@ -33,6 +34,7 @@ import io.switchboard.store.Project;
 import io.switchboard.store.Projects;
 import io.switchboard.store.Settings;
 import io.switchboard.store.StoreKeys;
+import io.switchboard.store.UpstreamMediaIds;
 import io.switchboard.store.Upstreams;
 import io.switchboard.store.Usage;
 import io.switchboard.store.crypto.Tokens;
@@ -122,7 +124,8 @@ public final class Node implements AutoCloseable {
                     projectId -> media.ids(projectId), events -> engine().withCallbacks(events), messages));
             NodeConfig.Cluster clustering = config.cluster();
             EngineSettings engineSettings = EngineSettings.of(config.network().host(), config.network().port())
-                    .clustered(clustering.enabled()).contactRefresh(config.network().contactRefresh());
+                    .clustered(clustering.enabled()).contactRefresh(config.network().contactRefresh())
+                    .queueRoomPerProject(config.api().maxQueuedPerProject());
             NodeConfig.Upstream upstream = config.upstream();
             this.cloudLinks = new CloudLinks(new CloudLinks.Settings(upstream.timeout(), upstream.concurrency(),
                     upstream.firstRetry(), upstream.maxRetryDelay()), urls);
@@ -130,7 +133,8 @@ public final class Node implements AutoCloseable {
             this.engine = new Engine(engineSettings, new Engine.Parts(vault, messages, writer, ids, dispatcher, clock,
                     (projectId, number, type, payload) -> linkFetcher.fetch(projectId, number, type, payload),
                     (projectId, number, type, payload) -> media.receive(projectId, number, type, payload)),
-                    new UpstreamLinks(new UpstreamLinks.Parts(upstreams, vault, messages, cloudLinks),
+                    new UpstreamLinks(new UpstreamLinks.Parts(upstreams, vault, messages, cloudLinks,
+                            new UpstreamMedia(new UpstreamMediaIds(database), () -> media)),
                             Engine.networkLinks(engineSettings)));
             this.media = new MediaLibrary(new MediaFiles(database), engine, mediaUrls(config, settings, vault, clock),
                     ids, clock, config.media().quotaBytes());

@@ -72,6 +72,7 @@ public final class Engine implements AutoCloseable {
     /** The projects of the open numbers, by id, as they are now. */
     private final Map<String, Project> projects = new ConcurrentHashMap<>();
     private final AtomicLong keysForgottenAt = new AtomicLong();
+    private final QueueRoom queueRoom;
 
     /**
      * {@code ids}: the node's own ids, for everything it stores; {@code mediaLinks}: fetches the files media messages
@@ -102,6 +103,7 @@ public final class Engine implements AutoCloseable {
         this.mediaLinks = parts.mediaLinks();
         this.incomingMedia = parts.incomingMedia();
         this.links = links;
+        this.queueRoom = new QueueRoom(settings.queueRoomPerProject(), clock, lines::values);
     }
 
     /**
@@ -383,6 +385,8 @@ public final class Engine implements AutoCloseable {
      * in the same commit, and the node that runs its shard takes it from there.
      */
     public CompletableFuture<List<Accepted>> accept(Project project, List<OutgoingMessage> outgoing) {
+        Optional<QueueFull> full = queueRoom.full(project.id());
+        if (full.isPresent()) return CompletableFuture.failedFuture(full.get());
         List<Accepted> accepted = withIds(outgoing);
         return writer.submitIfRoom(stores(project, accepted)).thenApply(counts -> {
             queue(accepted);
@@ -398,6 +402,8 @@ public final class Engine implements AutoCloseable {
      */
     public CompletableFuture<Optional<List<Accepted>>> acceptOnce(Project project, List<OutgoingMessage> outgoing,
                                                                   Function<List<Accepted>, IdempotencyKey> keyOf) {
+        Optional<QueueFull> full = queueRoom.full(project.id());
+        if (full.isPresent()) return CompletableFuture.failedFuture(full.get());
         List<Accepted> accepted = withIds(outgoing);
         long now = clock.millis();
         long forgetBefore = now - KEY_LIFETIME.toMillis();

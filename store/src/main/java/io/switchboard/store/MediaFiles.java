@@ -125,6 +125,7 @@ public final class MediaFiles {
         return database.inTransaction(c -> {
             if (Sql.update(c, "DELETE FROM media WHERE id = ? AND project_id = ?", id, projectId) == 0) return false;
             Sql.update(c, "DELETE FROM media_chunks WHERE media_id = ?", id);
+            Sql.update(c, "DELETE FROM upstream_media WHERE media_id = ?", id);
             return true;
         });
     }
@@ -136,6 +137,7 @@ public final class MediaFiles {
     public int sweep(long now) {
         return database.inTransaction(c -> {
             Sql.update(c, "DELETE FROM media_chunks WHERE media_id IN (SELECT id FROM media WHERE expires_at <= ?)", now);
+            Sql.update(c, "DELETE FROM upstream_media WHERE media_id IN (SELECT id FROM media WHERE expires_at <= ?)", now);
             return Sql.update(c, "DELETE FROM media WHERE expires_at <= ?", now);
         });
     }

@@ -75,6 +75,13 @@ public final class Messages {
                 row -> row.getLong(1), networkId, number));
     }
 
+    /** The network's id (Meta's wamid) of the number's message {@code id}, once the network gave it one. */
+    public Optional<String> networkId(String number, long id) {
+        return database.withConnection(c -> Sql.queryOne(c,
+                "SELECT network_id FROM messages WHERE id = ? AND number = ? AND network_id IS NOT NULL",
+                row -> row.getString(1), id, number));
+    }
+
     /** The messages with these ids (those that exist), in no particular order. */
     public List<MessageRecord> byIds(List<Long> ids) {
         if (ids.isEmpty()) return List.of();

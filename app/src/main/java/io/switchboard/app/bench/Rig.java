@@ -40,7 +40,8 @@ final class Rig implements AutoCloseable {
         ConfigLoader config = new ConfigLoader().set("http.host", "127.0.0.1").set("http.port", 0)
                 .set("network", "127.0.0.1:" + network.port()).set("data", data).set("admin-token", adminToken)
                 .set("webhooks.concurrency", 64).set("allow-private-urls", true)
-                .set("api.rate-per-token", 0).set("api.rate-per-project", 0); // the benches measure the node, not its abuse limits
+                .set("api.rate-per-token", 0).set("api.rate-per-project", 0) // the benches measure the node, not its abuse limits
+                .set("api.max-queued-per-project", 0);
         if (store.url() != null) config.set("db.url", store.url()).set("db.user", store.user()).set("db.password", store.password());
         this.node = Node.start(config.load(), new PrintStream(OutputStream.nullOutputStream()));
         this.api = new ApiClient("http://127.0.0.1:" + node.httpPort());

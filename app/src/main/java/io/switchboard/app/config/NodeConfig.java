@@ -87,10 +87,12 @@ public record NodeConfig(Http http, Network network, Store store, Secrets secret
      * Abuse limits of the API: requests a second per project and per project token (0: none) with bursts of up to
      * {@code burstPerProject} and {@code burstPerToken}; store reads a second for tokens the node has not seen (0:
      * none); the largest request body in bytes; the most connections the API keeps open, and the most requests it
-     * handles at once.
+     * handles at once; how many of a project's messages may wait in the queues a node runs before its sends are
+     * refused (0: none).
      */
     public record Api(int ratePerProject, int burstPerProject, int ratePerToken, int burstPerToken,
-                      int unknownTokensPerSecond, long maxBodyBytes, int maxConnections, int maxRequestsInFlight) {}
+                      int unknownTokensPerSecond, long maxBodyBytes, int maxConnections, int maxRequestsInFlight,
+                      int maxQueuedPerProject) {}
 
     /**
      * How long fetching a media message's link may take in all, and how many of the node's fetches one project may

@@ -111,6 +111,40 @@ class AbuseLimitsTest {
     }
 
     /**
+     * A project's queue has a bound: once that many of its messages wait, its sends are refused with 429 queue_full
+     * and Retry-After, and nothing of them is stored, while other projects still send; it sends again once its queue
+     * has drained.
+     */
+    @Test
+    void aProjectWhoseQueueIsFullIsRefusedWith429UntilItDrains() throws Exception {
+        int room = 40;
+        try (Harness limited = new Harness(TestStores.Kind.EMBEDDED, tempDir.resolve("queue-room"), SimConfig.defaults(),
+                Map.of("api.max-queued-per-project", room))) {
+            Http api = new Http(limited.node.httpPort());
+            String busy = limited.project("Busy");
+            String quiet = limited.project("Quiet");
+            limited.number(busy, NUMBER, 10);
+            limited.number(quiet, "+919800000002", 10);
+            List<Map<String, Object>> campaign = new ArrayList<>();
+            for (int i = 0; i < 2 * room; i++) campaign.add(text(NUMBER, "+1555000" + (1000 + i), "offer " + i));
+            // Taken whole: the room is checked before a request, so a project overshoots by at most one request.
+            assertThat(api.call("POST", "/v1/messages", busy, Map.of("messages", campaign)).status()).isEqualTo(202);
+            Thread.sleep(100); // past the time a project's count is kept; at 10 a second, most of the 80 still wait
+
+            long stored = limited.node.messageCount();
+            Http.Answer refused = api.call("POST", "/v1/messages", busy, text(NUMBER, USER, "one more"));
+            assertThat(refused.status()).as(refused.body().toString()).isEqualTo(429);
+            assertThat(refused.code()).isEqualTo("queue_full");
+            assertThat(refused.header("Retry-After")).contains("1");
+            assertThat(limited.node.messageCount()).isEqualTo(stored);
+            assertThat(api.call("POST", "/v1/messages", quiet, text("+919800000002", USER, "hello")).status())
+                    .as("another project").isEqualTo(202);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
+                    api.call("POST", "/v1/messages", busy, text(NUMBER, USER, "later")).status() == 202);
+        }
+    }
+
+    /**
      * Made-up tokens cannot turn requests into store reads: past the reads a second for tokens never seen, they are
      * answered 429 without one, while known tokens are served; a token the store just said it does not know is
      * answered 401 from memory however often it comes back.

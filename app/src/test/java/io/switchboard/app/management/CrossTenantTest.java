@@ -288,6 +288,7 @@ class CrossTenantTest {
                         .isEqualTo(List.of(none.status(), none.code())).isEqualTo(List.of(400, "unknown_number"));
             });
             addUpstreamWebhookCases(cases, http, a, b, aMeta, bMeta);
+            addGraphObjectCases(cases, http, media, new Tenants(a, b, projectB.path("id").asText()), bMedia, bMeta);
             // The node admin's routes: a project's token, even with every scope, is no admin token.
             cases.put("POST /v1/projects", () -> {
                 Http.Answer make = http.call("POST", "/v1/projects", a, Map.of("name", "A's own"));
@@ -408,6 +409,69 @@ class CrossTenantTest {
             // The handshake echoes a challenge for a known verify token and says nothing of whose it is.
             assertThat(aMeta.verify("a-verify-token", "42").body()).isEqualTo("42");
             assertThat(aMeta.verify("a-verify-token-guess", "42").body()).doesNotContain("B").doesNotContain(B_CLOUD);
+        });
+    }
+
+    /** The caller A's token, and B's token and project id. */
+    private record Tenants(String a, String b, String bProject) {}
+
+    /**
+     * The Cloud API's objects of B (its media, its numbers by their digits or Meta's id, its WABA, its profile): to A,
+     * objects that do not exist, as answered for none at all, and nothing of B's reaches Meta or changes.
+     */
+    private static void addGraphObjectCases(Map<String, Case> cases, Http http, Uploads media, Tenants who, String bMedia,
+                                            CloudApiStandIn bMeta) {
+        String a = who.a();
+        List<Object> noSuchObject = List.of(400, 100, "GraphMethodException");
+        List<String> bNumbers = List.of(B_NUMBER.substring(1), B_CLOUD.substring(1), B_PHONE_ID);
+        String none = NOBODYS_NUMBER.substring(1);
+        cases.put("POST /{}/{}/media", () -> {
+            for (String number : List.of(B_NUMBER.substring(1), B_PHONE_ID, none)) {
+                Uploads.Answer upload = media.upload("/v23.0/" + number + "/media", a, Uploads.file(100), "image/jpeg",
+                        "x.jpg", Uploads.fields("messaging_product", "whatsapp"));
+                assertThat(List.of(upload.status(), upload.json().path("error").path("code").asInt(),
+                        upload.json().path("error").path("type").asText())).as(number).isEqualTo(noSuchObject);
+            }
+        });
+        cases.put("GET /{}/{}", () -> {
+            for (String object : List.of(bMedia, B_NUMBER.substring(1), B_CLOUD.substring(1), B_PHONE_ID, none)) {
+                Http.Answer answer = http.call("GET", "/v23.0/" + object, a, null);
+                assertThat(graphError(answer)).as(object).isEqualTo(noSuchObject);
+                assertThat(answer.body().toString()).doesNotContain("sha256").doesNotContain("verified_name");
+            }
+            assertThat(bMeta.objectCalls()).as("calls that reached B's Meta").isEmpty();
+        });
+        cases.put("DELETE /{}/{}", () -> {
+            assertThat(graphError(http.call("DELETE", "/v23.0/" + bMedia, a, null))).isEqualTo(noSuchObject);
+            assertThat(media.get(who.b(), bMedia).status()).as("B's media, still there").isEqualTo(200);
+        });
+        cases.put("GET /{}/{}/settings", () -> {
+            for (String number : bNumbers) {
+                assertThat(graphError(http.call("GET", "/v23.0/" + number + "/settings", a, null))).as(number)
+                        .isEqualTo(noSuchObject);
+            }
+            assertThat(bMeta.objectCalls()).isEmpty();
+        });
+        cases.put("GET /{}/{}/phone_numbers", () -> {
+            Http.Answer answer = http.call("GET", "/v23.0/" + who.bProject() + "/phone_numbers", a, null);
+            assertThat(graphError(answer)).isEqualTo(noSuchObject);
+            assertThat(answer.body().toString()).doesNotContain(B_NUMBER.substring(1)).doesNotContain(B_CLOUD.substring(1));
+        });
+        cases.put("GET /{}/{}/whatsapp_business_profile", () -> {
+            for (String number : bNumbers) {
+                assertThat(graphError(http.call("GET", "/v23.0/" + number + "/whatsapp_business_profile", a, null)))
+                        .as(number).isEqualTo(noSuchObject);
+            }
+            assertThat(bMeta.objectCalls()).isEmpty();
+        });
+        cases.put("POST /{}/{}/whatsapp_business_profile", () -> {
+            for (String number : bNumbers) {
+                assertThat(graphError(http.call("POST", "/v23.0/" + number + "/whatsapp_business_profile", a,
+                        Map.of("messaging_product", "whatsapp", "about", "A was here")))).as(number).isEqualTo(noSuchObject);
+            }
+            assertThat(bMeta.objectCalls()).isEmpty();
+            assertThat(http.call("GET", "/v23.0/" + B_NUMBER.substring(1) + "/whatsapp_business_profile", who.b(), null)
+                    .body().toString()).doesNotContain("A was here");
         });
     }
 

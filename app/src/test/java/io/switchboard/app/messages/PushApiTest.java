@@ -98,6 +98,18 @@ class PushApiTest {
             assertThat(tooLong.body().path("error").path("field").asText()).startsWith("data[0]");
             assertThat(http.call("POST", "/api/v2/push", null, Map.of("token", "sb_nobody", "application", "8",
                     "data", List.of(Map.of("number", "15550004004", "message", "hi")))).status()).isEqualTo(401);
+            // The token is read first: a caller without a valid one is refused before the rest is read or parsed,
+            // so a 3 MiB body that is no JSON past the token is a 401, not a 400.
+            assertThat(http.call("POST", "/api/v2/push", null, "{\"token\":\"sb_nobody\",\"data\":["
+                    + "x".repeat(3 << 20)).status()).isEqualTo(401);
+            Http.Answer twice = http.call("POST", "/api/v2/push", null, "{\"token\":\"" + token
+                    + "\",\"token\":\"sb_nobody\",\"application\":\"8\",\"data\":[{\"number\":\"15550004004\"}]}");
+            assertThat(twice.status()).isEqualTo(400);
+            assertThat(twice.body().path("error").path("field").asText()).isEqualTo("token");
+            Http.Answer tokenLast = http.call("POST", "/api/v2/push", null, "{\"application\":\"8\",\"data\":"
+                    + "[{\"number\":\"15550004005\",\"message\":\"token last\"}],\"token\":\"" + token + "\"}");
+            assertThat(tokenLast.status()).as(tokenLast.body().toString()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(20)).until(() -> !harness.network.received("+15550004005").isEmpty());
             Http.Answer theirs = http.call("POST", "/api/v2/push", null, Map.of("token", other, "application", "8",
                     "from", NUMBER, "data", List.of(Map.of("number", "15550004004", "message", "hi"))));
             assertThat(theirs.status()).isEqualTo(400);

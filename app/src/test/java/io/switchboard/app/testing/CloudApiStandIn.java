@@ -39,7 +39,9 @@ import javax.crypto.spec.SecretKeySpec;
  * recorded with its query. It sends webhooks as Meta does: the envelope {@code object, entry[].changes[].value{messaging_product, metadata,
  * contacts, messages | statuses}}, ASCII-only JSON signed with {@code X-Hub-Signature-256} (HMAC-SHA256 of the raw
  * body with the app secret, computed here on its own); a test sends them twice, out of order, or with a bad
- * signature as it likes.
+ * signature as it likes. Media: {@code POST /{version}/{phone_number_id}/media} (multipart, as Meta takes it) keeps
+ * a file and answers its id, {@code GET /{version}/{media_id}} describes it with a URL, and that URL downloads it with
+ * the bearer token; a send that names a media id it does not have is refused with 131053, as Meta refuses it.
  */
 public final class CloudApiStandIn implements AutoCloseable {
     public static final String VERSION = "v21.0";
@@ -48,6 +50,9 @@ public final class CloudApiStandIn implements AutoCloseable {
 
     /** A send Meta took. */
     public record Accepted(String wamid, String to, String type, JsonNode body, long atMillis) {}
+
+    /** A file Meta keeps: uploaded by the number, or sent by a user. */
+    public record MediaFile(String id, String mimeType, byte[] bytes) {}
 
     /** Any send that reached the stand-in, and the Graph code it was answered with (0: taken). */
     public record Attempt(String to, int code, long atMillis) {}
@@ -64,6 +69,8 @@ public final class CloudApiStandIn implements AutoCloseable {
     private final List<String> typingIndicators = new CopyOnWriteArrayList<>();
     private final List<String> objectCalls = new CopyOnWriteArrayList<>();
     private final ObjectNode profile = json.createObjectNode().put("about", "Set at Meta").put("vertical", "RETAIL");
+    private final Map<String, MediaFile> media = new ConcurrentHashMap<>();
+    private final AtomicInteger uploads = new AtomicInteger();
     private final List<Attempt> attempts = new CopyOnWriteArrayList<>();
     private final Map<String, ArrayDeque<Integer>> scripted = new ConcurrentHashMap<>();
     private final AtomicInteger serverErrors = new AtomicInteger();
@@ -158,6 +165,15 @@ public final class CloudApiStandIn implements AutoCloseable {
         return List.copyOf(attempts);
     }
 
+    /** How many files the number uploaded. */
+    public int uploads() {
+        return uploads.get();
+    }
+
+    public MediaFile media(String id) {
+        return media.get(id);
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] raw = exchange.getRequestBody().readAllBytes();
@@ -167,6 +183,7 @@ public final class CloudApiStandIn implements AutoCloseable {
                 answerObject(exchange, path.substring(number.length()), raw);
                 return;
             }
+            if (handledMedia(exchange, path, raw)) return;
             if (!"POST".equals(exchange.getRequestMethod()) || !path.equals(number + "/messages")) {
                 reply(exchange, 400, graphError(100, "Unsupported post request.", "GraphMethodException", ""));
                 return;
@@ -188,6 +205,12 @@ public final class CloudApiStandIn implements AutoCloseable {
             String type = body.path("type").asText("text");
             if (!"whatsapp".equals(body.path("messaging_product").asText()) || to.isEmpty() || !body.has(type)) {
                 reply(exchange, 400, graphError(100, "(#100) Invalid parameter", "OAuthException", "messaging_product, to and the " + type + " object are required"));
+                return;
+            }
+            String named = body.path(type).path("id").asText("");
+            if (!named.isEmpty() && !media.containsKey(named)) {
+                reply(exchange, 400, graphError(131053, "(#131053) Media upload error", "OAuthException",
+                        "no media with id " + named));
                 return;
             }
             long now = System.currentTimeMillis();
@@ -268,6 +291,62 @@ public final class CloudApiStandIn implements AutoCloseable {
             }
         }
         reply(exchange, 200, answer);
+    }
+
+    /** Meta's media routes: upload, describe, download; false for any other request. */
+    private boolean handledMedia(HttpExchange exchange, String path, byte[] raw) throws IOException {
+        String method = exchange.getRequestMethod();
+        boolean upload = "POST".equals(method) && path.equals("/" + VERSION + "/" + phoneNumberId + "/media");
+        String id = path.substring(path.lastIndexOf('/') + 1);
+        boolean describe = "GET".equals(method) && path.equals("/" + VERSION + "/" + id) && media.containsKey(id);
+        boolean download = "GET".equals(method) && path.equals("/download/" + id) && media.containsKey(id);
+        if (!upload && !describe && !download) return false;
+        if (!("Bearer " + accessToken).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            reply(exchange, 401, graphError(190, "Invalid OAuth access token - Cannot parse access token", "OAuthException", ""));
+        } else if (upload) {
+            MediaFile file = upload(exchange.getRequestHeaders().getFirst("Content-Type"), raw);
+            uploads.incrementAndGet();
+            reply(exchange, 200, json.createObjectNode().put("id", file.id()));
+        } else if (describe) {
+            MediaFile file = media.get(id);
+            reply(exchange, 200, json.createObjectNode().put("messaging_product", "whatsapp")
+                    .put("url", baseUrl() + "/download/" + id).put("mime_type", file.mimeType())
+                    .put("sha256", sha256(file.bytes())).put("file_size", String.valueOf(file.bytes().length)).put("id", id));
+        } else {
+            byte[] bytes = media.get(id).bytes();
+            exchange.getResponseHeaders().set("Content-Type", media.get(id).mimeType());
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes);
+        }
+        return true;
+    }
+
+    /** The {@code file} part of a multipart/form-data upload, kept under a new id. */
+    private MediaFile upload(String contentType, byte[] raw) {
+        String boundary = "--" + contentType.replaceFirst(".*boundary=\"?([^\";]+)\"?.*", "$1");
+        String body = new String(raw, StandardCharsets.ISO_8859_1);
+        for (String part : body.split(java.util.regex.Pattern.quote(boundary))) {
+            int headersEnd = part.indexOf("\r\n\r\n");
+            if (headersEnd < 0 || !part.substring(0, headersEnd).contains("name=\"file\"")) continue;
+            String type = part.substring(0, headersEnd).replaceFirst("(?is).*content-type:\\s*([^\r\n]+).*", "$1").trim();
+            byte[] bytes = part.substring(headersEnd + 4, part.length() - 2).getBytes(StandardCharsets.ISO_8859_1);
+            return keep(type, bytes);
+        }
+        throw new IllegalArgumentException("no file part in the upload");
+    }
+
+    private MediaFile keep(String mimeType, byte[] bytes) {
+        MediaFile file = new MediaFile(String.valueOf(1_000_000_000_000L + random.nextLong(1_000_000_000_000L)), mimeType, bytes);
+        media.put(file.id(), file);
+        return file;
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Takes one from a count of answers still to give that way; false when none is left. */
@@ -376,6 +455,22 @@ public final class CloudApiStandIn implements AutoCloseable {
         value.putArray("messages").addObject().put("from", from.substring(1)).put("id", wamid)
                 .put("timestamp", String.valueOf(System.currentTimeMillis() / 1_000)).put("type", "text")
                 .putObject("text").put("body", text);
+        return envelope(value);
+    }
+
+    /**
+     * An incoming media message webhook ({@code type} image, document, ...): Meta keeps the user's file and names it
+     * by id only, with its type and sha256.
+     */
+    public byte[] incomingMedia(String wamid, String from, String name, String type, String mimeType, byte[] bytes,
+                                String caption) {
+        MediaFile file = keep(mimeType, bytes);
+        ObjectNode value = value();
+        value.putArray("contacts").addObject().put("wa_id", from.substring(1)).putObject("profile").put("name", name);
+        ObjectNode object = value.putArray("messages").addObject().put("from", from.substring(1)).put("id", wamid)
+                .put("timestamp", String.valueOf(System.currentTimeMillis() / 1_000)).put("type", type).putObject(type);
+        object.put("id", file.id()).put("mime_type", mimeType).put("sha256", sha256(bytes));
+        if (caption != null) object.put("caption", caption);
         return envelope(value);
     }
 

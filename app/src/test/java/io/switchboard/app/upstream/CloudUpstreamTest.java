@@ -17,6 +17,10 @@ import io.switchboard.app.testing.Harness;
 import io.switchboard.app.testing.Receiver;
 import io.switchboard.dispatcher.signing.Signer;
 import io.switchboard.store.testing.TestStores;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -143,13 +147,16 @@ class CloudUpstreamTest {
     }
 
     /**
-     * Meta fetches a media link itself: the link goes to the Graph API as the bot wrote it, never fetched by the node.
-     * Media uploaded to the node would have to be uploaded to Meta first: it fails with Meta's media upload error.
+     * Media both ways through Meta. A link goes to the Graph API as the bot wrote it (Meta fetches it itself). A file
+     * uploaded to the node is uploaded to Meta once, and every message names it by the id Meta gave it. A file a user
+     * sends through Meta (its webhook names it by id only) is fetched from Meta and reaches the bot's Webhook with a
+     * URL of ours that downloads the same bytes.
      */
-    @Test
-    void mediaGoesToMetaByLinkAndUploadedMediaFailsWithItsCode() throws Exception {
-        try (CloudRig rig = CloudRig.start(TestStores.Kind.EMBEDDED, tempDir, 100, Map.of())) {
-            List<String> users = users(0, 2);
+    @ParameterizedTest
+    @MethodSource("io.switchboard.store.testing.TestStores#kinds")
+    void mediaGoesBothWaysThroughMeta(TestStores.Kind kind) throws Exception {
+        try (CloudRig rig = CloudRig.start(kind, tempDir, 100, Map.of())) {
+            List<String> users = users(0, 3);
             String link = "https://cdn.example.com/catalogue/aloe.jpg";
             rig.harness().api.expect(202, "/v1/messages", rig.token(), Map.of("from", NUMBER, "to", users.get(0),
                     "type", "image", "image", Map.of("link", link, "caption", "Aloe")));
@@ -158,14 +165,79 @@ class CloudUpstreamTest {
             assertThat(image.path("link").asText()).isEqualTo(link);
             assertThat(image.path("caption").asText()).isEqualTo("Aloe");
 
+            byte[] jpeg = Uploads.file(20_000, new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF});
+            String mediaId = new Uploads(rig.harness().node.httpPort()).uploaded(rig.token(), NUMBER, jpeg, "image/jpeg");
+            for (String user : users.subList(1, 3)) {
+                rig.harness().api.expect(202, "/v1/messages", rig.token(), Map.of("from", NUMBER, "to", user,
+                        "type", "image", "image", Map.of("id", mediaId, "caption", "Our aloe")));
+            }
+            await().atMost(WAIT).until(() -> rig.meta().accepted().size() == 3);
+            assertThat(rig.meta().uploads()).as("uploaded once for both").isEqualTo(1);
+            for (CloudApiStandIn.Accepted sent : rig.meta().accepted().subList(1, 3)) {
+                JsonNode object = sent.body().path("image");
+                assertThat(object.path("caption").asText()).isEqualTo("Our aloe");
+                assertThat(object.has("sha256")).as("only the fields of Meta's media object").isFalse();
+                assertThat(rig.meta().media(object.path("id").asText()).bytes()).isEqualTo(jpeg);
+            }
+
+            byte[] photo = Uploads.file(30_000, new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+            assertThat(rig.meta().send(rig.meta().incomingMedia("wamid.PHOTO1", users.get(0), "Asha", "image",
+                    "image/png", photo, "my plant"))).isEqualTo(200);
+            await().atMost(WAIT).until(() -> rig.harness().receiver.calls("/webhook").size() == 1);
+            JsonNode hook = rig.harness().receiver.calls("/webhook").getFirst().body();
+            JsonNode received = hook.path("image");
+            assertThat(received.path("caption").asText()).isEqualTo("my plant");
+            assertThat(received.path("sha256").asText()).isEqualTo(Uploads.sha256(photo));
+            HttpResponse<byte[]> fetched = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(received.path("url").asText())).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(fetched.statusCode()).isEqualTo(200);
+            assertThat(Uploads.sha256(fetched.body())).isEqualTo(Uploads.sha256(photo));
+        }
+    }
+
+    /**
+     * A reply's context and a reaction name a message by the id the bot got from us (bare, or as the Cloud API
+     * endpoint shows it, {@code wamid.<id>}); Meta gets the wamid it gave that message, outgoing or incoming.
+     */
+    @Test
+    void repliesAndReactionsNameMessagesByTheWamidMetaGaveThem() throws Exception {
+        try (CloudRig rig = CloudRig.start(TestStores.Kind.EMBEDDED, tempDir, 100, Map.of())) {
+            String user = users(0, 1).getFirst();
+            String offer = rig.send(List.of(user), "20% off today").getFirst();
+            await().atMost(WAIT).until(() -> rig.status(offer).equals("sent"));
+            String offerWamid = rig.meta().accepted().getFirst().wamid();
+            assertThat(rig.meta().send(rig.meta().incoming("wamid.ASK1", user, "Asha", "is it on aloe too?"))).isEqualTo(200);
+            await().atMost(WAIT).until(() -> rig.harness().receiver.calls("/webhook").size() == 1);
+            String question = rig.harness().receiver.calls("/webhook").getFirst().body().path("id").asText();
+
+            rig.harness().api.expect(202, "/v1/messages", rig.token(), Map.of("from", NUMBER, "to", user, "type", "text",
+                    "text", Map.of("body", "yes, aloe too"), "context", Map.of("message_id", question)));
+            rig.harness().api.expect(202, "/v1/messages", rig.token(), Map.of("from", NUMBER, "to", user,
+                    "type", "reaction", "reaction", Map.of("message_id", "wamid." + offer, "emoji", "\uD83D\uDC4D")));
+            await().atMost(WAIT).until(() -> rig.meta().accepted().size() == 3);
+
+            List<CloudApiStandIn.Accepted> sent = rig.meta().accepted();
+            assertThat(sent.get(1).body().path("context").path("message_id").asText()).isEqualTo("wamid.ASK1");
+            assertThat(sent.get(2).body().path("reaction").path("message_id").asText()).isEqualTo(offerWamid);
+        }
+    }
+
+    /** A file Meta no longer has (the user's, or our upload's id it forgot) fails only that message, with Meta's code. */
+    @Test
+    void aFileMetaDoesNotHaveFailsItsMessageWithMetasCode() throws Exception {
+        try (CloudRig rig = CloudRig.start(TestStores.Kind.EMBEDDED, tempDir, 100, Map.of())) {
             String mediaId = new Uploads(rig.harness().node.httpPort()).uploaded(rig.token(), NUMBER, Uploads.file(2_000),
                     "image/jpeg");
+            try (var store = rig.harness().storeConnection(); var forget = store.createStatement()) {
+                forget.executeUpdate("INSERT INTO upstream_media (media_id, number, meta_id, uploaded_at) VALUES ("
+                        + io.switchboard.store.Ids.parse(mediaId) + ", '" + NUMBER + "', '999', " + System.currentTimeMillis() + ")");
+            }
             JsonNode accepted = rig.harness().api.expect(202, "/v1/messages", rig.token(), Map.of("from", NUMBER,
-                    "to", users.get(1), "type", "image", "image", Map.of("id", mediaId)));
+                    "to", users(0, 1).getFirst(), "type", "image", "image", Map.of("id", mediaId)));
             String id = accepted.path("messages").get(0).path("id").asText();
             await().atMost(WAIT).until(() -> rig.status(id).equals("failed"));
             assertThat(rig.message(id).path("error").asText()).startsWith("131053");
-            assertThat(rig.meta().accepted()).hasSize(1);
+            assertThat(rig.meta().accepted()).isEmpty();
         }
     }
 

@@ -115,6 +115,11 @@ public final class MediaLibrary {
         return parsed < 0 ? Optional.empty() : files.find(projectId, parsed, clock.millis());
     }
 
+    /** A file the number may send: one of its project's, unless it has none of that id (or it expired). */
+    public Optional<MediaFile> sendableFrom(String number, String id) {
+        return engine.line(number).flatMap(line -> find(line.project().id(), id));
+    }
+
     /** Any project's file, for a signed URL (the signature, not a token, says who may have it). */
     public Optional<MediaFile> findSigned(String id, String expires, String signature) {
         if (urls.check(id, expires, signature) != MediaUrls.Check.VALID) return Optional.empty();
@@ -141,6 +146,7 @@ public final class MediaLibrary {
         }
         ObjectNode kept = object.deepCopy();
         kept.remove("data");
+        if (!object.has("data") && object.has("error")) return payload; // its file could not be had (from Meta)
         try {
             byte[] bytes = Base64.getDecoder().decode(object.path("data").asText());
             MediaFile file = store(new Intake(projectId, number, object.path("mime_type").asText(), null,

@@ -5,10 +5,14 @@ import io.switchboard.network.ShardLink;
 import io.switchboard.network.ShardLinkListener;
 import io.switchboard.network.cloud.CloudLinks;
 import io.switchboard.network.cloud.CloudTarget;
+import io.switchboard.network.cloud.NodeMedia;
+import io.switchboard.network.cloud.Wamids;
 import io.switchboard.store.CloudUpstream;
+import io.switchboard.store.Ids;
 import io.switchboard.store.Messages;
 import io.switchboard.store.Upstreams;
 import io.switchboard.store.crypto.Vault;
+import java.util.Optional;
 import java.util.function.BiFunction;
 
 /**
@@ -21,15 +25,17 @@ public final class UpstreamLinks implements BiFunction<LinkTarget, ShardLinkList
     private final Vault vault;
     private final Messages messages;
     private final CloudLinks cloud;
+    private final NodeMedia media;
     private final BiFunction<LinkTarget, ShardLinkListener, ShardLink> network;
 
-    public record Parts(Upstreams upstreams, Vault vault, Messages messages, CloudLinks cloud) {}
+    public record Parts(Upstreams upstreams, Vault vault, Messages messages, CloudLinks cloud, NodeMedia media) {}
 
     public UpstreamLinks(Parts parts, BiFunction<LinkTarget, ShardLinkListener, ShardLink> network) {
         this.upstreams = parts.upstreams();
         this.vault = parts.vault();
         this.messages = parts.messages();
         this.cloud = parts.cloud();
+        this.media = parts.media();
         this.network = network;
     }
 
@@ -39,7 +45,22 @@ public final class UpstreamLinks implements BiFunction<LinkTarget, ShardLinkList
         return upstreams.find(number).<ShardLink>map(upstream -> cloud.open(CloudTarget.of(number, target.shard(),
                         target.shardCount(), upstream.baseUrl(), upstream.apiVersion(), upstream.phoneNumberId(),
                         vault.openSecret(CloudUpstream.owner(number, "access_token"), upstream.sealedAccessToken())),
-                listener, wamid -> messages.outgoingByNetworkId(number, wamid)))
+                listener, wamids(number), media))
                 .orElseGet(() -> network.apply(target, listener));
+    }
+
+    private Wamids wamids(String number) {
+        return new Wamids() {
+            @Override
+            public Optional<Long> outgoing(String wamid) {
+                return messages.outgoingByNetworkId(number, wamid);
+            }
+
+            @Override
+            public Optional<String> of(String messageId) {
+                long id = Ids.parse(messageId);
+                return id < 0 ? Optional.empty() : messages.networkId(number, id);
+            }
+        };
     }
 }

@@ -27,7 +27,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 import org.eclipse.jetty.client.api.Request;
 import org.eclipse.jetty.client.util.BytesRequestContent;
 import org.eclipse.jetty.http.HttpHeader;
@@ -58,9 +57,10 @@ public final class CloudLink implements ShardLink {
     private static final Logger LOG = LoggerFactory.getLogger(CloudLink.class);
     private static final Duration PAIR_FIRST = Duration.ofSeconds(4);
     private static final Duration PAIR_MAX = Duration.ofMinutes(15);
-    /** Meta's media upload error: what a media message that cannot go fails with. */
-    private static final String UPLOAD_ERROR = "131053";
-    private static final Set<String> MEDIA_TYPES = Set.of("image", "video", "audio", "document", "sticker");
+    /** Meta's media upload error: what a media message whose file is gone fails with. */
+    static final String UPLOAD_ERROR = "131053";
+    /** How our Cloud API endpoint shows our message ids, as Meta shows its own. */
+    private static final String WAMID_PREFIX = "wamid.";
     /** The most of a Graph API answer read: Meta's are a few hundred bytes; a larger one is a bad answer. */
     static final int MAX_ANSWER_BYTES = 1_048_576;
     /** How many wamids of recent sends are kept to find a status's message before the store has its wamid. */
@@ -69,8 +69,9 @@ public final class CloudLink implements ShardLink {
     private final CloudTarget target;
     private final ShardLinkListener listener;
     private final CloudLinks links;
-    /** Finds an outgoing message of the number by its wamid in the store, for what {@code recent} no longer has. */
-    private final Function<String, Optional<Long>> storedIds;
+    /** The number's messages by wamid in the store, for what {@code recent} no longer has, and back. */
+    private final Wamids wamids;
+    private final CloudMedia media;
     private final Semaphore requests;
     private final Map<String, ArrayDeque<Send>> lanes = new HashMap<>();
     private final Set<Thread> laneThreads = ConcurrentHashMap.newKeySet();
@@ -84,13 +85,14 @@ public final class CloudLink implements ShardLink {
     private final Map<Long, CompletableFuture<Void>> unacked = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    private record Send(long messageId, String to, byte[] body) {}
+    private record Send(long messageId, String to, String type, String payload, String context) {}
 
-    CloudLink(CloudTarget target, ShardLinkListener listener, CloudLinks links, Function<String, Optional<Long>> storedIds) {
+    CloudLink(CloudTarget target, ShardLinkListener listener, CloudLinks links, Wamids wamids, NodeMedia files) {
         this.target = target;
         this.listener = listener;
         this.links = links;
-        this.storedIds = storedIds;
+        this.wamids = wamids;
+        this.media = new CloudMedia(target, links, files);
         this.requests = new Semaphore(links.settings().concurrency());
     }
 
@@ -106,12 +108,7 @@ public final class CloudLink implements ShardLink {
 
     @Override
     public void send(long messageId, String to, String type, String payload, String context) {
-        if (storedMedia(type, payload)) {
-            listener.onSendRejected(messageId, UPLOAD_ERROR, "media uploaded to this node is not sent through Meta's "
-                    + "Cloud API (it would have to be uploaded to Meta first); send it by link");
-            return;
-        }
-        Send send = new Send(messageId, to, body(to, type, payload, context));
+        Send send = new Send(messageId, to, type, payload, context);
         synchronized (lanes) {
             ArrayDeque<Send> lane = lanes.computeIfAbsent(to, user -> new ArrayDeque<>());
             lane.addLast(send);
@@ -122,32 +119,39 @@ public final class CloudLink implements ShardLink {
         }
     }
 
-    /** Whether the message is media stored on this node (named by our id, with its sha256), not a link. */
-    private boolean storedMedia(String type, String payload) {
-        if (!MEDIA_TYPES.contains(type)) return false;
-        try {
-            JsonNode object = links.json().readTree(payload);
-            return object.has("id") && object.has("sha256");
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /** The Graph API's send body: the message object as stored, named after its type, and the reply's context. */
-    private byte[] body(String to, String type, String payload, String context) {
+    /**
+     * The Graph API's send body: the message object as stored, named after its type (a file stored here by the id
+     * Meta knows it by, uploaded first if need be), and the reply's context; the message a reply or a reaction names
+     * by our id goes as the wamid Meta gave it.
+     */
+    private byte[] body(Send send) throws CloudMedia.Refused, IOException, TimeoutException, InterruptedException {
         ObjectMapper json = links.json();
         ObjectNode body = json.createObjectNode();
         body.put("messaging_product", "whatsapp");
         body.put("recipient_type", "individual");
-        body.put("to", to);
-        body.put("type", type);
+        body.put("to", send.to());
+        body.put("type", send.type());
+        JsonNode object;
         try {
-            body.set(type, json.readTree(payload));
-            if (context != null && !context.isEmpty()) body.putObject("context").put("message_id", context);
-            return json.writeValueAsBytes(body);
+            object = json.readTree(send.payload());
         } catch (IOException e) {
             throw new UncheckedIOException("message payload is not JSON", e);
         }
+        if (CloudMedia.ours(send.type(), object)) object = media.forMeta((ObjectNode) object, System.currentTimeMillis());
+        if (send.type().equals("reaction")) {
+            ((ObjectNode) object).put("message_id", wamid(object.path("message_id").asText()));
+        }
+        body.set(send.type(), object);
+        if (send.context() != null && !send.context().isEmpty()) {
+            body.putObject("context").put("message_id", wamid(send.context()));
+        }
+        return json.writeValueAsBytes(body);
+    }
+
+    /** Meta's wamid of a message the bot named by our id (bare, or as {@code wamid.<id>}); any other id as written. */
+    private String wamid(String named) {
+        String ours = named.startsWith(WAMID_PREFIX) ? named.substring(WAMID_PREFIX.length()) : named;
+        return wamids.of(ours).orElse(named);
     }
 
     /** Sends the lane's messages in order until it is empty (then it is gone) or throttled (then handed back). */
@@ -222,14 +226,17 @@ public final class CloudLink implements ShardLink {
     }
 
     /**
-     * One attempt; a connection that fails, is refused or times out is transient like a 5xx; an answer too large to
-     * read is a bad answer.
+     * One attempt (with the upload of its file first, if it needs one); a connection that fails, is refused or times
+     * out is transient like a 5xx; an answer too large to read is a bad answer; an upload Meta refused answers for the
+     * message.
      */
     private GraphAnswer deliver(Send send) throws InterruptedException {
         requests.acquire();
         try {
-            OutboundHttp.Received answer = links.http().exchange(post(send.body()), MAX_ANSWER_BYTES);
+            OutboundHttp.Received answer = links.http().exchange(post(body(send)), MAX_ANSWER_BYTES);
             return GraphAnswer.of(answer.status(), answer.body(), links.json());
+        } catch (CloudMedia.Refused e) {
+            return e.answer;
         } catch (AnswerTooLarge e) {
             return GraphAnswer.badAnswer(e.getMessage());
         } catch (IOException | TimeoutException | OutboundUrls.Refused e) {
@@ -252,8 +259,27 @@ public final class CloudLink implements ShardLink {
         }
     }
 
-    /** An incoming message from Meta's webhook; completes once it is stored. */
+    /**
+     * An incoming message from Meta's webhook; completes once it is stored. A file it names is fetched from Meta first,
+     * on a thread of its own; the future fails when Meta could not give it now (the webhook is then answered with an
+     * error, and Meta sends it again).
+     */
     public CompletableFuture<Void> received(InboundMessage message) {
+        if (!CloudMedia.TYPES.contains(message.type())) return handOn(message);
+        CompletableFuture<InboundMessage> inlined = new CompletableFuture<>();
+        Thread.ofVirtual().name("cloud-media-" + target.number()).start(() -> {
+            try {
+                inlined.complete(media.inline(message));
+            } catch (Exception e) {
+                LOG.info("cloud {}: the file of incoming message {} not fetched from Meta now: {}", target.number(),
+                        message.networkId(), e.toString());
+                inlined.completeExceptionally(e);
+            }
+        });
+        return inlined.thenCompose(this::handOn);
+    }
+
+    private CompletableFuture<Void> handOn(InboundMessage message) {
         long seq = seqs.incrementAndGet();
         CompletableFuture<Void> stored = new CompletableFuture<>();
         unacked.put(seq, stored);
@@ -272,7 +298,7 @@ public final class CloudLink implements ShardLink {
         synchronized (recent) {
             known = recent.get(wamid);
         }
-        Optional<Long> messageId = known != null ? Optional.of(known) : storedIds.apply(wamid);
+        Optional<Long> messageId = known != null ? Optional.of(known) : wamids.outgoing(wamid);
         if (messageId.isEmpty()) {
             LOG.debug("cloud {}/{}: status for an unknown message dropped", target.number(), target.shard());
             return CompletableFuture.completedFuture(null);

@@ -13,9 +13,9 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
 
 /**
  * The node's open {@link CloudLink}s, by Meta's phone number id and shard, so that the webhook route finds the link
@@ -40,6 +40,8 @@ public final class CloudLinks implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final OutboundHttp http;
     private final Map<String, Map<Integer, CloudLink>> byPhoneNumberId = new ConcurrentHashMap<>();
+    /** Uploads of our files to Meta under way, by number and media id: a file two users get at once goes up once. */
+    private final Map<String, CompletableFuture<String>> uploading = new ConcurrentHashMap<>();
 
     /** {@code urls}: which addresses the upstreams' {@code base_url}s may reach as the client connects. */
     public CloudLinks(Settings settings, OutboundUrls urls) {
@@ -48,11 +50,11 @@ public final class CloudLinks implements AutoCloseable {
     }
 
     /**
-     * Opens the shard's link and tells the listener it is connected (Meta needs no login). {@code storedIds} finds
-     * an outgoing message of the number by its wamid in the store.
+     * Opens the shard's link and tells the listener it is connected (Meta needs no login). {@code wamids} are the
+     * number's messages by Meta's ids in the store; {@code files} the node's media.
      */
-    public CloudLink open(CloudTarget target, ShardLinkListener listener, Function<String, Optional<Long>> storedIds) {
-        CloudLink link = new CloudLink(target, listener, this, storedIds);
+    public CloudLink open(CloudTarget target, ShardLinkListener listener, Wamids wamids, NodeMedia files) {
+        CloudLink link = new CloudLink(target, listener, this, wamids, files);
         byPhoneNumberId.computeIfAbsent(target.phoneNumberId(), id -> new ConcurrentHashMap<>()).put(target.shard(), link);
         listener.onConnected();
         return link;
@@ -81,6 +83,10 @@ public final class CloudLinks implements AutoCloseable {
                 .headers(headers -> headers.put(HttpHeader.AUTHORIZATION, "Bearer " + accessToken));
         if (body != null) request.body(new BytesRequestContent("application/json", body));
         return http.exchange(request, CloudLink.MAX_ANSWER_BYTES);
+    }
+
+    Map<String, CompletableFuture<String>> uploading() {
+        return uploading;
     }
 
     Settings settings() {
