@@ -54,15 +54,6 @@ final class Access {
      * uploading and deleting media; {@code read}: every other GET; {@code admin}: everything else, and the GETs that
      * show credentials (tokens, the webhook secret).
      */
-    /**
-     * The Cloud API's routes: sending, marking read and uploading or deleting media need {@code send}, changing the
-     * business profile {@code admin} (Meta's business management), reading {@code read}.
-     */
-    private static Scope graphScope(HandlerType method, String route) {
-        if (method == HandlerType.GET || method == HandlerType.HEAD) return Scope.READ;
-        return route.equals(BusinessProfileRoutes.PATH) ? Scope.ADMIN : Scope.SEND;
-    }
-
     static Scope required(HandlerType method, String route) {
         if (route.startsWith("/{version}/")) return graphScope(method, route);
         if (!route.startsWith("/v1/") || route.equals("/v1/projects")) return null;
@@ -71,5 +62,14 @@ final class Access {
         if (route.equals("/v1/messages") || route.startsWith("/v1/messages/")) return read ? Scope.READ : Scope.SEND;
         if (route.equals("/v1/media") || route.startsWith("/v1/media/")) return read ? Scope.READ : Scope.SEND;
         return read ? Scope.READ : Scope.ADMIN;
+    }
+
+    /**
+     * The Cloud API's routes: sending, marking read and uploading or deleting media need {@code send}, changing the
+     * business profile {@code admin} (Meta's business management), reading {@code read}.
+     */
+    private static Scope graphScope(HandlerType method, String route) {
+        if (method == HandlerType.GET || method == HandlerType.HEAD) return Scope.READ;
+        return route.equals(BusinessProfileRoutes.PATH) ? Scope.ADMIN : Scope.SEND;
     }
 }
