@@ -64,6 +64,34 @@ class MessageKindsTest {
                          {"id":"priority_mail","title":"Priority Mail","description":"1–3 Days"}]},
                        {"title":"I can wait a bit","rows":[{"id":"ground","title":"USPS Ground Advantage"}]}]}}""",
                     null),
+            new Sample("interactive CTA URL", "interactive", """
+                    {"type":"cta_url","header":{"type":"text","text":"Spring sale"},
+                     "body":{"text":"Tap to see this week's offers."},"footer":{"text":"Lucky Shrub"},
+                     "action":{"name":"cta_url","parameters":{"display_text":"See offers",
+                       "url":"https://shop.example.com/offers?utm_source=whatsapp"}}}""", null),
+            new Sample("interactive location request", "interactive", """
+                    {"type":"location_request_message","body":{"text":"Where should we deliver your order?"},
+                     "action":{"name":"send_location"}}""", null),
+            new Sample("interactive flow", "interactive", """
+                    {"type":"flow","header":{"type":"text","text":"Join the club"},
+                     "body":{"text":"Sign up in a minute and get 10% off."},"footer":{"text":"Lucky Shrub"},
+                     "action":{"name":"flow","parameters":{"flow_message_version":"3","flow_token":"AQAAAAACS5FpgQ_cAAAAAD0QI3s.",
+                       "flow_id":"1234567890","flow_cta":"Sign up","flow_action":"navigate",
+                       "flow_action_payload":{"screen":"WELCOME","data":{"customer":"Asha"}}}}}""", null),
+            new Sample("interactive product", "interactive", """
+                    {"type":"product","body":{"text":"Back in stock"},"footer":{"text":"Lucky Shrub"},
+                     "action":{"catalog_id":"367025965434465","product_retailer_id":"aloe-vera-25cm"}}""", null),
+            new Sample("interactive product list", "interactive", """
+                    {"type":"product_list","header":{"type":"text","text":"Our plants"},
+                     "body":{"text":"Pick yours"},"footer":{"text":"Lucky Shrub"},
+                     "action":{"catalog_id":"367025965434465","sections":[
+                       {"title":"Succulents","product_items":[{"product_retailer_id":"aloe-vera-25cm"},
+                                                              {"product_retailer_id":"echeveria-10cm"}]},
+                       {"title":"Ferns","product_items":[{"product_retailer_id":"boston-fern"}]}]}}""", null),
+            new Sample("interactive catalog", "interactive", """
+                    {"type":"catalog_message","body":{"text":"Browse the whole shop."},
+                     "action":{"name":"catalog_message","parameters":{"thumbnail_product_retailer_id":"aloe-vera-25cm"}}}""",
+                    null),
             new Sample("template", "template", """
                     {"name":"order_shipped","language":{"policy":"deterministic","code":"en_US"},"components":[
                       {"type":"header","parameters":[{"type":"document",

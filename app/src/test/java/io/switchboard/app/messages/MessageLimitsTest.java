@@ -170,9 +170,39 @@ class MessageLimitsTest {
                         withInteractive(list("Pick", "Menu", section(null, row("r1"))), "header",
                                 map("type", "image", "image", map("link", "https://cdn.example.com/a.png"))),
                         "unsupported_value", "interactive.header.type", "text"),
-                limit("interactive type button or list", buttons("Pick", button("a", "A")),
-                        msg("interactive", map("type", "product", "body", map("text", "x"), "action", map())),
-                        "unsupported_value", "interactive.type", "button, list"),
+                limit("interactive types as Meta names them", buttons("Pick", button("a", "A")),
+                        msg("interactive", map("type", "carousel", "body", map("text", "x"), "action", map())),
+                        "unsupported_value", "interactive.type", "cta_url"),
+                // interactive: CTA URL, location request, flow, product, product list, catalog
+                limit("CTA URL button label 20", ctaUrl(x(20), "https://shop.example.com/a"),
+                        ctaUrl(x(21), "https://shop.example.com/a"), "too_long",
+                        "interactive.action.parameters.display_text", "20"),
+                limit("CTA URL an http or https URL", ctaUrl("Open", "https://shop.example.com/a"),
+                        ctaUrl("Open", "ftp://shop.example.com/a"), "invalid_link", "interactive.action.parameters.url",
+                        "http or https"),
+                limit("a location request has no footer", locationRequest(null), locationRequest(map("text", "Thanks")),
+                        "unknown_field", "interactive.footer", "no footer"),
+                limit("a location request's action is send_location", locationRequest(null),
+                        msg("interactive", map("type", "location_request_message", "body", map("text", "Where?"),
+                                "action", map("name", "send_location_now"))), "unsupported_value",
+                        "interactive.action.name", "send_location"),
+                limit("flow button label 30", flow(map("flow_cta", x(30))), flow(map("flow_cta", x(31))), "too_long",
+                        "interactive.action.parameters.flow_cta", "30"),
+                limit("a flow by id or by name, not both", flow(map()), flow(map("flow_name", "signup")),
+                        "ambiguous_flow", "interactive.action.parameters.flow_name", "exactly one"),
+                limit("a flow that navigates names its screen", flow(map()), flow(map("flow_action_payload", map())),
+                        "missing_field", "interactive.action.parameters.flow_action_payload.screen", "required"),
+                limit("a product's body is optional, its catalog is not",
+                        msg("interactive", map("type", "product", "action", map("catalog_id", "c1", "product_retailer_id", "p1"))),
+                        msg("interactive", map("type", "product", "action", map("product_retailer_id", "p1"))),
+                        "missing_field", "interactive.action.catalog_id", "required"),
+                limit("30 products in a product list", productList(3, 10), productList(3, 10, 1), "too_many",
+                        "interactive.action.sections[3].product_items[0]", "30"),
+                limit("a product list has a text header", productList(1, 1),
+                        msg("interactive", map("type", "product_list", "body", map("text", "Pick"), "action",
+                                map("catalog_id", "c1", "sections", List.of(map("product_items",
+                                        List.of(map("product_retailer_id", "p1"))))))),
+                        "missing_field", "interactive.header", "required"),
                 // template
                 limit("template name 512", template(x(512)), template(x(513)), "too_long", "template.name", "512"),
                 limit("template name as Meta writes it", template("order_shipped_2"), template("Order Shipped"),
@@ -297,6 +327,43 @@ class MessageLimitsTest {
     static Map<String, Object> buttons(String body, Object... buttons) {
         return msg("interactive", map("type", "button", "body", map("text", body), "action",
                 map("buttons", List.of(buttons))));
+    }
+
+    static Map<String, Object> ctaUrl(String label, String url) {
+        return msg("interactive", map("type", "cta_url", "body", map("text", "Our spring catalogue"), "action",
+                map("name", "cta_url", "parameters", map("display_text", label, "url", url))));
+    }
+
+    /** A location request, with a footer when {@code footer} is not null. */
+    static Map<String, Object> locationRequest(Map<String, Object> footer) {
+        Map<String, Object> interactive = new LinkedHashMap<>(map("type", "location_request_message",
+                "body", map("text", "Where should we deliver?"), "action", map("name", "send_location")));
+        if (footer != null) interactive.put("footer", footer);
+        return msg("interactive", interactive);
+    }
+
+    /** A flow message by id that opens its first screen, with {@code changed} parameters over those. */
+    static Map<String, Object> flow(Map<String, Object> changed) {
+        Map<String, Object> parameters = new LinkedHashMap<>(map("flow_message_version", "3", "flow_id", "1234567890",
+                "flow_cta", "Sign up", "flow_action", "navigate", "flow_action_payload", map("screen", "WELCOME")));
+        parameters.putAll(changed);
+        return msg("interactive", map("type", "flow", "body", map("text", "Join our club"), "action",
+                map("name", "flow", "parameters", parameters)));
+    }
+
+    /** A product list of {@code sections} sections of {@code perSection} products, then sections of {@code more}. */
+    static Map<String, Object> productList(int sections, int perSection, int... more) {
+        List<Object> all = new ArrayList<>();
+        int product = 0;
+        for (int s = 0; s < sections + more.length; s++) {
+            List<Object> items = new ArrayList<>();
+            for (int i = 0; i < (s < sections ? perSection : more[s - sections]); i++) {
+                items.add(map("product_retailer_id", "p" + product++));
+            }
+            all.add(map("title", "Section " + s, "product_items", items));
+        }
+        return msg("interactive", map("type", "product_list", "header", map("type", "text", "text", "Our plants"),
+                "body", map("text", "Pick yours"), "action", map("catalog_id", "c1", "sections", all)));
     }
 
     static Map<String, Object> withInteractive(Map<String, Object> interactiveMessage, String part, Map<String, Object> value) {
