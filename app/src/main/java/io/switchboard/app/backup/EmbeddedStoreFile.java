@@ -7,7 +7,13 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Arrays;
+import java.util.Properties;
+import org.sqlite.SQLiteErrorCode;
 
 /** The embedded store as files, as {@code backup} and {@code restore} see it: one SQLite file and its WAL beside it. */
 final class EmbeddedStoreFile {
@@ -37,6 +43,24 @@ final class EmbeddedStoreFile {
         }
         if (!Arrays.equals(header, SQLITE_HEADER)) {
             throw new IllegalArgumentException(what + " " + file + " is not a Switchboard store (not an SQLite database)");
+        }
+    }
+
+    /**
+     * Refuses a store a node has open: SQLite's exclusive lock, tried without waiting, is not granted while any other
+     * connection holds the file (a node's pool keeps its connections open). Taking it changes nothing in the store.
+     */
+    static void requireUnused(Path file) throws SQLException {
+        Properties noWait = new Properties();
+        noWait.setProperty("busy_timeout", "0");
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), noWait);
+             Statement statement = connection.createStatement()) {
+            statement.execute("PRAGMA locking_mode=EXCLUSIVE");
+            statement.execute("BEGIN EXCLUSIVE");
+            statement.execute("COMMIT");
+        } catch (SQLException e) {
+            if (e.getErrorCode() != SQLiteErrorCode.SQLITE_BUSY.code && e.getErrorCode() != SQLiteErrorCode.SQLITE_LOCKED.code) throw e;
+            throw new IllegalArgumentException("a node is using " + file + " (it is locked): stop it, then restore");
         }
     }
 

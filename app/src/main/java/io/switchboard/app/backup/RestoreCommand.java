@@ -30,8 +30,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "restore", mixinStandardHelpOptions = true,
         description = {"Restores a backup made by `switchboard backup` as the embedded store of a data folder; run it "
                 + "with that folder's node stopped.",
-                "Refuses a file that is not a Switchboard store, one a newer release migrated, and a folder that holds "
-                        + "a store already, unless --force. The master key is not in a backup: put master.key in DIR "
+                "Refuses a file that is not a Switchboard store, one a newer release migrated, a folder that holds "
+                        + "a store already unless --force, and a store a running node has open. The master key is not in a backup: put master.key in DIR "
                         + "(or give master-key) before starting the node."})
 public final class RestoreCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -47,6 +47,7 @@ public final class RestoreCommand implements Callable<Integer> {
             throw new IllegalArgumentException(target.getParent() + " holds a store already (" + target.getFileName()
                     + "): stop its node and give --force to replace it, or restore into another folder");
         }
+        if (Files.exists(target)) EmbeddedStoreFile.requireUnused(target);
         Files.createDirectories(target.getParent());
         Path restoring = target.resolveSibling(target.getFileName() + ".restoring");
         EmbeddedStoreFile.deleteSidecars(restoring);

@@ -120,6 +120,12 @@ class BackupRestoreTest {
                 + "'V999__newer.sql', 'test', 0, 1)");
         assertRefused(switchboard("restore", "--from", newer.toString(), "--data", occupied.toString(), "--force"),
                 "newer than this release knows");
+        try (Connection node = DriverManager.getConnection(Database.embeddedUrl(occupied)); // as a running node holds it
+             Statement read = node.createStatement()) {
+            read.execute("SELECT count(*) FROM flyway_schema_history");
+            assertRefused(switchboard("restore", "--from", backup.toString(), "--data", occupied.toString(), "--force"),
+                    "a node is using", "stop it");
+        }
         assertThat(Files.readAllBytes(Database.embeddedFile(occupied))).as("the store of the folder refused").isEqualTo(before);
         assertThat(occupied.resolve("switchboard.db.restoring")).doesNotExist();
 
