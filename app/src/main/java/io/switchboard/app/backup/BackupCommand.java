@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Spec;
  * {@code switchboard backup --data DIR --to FILE}: a consistent copy of the embedded store, taken while its node runs.
  * SQLite's {@code VACUUM INTO} copies the store as one read transaction sees it (the WAL included), so the copy holds
  * every commit made before it began and none after; a node keeps writing meanwhile (WAL readers do not block the
- * writer). The copy is written to FILE.partial, fsynced, then renamed to FILE: FILE is always a whole backup.
+ * writer). The copy is written to FILE.partial (owner-only), fsynced, then renamed to FILE: FILE is always a whole
+ * backup.
  */
 @Command(name = "backup", mixinStandardHelpOptions = true,
         description = {"Copies the embedded store of a running (or stopped) node into FILE, consistently; the master "
@@ -42,7 +44,7 @@ public final class BackupCommand implements Callable<Integer> {
     public Integer call() throws IOException, SQLException {
         Path source = EmbeddedStoreFile.of(store.loader().load(), "backup");
         EmbeddedStoreFile.requireSqlite(source, "the store");
-        Path target = to.toAbsolutePath();
+        Path target = to.toAbsolutePath().normalize();
         Files.createDirectories(target.getParent());
         Path partial = target.resolveSibling(target.getFileName() + ".partial");
         Files.deleteIfExists(partial); // left by a backup that died half way; VACUUM INTO refuses an existing file
@@ -56,6 +58,9 @@ public final class BackupCommand implements Callable<Integer> {
         } catch (SQLException e) {
             Files.deleteIfExists(partial);
             throw e;
+        }
+        if (partial.getFileSystem().supportedFileAttributeViews().contains("posix")) { // the store's secrets, sealed or hashed
+            Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-------"));
         }
         DurableFiles.publish(partial, target);
         PrintWriter out = spec.commandLine().getOut();

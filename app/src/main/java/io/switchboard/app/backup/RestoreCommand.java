@@ -41,7 +41,7 @@ public final class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, SQLException {
-        Path target = EmbeddedStoreFile.of(store.loader().load(), "restore").toAbsolutePath();
+        Path target = EmbeddedStoreFile.of(store.loader().load(), "restore").toAbsolutePath().normalize();
         EmbeddedStoreFile.requireSqlite(from, "the backup");
         if (Files.exists(target) && !force) {
             throw new IllegalArgumentException(target.getParent() + " holds a store already (" + target.getFileName()

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -69,6 +70,7 @@ class BackupRestoreTest {
             }
         }
         assertThat(backup.resolveSibling("store.backup.partial")).doesNotExist();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(backup))).as("the backup's mode").isEqualTo("rw-------");
         Path keyFile = first.resolve("data/master.key");
         String masterKey = Files.readString(keyFile).trim();
         byte[] backupBytes = Files.readAllBytes(backup);
