@@ -9,13 +9,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the machine's own tools (database servers' scripts, mount) for the drills, failing with their output. */
-final class Commands {
+public final class Commands {
     private static final long LIMIT_SECONDS = 120;
 
     private Commands() {}
 
     /** Runs the command to its end; answers its output, or throws with it when it fails. */
-    static String run(String... command) throws IOException, InterruptedException {
+    public static String run(String... command) throws IOException, InterruptedException {
         Path log = Files.createTempFile("switchboard-command", ".log");
         try {
             Process process = new ProcessBuilder(List.of(command)).redirectErrorStream(true)
@@ -35,7 +35,7 @@ final class Commands {
     }
 
     /** Whether the program is on this machine's PATH (or at the absolute path given). */
-    static boolean available(String program) {
+    public static boolean available(String program) {
         if (program.startsWith("/")) return new File(program).canExecute();
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
             if (new File(dir, program).canExecute()) return true;

@@ -1,5 +1,7 @@
 package io.switchboard.app.cli;
 
+import io.switchboard.app.backup.BackupCommand;
+import io.switchboard.app.backup.RestoreCommand;
 import io.switchboard.app.bench.BenchCommand;
 import io.switchboard.app.capacity.CapacityCommand;
 import io.switchboard.app.demo.DemoCommand;
@@ -11,14 +13,16 @@ import picocli.CommandLine.Command;
 @Command(name = "switchboard", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Switchboard: a self-hosted, high-volume WhatsApp messaging gateway.",
         subcommands = {DemoCommand.class, ServerCommand.class, MigrateCommand.class, NetworkCommand.class,
-                BenchCommand.class, CapacityCommand.class, KeysCommand.class, CommandLine.HelpCommand.class})
+                BenchCommand.class, CapacityCommand.class, KeysCommand.class, BackupCommand.class, RestoreCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
-    static int run(String... args) {
+    /** Runs a command as the launcher does, answering its exit code (2 for an error, with its message on stderr). */
+    public static int run(String... args) {
         return new CommandLine(new Main())
                 .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
                     commandLine.getErr().println("switchboard " + commandLine.getCommandName() + ": " + e.getMessage());

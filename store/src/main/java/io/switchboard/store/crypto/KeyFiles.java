@@ -1,5 +1,6 @@
 package io.switchboard.store.crypto;
 
+import io.switchboard.store.files.DurableFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -7,7 +8,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -80,17 +80,7 @@ public final class KeyFiles {
         try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             ByteBuffer text = ByteBuffer.wrap((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
             while (text.hasRemaining()) channel.write(text);
-            channel.force(true); // the bytes are on disk before the name points at them
         }
-        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
-        syncFolder(folder);
-    }
-
-    /** Makes the rename itself durable; a folder opens for reading on Linux and macOS, not on Windows. */
-    private static void syncFolder(Path folder) throws IOException {
-        if (!folder.getFileSystem().supportedFileAttributeViews().contains("posix")) return;
-        try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
+        DurableFiles.publish(temporary, file);
     }
 }

@@ -92,7 +92,12 @@ public final class Database implements AutoCloseable {
     }
 
     public static String embeddedUrl(Path dataDir) {
-        return "jdbc:sqlite:" + dataDir.resolve("switchboard.db").toAbsolutePath();
+        return "jdbc:sqlite:" + embeddedFile(dataDir).toAbsolutePath();
+    }
+
+    /** The embedded store's file in a data folder (SQLite keeps its WAL beside it, in {@code switchboard.db-wal}). */
+    public static Path embeddedFile(Path dataDir) {
+        return dataDir.resolve("switchboard.db");
     }
 
     public Schema schema() {

@@ -1,9 +1,11 @@
 package io.switchboard.store.db;
 
+import java.util.Arrays;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationState;
 import org.flywaydb.core.api.output.MigrateResult;
 
 /**
@@ -56,6 +58,17 @@ public final class Schema {
     public String version() {
         MigrationInfo current = flyway.info().current();
         return current == null ? "none" : current.getVersion().getVersion();
+    }
+
+    /** The newest version this node knows (its last migration). */
+    public String known() {
+        return lastKnown();
+    }
+
+    /** Whether a newer release migrated this schema: it holds migrations this node does not have. */
+    public boolean newerThanKnown() {
+        return Arrays.stream(flyway.info().all()).anyMatch(info -> info.getState() == MigrationState.FUTURE_SUCCESS
+                || info.getState() == MigrationState.FUTURE_FAILED);
     }
 
     private void check() {
