@@ -46,6 +46,7 @@ final class MetaStandIn implements AutoCloseable {
     private static final int POSTERS = 16;
     private static final long DELIVERED_AFTER_MS = 200;
     private static final long READ_AFTER_MS = 1_000;
+    private static final String MAX_IDLE = "sun.net.httpserver.maxIdleConnections";
 
     private record Status(String phoneNumberId, String wamid, String recipient, String status, long dueMillis) {}
 
@@ -102,6 +103,12 @@ final class MetaStandIn implements AutoCloseable {
     final Recorder graphMicros = new Recorder(3);
     final AtomicLong firstEventMillis = new AtomicLong();
     final AtomicLong lastEventMillis = new AtomicLong();
+
+    static {
+        // The JDK's server closes keep-alive connections past 200 idle ones (the node keeps hundreds of calls under
+        // way, on a connection each), and the node then meets an EOF on a connection it reuses; Meta's does not.
+        if (System.getProperty(MAX_IDLE) == null) System.setProperty(MAX_IDLE, "8192");
+    }
 
     MetaStandIn(Duration graphLatency, int mps, String appSecret) throws IOException {
         this.latencyMillis = graphLatency.toMillis();

@@ -31,8 +31,9 @@ final class UpstreamScenario implements Scenario {
         report.setting("numbers", options.numbers());
         report.setting("graph_latency_ms", options.graphLatency().toMillis());
         report.setting("meta_mps", mps);
-        try (Rig rig = new Rig(options.store(), SimConfig.defaults().withSeed(options.seed()));
-             MetaStandIn meta = new MetaStandIn(options.graphLatency(), mps, APP_SECRET)) {
+        // Meta first: its server's settings are the JDK's, read once, before the receiver's server starts.
+        try (MetaStandIn meta = new MetaStandIn(options.graphLatency(), mps, APP_SECRET);
+             Rig rig = new Rig(options.store(), SimConfig.defaults().withSeed(options.seed()))) {
             meta.webhookUrl(rig.baseUrl() + "/upstream/cloud/webhook");
             String token = rig.project();
             for (int i = 0; i < options.numbers(); i++) {

@@ -73,6 +73,7 @@ final class AdaptiveLimit {
         try {
             long endedNanos = nanoClock.getAsLong();
             inFlight--;
+            int before = (int) limit;
             switch (outcome) {
                 case OK -> grow(endedNanos - startedNanos);
                 case CONGESTED -> {
@@ -85,7 +86,9 @@ final class AdaptiveLimit {
                 }
                 case NEUTRAL -> { }
             }
-            freed.signalAll();
+            // One waiter a slot: the one this call freed, and one more if the limit grew (hundreds of lanes may wait).
+            freed.signal();
+            if ((int) limit > before) freed.signal();
         } finally {
             lock.unlock();
         }
