@@ -28,6 +28,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Messages: sent (one, up to a thousand in a request, or one text or template expanded per recipient), optionally
@@ -35,6 +37,7 @@ import java.util.concurrent.CompletionException;
  * and exported, both ways, as the project's history.
  */
 final class MessageRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(MessageRoutes.class);
     private static final String EXPORT_PATH = "/v1/messages/export";
     private static final String NDJSON = "application/x-ndjson";
     private static final int EXPORT_BATCH = 500;
@@ -147,25 +150,30 @@ final class MessageRoutes {
     /**
      * The same messages, every one, as JSON lines: read from the store {@value #EXPORT_BATCH} at a time and written
      * as they come, so neither the node's memory nor a database connection is held in proportion to the history
-     * (nor while the client is slow to read). A store failure mid-way cuts the stream before its last chunk, which an
-     * HTTP client reports as an incomplete body rather than a shorter export.
+     * (nor while the client is slow to read). A store that fails before the first line answers 503 as anywhere; once
+     * lines are out, the connection is cut before the body's last chunk, which an HTTP client reports as an incomplete
+     * answer: never a shorter export that looks whole, nor an error object among the messages.
      */
     private void exportMessages(Context ctx) throws IOException {
         Project project = tenants.project(ctx);
         MessageHistory.Filter filter = HistoryQuery.filter(ctx, project, parts.engine(), parts.clock().millis());
+        List<MessageRecord> batch = history.page(filter, null, EXPORT_BATCH);
         ctx.status(200).contentType(NDJSON);
-        OutputStream out = ctx.outputStream();
-        MessageHistory.Position after = null;
-        List<MessageRecord> batch;
-        do {
-            batch = history.page(filter, after, EXPORT_BATCH);
-            for (MessageRecord message : batch) {
-                out.write(json.writeValueAsBytes(messageJson(message)));
-                out.write('\n');
+        try {
+            OutputStream out = ctx.outputStream();
+            while (true) {
+                for (MessageRecord message : batch) {
+                    out.write(json.writeValueAsBytes(messageJson(message)));
+                    out.write('\n');
+                }
+                out.flush();
+                if (batch.size() < EXPORT_BATCH) return;
+                batch = history.page(filter, MessageHistory.Position.of(batch.getLast()), EXPORT_BATCH);
             }
-            out.flush();
-            if (!batch.isEmpty()) after = MessageHistory.Position.of(batch.getLast());
-        } while (batch.size() == EXPORT_BATCH);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("project {}: message export cut short: {}", project.id(), e.toString());
+            org.eclipse.jetty.server.Request.getBaseRequest(ctx.req()).getHttpChannel().abort(e);
+        }
     }
 
     private void getMessage(Context ctx) {

@@ -176,6 +176,51 @@ class HistoryTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void anExportTheStoreFailsPartWayIsCutShortNotEndedAsIfWhole() throws Exception {
+        try (Messaging.ProjectNode node = Messaging.start(TestStores.Kind.EMBEDDED, tempDir, "Shop", 1_000)) {
+            Harness harness = node.harness();
+            long tomorrow = System.currentTimeMillis() + Duration.ofDays(1).toMillis();
+            List<Map<String, Object>> many = new ArrayList<>();
+            for (int i = 0; i < 1_000; i++) many.add(withSchedule(text(NUMBER, U1, "offer " + i), tomorrow));
+            // Far more than the sockets between the node and this client hold, so the node is still writing when the
+            // store goes away.
+            int messages = 40_000;
+            for (int sent = 0; sent < messages; sent += many.size()) {
+                harness.api.expect(202, "/v1/messages", node.token(), map("messages", many));
+            }
+            HttpResponse<java.io.InputStream> answer = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                    .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + harness.node.httpPort()
+                            + "/v1/messages/export")).header("Authorization", "Bearer " + node.token()).build(),
+                            HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(answer.statusCode()).isEqualTo(200);
+            int lines = 0;
+            Exception cut = null;
+            try (java.io.BufferedReader body = new java.io.BufferedReader(new java.io.InputStreamReader(answer.body(),
+                    StandardCharsets.UTF_8)); java.sql.Connection store = harness.storeConnection()) {
+                assertThat(JSON.readTree(body.readLine()).path("status").asText()).isEqualTo("scheduled");
+                lines++;
+                try (var statement = store.createStatement()) {
+                    statement.execute("ALTER TABLE messages RENAME TO messages_away");
+                }
+                try {
+                    for (String line = body.readLine(); line != null; line = body.readLine()) {
+                        assertThat(JSON.readTree(line).has("error")).as("no error among the messages").isFalse();
+                        lines++;
+                    }
+                } catch (java.io.IOException e) {
+                    cut = e;
+                } finally {
+                    try (var statement = store.createStatement()) {
+                        statement.execute("ALTER TABLE messages_away RENAME TO messages");
+                    }
+                }
+            }
+            assertThat(lines).isLessThan(messages);
+            assertThat(cut).as("the client sees an incomplete answer after %s lines", lines).isNotNull();
+        }
+    }
+
     interface Step {
         void run() throws Exception;
     }
