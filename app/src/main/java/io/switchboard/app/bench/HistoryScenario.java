@@ -147,9 +147,12 @@ final class HistoryScenario implements Scenario {
             long created = start + (end - start) * i / messages;
             long id = ((created - TSID_EPOCH) << 22) | (i & 0x3FFFFF);
             int n = i % 10 == 9 ? NUMBERS : (int) (i % NUMBERS);
-            Direction direction = i % 2 == 0 ? Direction.OUT : Direction.IN;
+            // Direction and status from a hash of i, so that neither follows the number (i % 4) or the user.
+            long mixed = i * 0x9E3779B97F4A7C15L; // its high bits: its low ones follow those of i
+            Direction direction = mixed >>> 63 == 0 ? Direction.OUT : Direction.IN;
+            long roll = (mixed >>> 33) % 300;
             MessageStatus status = direction == Direction.IN ? MessageStatus.QUEUED
-                    : i % 100 == 0 ? MessageStatus.FAILED : i % 3 == 0 ? MessageStatus.READ : MessageStatus.DELIVERED;
+                    : roll < 3 ? MessageStatus.FAILED : roll < 100 ? MessageStatus.READ : MessageStatus.DELIVERED;
             byte[] body = keys.get(n).seal(id, "{\"body\":\"Your order " + i + " is on its way\"}");
             rows.append(id).append('\t').append(n == NUMBERS ? otherId : projectId).append('\t').append(Measure.number(n))
                     .append('\t').append(direction.code()).append('\t').append(Measure.user(i * 7919 % USERS))
