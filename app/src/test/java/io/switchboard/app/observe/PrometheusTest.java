@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Debian's Prometheus, as a process of its own, scrapes a real node with the admin token: its queries answer the
  * node's figures, every query of the shipped Grafana dashboard runs, and the shipped alert rules, evaluated by it,
- * fire against the node: dead letters of a project whose server fails, then node down once the node stops.
+ * fire against the node: dead letters of a project whose server fails, shard unserved once the network goes away,
+ * then node down once the node stops.
  */
 class PrometheusTest {
     static final Path ALERTS = Path.of("src/dist/prometheus/switchboard-alerts.yml");
@@ -97,7 +98,7 @@ class PrometheusTest {
     }
 
     @Test
-    void deadLettersThenNodeDownFireInTheRealPrometheus() throws Exception {
+    void deadLettersShardUnservedAndNodeDownFireInTheRealPrometheus() throws Exception {
         Path rules = shortened(tempDir.resolve("switchboard-alerts.yml"));
         Map<String, Object> settings = Map.of("webhooks.retry-window-s", 1, "webhooks.retry-first-ms", 100);
         try (Harness harness = new Harness(TestStores.Kind.EMBEDDED, tempDir.resolve("node"), SimConfig.defaults(),
@@ -123,6 +124,15 @@ class PrometheusTest {
                 assertThat(deadLetters.path("labels").path("project").asText()).isEqualTo(broken.get("id").asText());
                 assertThat(deadLetters.path("labels").path("severity").asText()).isEqualTo("warning");
                 assertThat(prometheus.alertState("SwitchboardNodeDown")).isEqualTo("inactive");
+                assertThat(prometheus.alertState("SwitchboardShardUnserved")).isEqualTo("inactive");
+
+                harness.network.close(); // the WhatsApp end goes away: the node's shard loses its connection
+                await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                        assertThat(prometheus.alertState("SwitchboardShardUnserved")).isEqualTo("firing"));
+                JsonNode unserved = alert(prometheus, "SwitchboardShardUnserved");
+                assertThat(unserved.path("labels").path("number").asText()).isEqualTo(BROKEN);
+                assertThat(unserved.path("labels").path("shard").asText()).isEqualTo("0");
+                assertThat(prometheus.alertState("SwitchboardNodeDown")).as("the node still answers").isEqualTo("inactive");
 
                 int port = harness.node.httpPort();
                 harness.node.close();
