@@ -159,12 +159,21 @@ class PrometheusTest {
         return Files.writeString(copy, rules);
     }
 
-    /** Every {@code expr} of every panel of the shipped dashboard. */
+    /**
+     * Every {@code expr} of every panel of the shipped dashboard, which must be importable: valid JSON, panels with
+     * ids of their own, and every query on the data source chosen at import ({@code DS_PROMETHEUS}).
+     */
     static List<String> dashboardQueries() throws Exception {
         JsonNode dashboard = new ObjectMapper().readTree(DASHBOARD.toFile());
+        assertThat(dashboard.path("__inputs").get(0).path("name").asText()).isEqualTo("DS_PROMETHEUS");
         List<String> queries = new ArrayList<>();
+        Set<Integer> ids = new TreeSet<>();
         for (JsonNode panel : dashboard.path("panels")) {
-            for (JsonNode target : panel.path("targets")) queries.add(target.path("expr").asText());
+            assertThat(ids.add(panel.path("id").asInt())).as("panel %s has an id of its own", panel.path("title")).isTrue();
+            for (JsonNode target : panel.path("targets")) {
+                assertThat(target.path("datasource").path("uid").asText()).isEqualTo("${DS_PROMETHEUS}");
+                queries.add(target.path("expr").asText());
+            }
         }
         return queries;
     }
