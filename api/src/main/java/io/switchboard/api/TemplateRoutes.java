@@ -7,14 +7,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.switchboard.engine.validation.Fields;
+import io.switchboard.store.CloudUpstream;
 import io.switchboard.store.Ids;
 import io.switchboard.store.MessageTemplate;
 import io.switchboard.store.Project;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * A WABA's message templates, as the Cloud API keeps them ({@code /{version}/{waba_id}/message_templates}, the
@@ -24,9 +28,11 @@ import java.util.Set;
  * {@code ?fields=}) as {@code {"data":[{name, language, category, status, components, id}],"paging"}};
  * {@code DELETE ?name=} deletes the name in every language, answered {@code {"success":true}}.
  *
- * <p>This registry is the simulated network's: a template passes Meta's checks here and is approved at once, and a
- * number on the simulated network may then send only approved templates ({@link TemplateRegistry}). A name is unique
- * per language, as at Meta (a second is Meta's code 100, subcode 2388024).
+ * <p>A project with a number connected to Meta's Cloud API under a business account ({@code upstream.waba_id}) keeps
+ * its templates at Meta: the calls are passed on to that account, with the number's token, and Meta's answers come
+ * back as Meta gave them. Else this registry is the simulated network's: a template passes Meta's checks here and is
+ * approved at once, and a number on the simulated network may then send only approved templates
+ * ({@link TemplateRegistry}). A name is unique per language, as at Meta (a second is Meta's code 100, subcode 2388024).
  */
 final class TemplateRoutes {
     static final String PATH = "/{version}/{waba_id}/message_templates";
@@ -37,6 +43,7 @@ final class TemplateRoutes {
     private final Requests requests;
     private final TemplateRegistry registry;
     private final ObjectMapper json;
+    private final MetaRelay meta;
 
     TemplateRoutes(Api.Parts parts, Tenants tenants, Requests requests) {
         this.parts = parts;
@@ -44,16 +51,25 @@ final class TemplateRoutes {
         this.requests = requests;
         this.registry = parts.directory().templates();
         this.json = parts.json();
+        this.meta = new MetaRelay(parts);
     }
 
     void addTo(Javalin server) {
-        server.get(PATH, this::list);
-        server.post(PATH, this::create);
-        server.delete(PATH, this::delete);
+        server.get(PATH, ctx -> atMetaOr(ctx, this::list));
+        server.post(PATH, ctx -> atMetaOr(ctx, this::create));
+        server.delete(PATH, ctx -> atMetaOr(ctx, this::delete));
     }
 
-    private void create(Context ctx) {
+    /** Passes the call on to the project's business account at Meta when it has one, else answers it here. */
+    private void atMetaOr(Context ctx, BiConsumer<Context, Project> here) {
         Project project = project(ctx);
+        Optional<CloudUpstream> atMeta = parts.upstream().upstreams().ofProject(project.id()).values().stream()
+                .filter(upstream -> !upstream.wabaId().isEmpty()).min(Comparator.comparing(CloudUpstream::number));
+        if (atMeta.isPresent()) meta.relay(ctx, atMeta.get(), atMeta.get().wabaId(), "/message_templates");
+        else here.accept(ctx, project);
+    }
+
+    private void create(Context ctx, Project project) {
         JsonNode body = requests.body(ctx);
         TemplateDefinitions.Definition definition = TemplateDefinitions.check(body);
         MessageTemplate template = new MessageTemplate(parts.ids().next(), project.id(), definition.name(),
@@ -68,8 +84,7 @@ final class TemplateRoutes {
                 .put("status", template.status()).put("category", template.category()));
     }
 
-    private void list(Context ctx) {
-        Project project = project(ctx);
+    private void list(Context ctx, Project project) {
         Page page = Page.of(ctx);
         String status = ctx.queryParam("status");
         if (status != null && !STATUSES.contains(status.toUpperCase(Locale.ROOT))) {
@@ -88,8 +103,7 @@ final class TemplateRoutes {
         requests.send(ctx, 200, answer);
     }
 
-    private void delete(Context ctx) {
-        Project project = project(ctx);
+    private void delete(Context ctx, Project project) {
         String name = ctx.queryParam("name");
         if (name == null || name.isEmpty()) throw Fields.missing("name");
         if (registry.store().delete(project.id(), name) == 0) throw ApiError.notFound("message template " + name);

@@ -163,7 +163,7 @@ public final class Node implements AutoCloseable {
             ShardMap shardMap = leases == null ? new LocalShardMap(engine, () -> name)
                     : new LeaseShardMap(leases, engine, clustering.nodeId());
             NodeMetrics metrics = new NodeMetrics(new NodeMetrics.Sources(engine, dispatcher, census, shardMap, latency,
-                    deadLetters::countByProject));
+                    deadLetters::countByProject, writer::failedCommits, store.data()));
             this.liveHistory = new LiveHistory(new LiveHistory.Parts(engine, metrics, latency, census, shardMap,
                     dispatcher::backlog), HISTORY).start();
             NodeConfig.Observability shown = config.observability();
