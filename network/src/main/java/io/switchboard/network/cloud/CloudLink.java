@@ -106,6 +106,12 @@ public final class CloudLink implements ShardLink {
         return true;
     }
 
+    /** Meta's throughput counts messages: its statuses and the business's read marks are free. */
+    @Override
+    public boolean reportsCountAsThroughput() {
+        return false;
+    }
+
     @Override
     public void send(long messageId, String to, String type, String payload, String context) {
         Send send = new Send(messageId, to, type, payload, context);
