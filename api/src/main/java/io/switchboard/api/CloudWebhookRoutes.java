@@ -149,8 +149,12 @@ final class CloudWebhookRoutes {
         for (JsonNode message : value.path("messages")) {
             String from = message.path("from").asText();
             String type = message.path("type").asText();
+            JsonNode context = message.path("context");
             InboundMessage in = new InboundMessage(message.path("id").asText(), "+" + from, names.getOrDefault(from, ""),
-                    type, message.path(type).toString(), message.path("timestamp").asLong() * 1_000);
+                    type, message.path(type).toString(), message.path("timestamp").asLong() * 1_000,
+                    context.hasNonNull("id") ? new InboundMessage.Context(context.path("from").asText(""),
+                            context.path("id").asText()) : null,
+                    message.path("referral").isObject() ? message.path("referral").toString() : null);
             delivery.add(upstream, in.from(), link -> link.received(in));
         }
         for (JsonNode status : value.path("statuses")) {
@@ -165,9 +169,19 @@ final class CloudWebhookRoutes {
             JsonNode error = status.path("errors").path(0);
             String reason = error.isMissingNode() ? null
                     : clipped(error.path("code").asText() + ": " + error.path("title").asText());
+            String details = details(status);
             delivery.add(upstream, recipient, link -> link.reported(status.path("id").asText(), recipient, reached,
-                    status.path("timestamp").asLong() * 1_000, reason));
+                    status.path("timestamp").asLong() * 1_000, reason, details));
         }
+    }
+
+    /** What Meta told with a status besides it ({@code errors}, {@code conversation}, {@code pricing}), or null. */
+    private String details(JsonNode status) {
+        com.fasterxml.jackson.databind.node.ObjectNode details = parts.json().createObjectNode();
+        for (String field : List.of("errors", "conversation", "pricing")) {
+            if (status.path(field).isContainerNode()) details.set(field, status.get(field));
+        }
+        return details.isEmpty() ? null : details.toString();
     }
 
     private static String clipped(String reason) {

@@ -27,13 +27,17 @@ class FrameCodecTest {
                 new Frame.Sent(42L, "wamid.1", 1000L),
                 new Frame.SendRejected(43L, "invalid_recipient", "bad"),
                 new Frame.Status(9L, 42L, "+15550000001", Frame.STATUS_READ, 2000L, ""),
-                new Frame.Status(11L, 45L, "+15550000002", Frame.STATUS_DELIVERED, 2001L, "", "12036300000001@g.us"),
+                new Frame.Status(11L, 45L, "+15550000002", Frame.STATUS_DELIVERED, 2001L, "", "12036300000001@g.us", ""),
+                new Frame.Status(12L, 46L, "+15550000003", Frame.STATUS_FAILED, 2002L, "user_unreachable", "",
+                        "{\"errors\":[{\"code\":131026}]}"),
                 new Frame.Group(5L, (byte) 1, "", "Füßball ⚽", null, List.of("+15550000001", "+15550000002")),
                 new Frame.Group(6L, (byte) 2, "12036300000001@g.us", null, "", List.of()),
                 new Frame.GroupState(5L, "", "", "12036300000001@g.us", "Füßball ⚽", "", List.of("+15550000001"),
                         List.of(), "https://chat.whatsapp.com/abc"),
                 new Frame.GroupState(6L, "unknown_group", "no such group", "x", "", "", List.of(), List.of(), ""),
                 new Frame.Inbound(10L, "wamid.in.1", "+15550000001", "User 0001", "text", "{\"body\":\"hi\"}", 3000L),
+                new Frame.Inbound(13L, "wamid.in.2", "+15550000001", "User 0001", "text", "{\"body\":\"yes\"}", 3001L,
+                        "wamid.15550000009.42"),
                 new Frame.Ack(10L),
                 new Frame.Fenced("superseded"));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
