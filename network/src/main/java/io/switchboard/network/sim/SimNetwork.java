@@ -151,20 +151,12 @@ public final class SimNetwork implements AutoCloseable {
 
     /** Queues an inbound text from {@code from} to {@code number}; false if that shard's queue is full. */
     public boolean inject(String number, String from, String text) {
-        return injectReply(number, from, text, "");
-    }
-
-    /**
-     * Queues an inbound text from {@code from} to {@code number} that replies to the message the network knows by
-     * {@code context} (a {@link UserMessage#networkMessageId}; "" for none); false if that shard's queue is full.
-     */
-    public boolean injectReply(String number, String from, String text, String context) {
-        if (number == null || number.isBlank() || from == null || from.isBlank() || text == null || context == null) {
-            throw new IllegalArgumentException("number, from, text and context are required");
+        if (number == null || number.isBlank() || from == null || from.isBlank() || text == null) {
+            throw new IllegalArgumentException("number, from and text are required");
         }
         NumberState ns = number(number);
         ns.count(Counter.GENERATED);
-        return offerInbound(ns, from, "text", textPayload(text), context);
+        return offerInbound(ns, from, "text", textPayload(text), "");
     }
 
     /**
