@@ -11,7 +11,7 @@ import java.util.List;
  */
 public final class WebhookFormats {
     /** One incoming message as a format told it; "" for what it did not tell. */
-    public record Incoming(String from, String name, String contextId, String text, JsonNode raw) {}
+    public record Incoming(String id, String from, String name, String contextId, String text, JsonNode raw) {}
 
     /**
      * One status event as a format told it: our message id, the status in Meta's words, the error code (Meta's when
@@ -24,17 +24,18 @@ public final class WebhookFormats {
     public static Incoming incoming(String format, Receiver.Call call) {
         JsonNode body = call.body();
         return switch (format) {
-            case "native" -> new Incoming(body.path("from").asText(), body.path("profile_name").asText(),
+            case "native" -> new Incoming(body.path("id").asText(), body.path("from").asText(), body.path("profile_name").asText(),
                     body.at("/context/id").asText(), body.at("/text/body").asText(), body);
             case "cloud" -> {
                 JsonNode value = body.at("/entry/0/changes/0/value");
                 JsonNode message = value.at("/messages/0");
                 String context = message.at("/context/id").asText();
-                yield new Incoming("+" + message.path("from").asText(), value.at("/contacts/0/profile/name").asText(),
+                yield new Incoming(message.path("id").asText().substring("wamid.".length()),
+                        "+" + message.path("from").asText(), value.at("/contacts/0/profile/name").asText(),
                         context.startsWith("wamid.") ? context.substring("wamid.".length()) : context,
                         message.at("/text/body").asText(), message);
             }
-            case "push" -> new Incoming("+" + body.path("number").asText(), body.path("name").asText(),
+            case "push" -> new Incoming(body.path("unique-id").asText(), "+" + body.path("number").asText(), body.path("name").asText(),
                     body.path("context-msg-id").asText(), body.path("message-in").asText(), body);
             default -> throw new IllegalArgumentException(format);
         };
