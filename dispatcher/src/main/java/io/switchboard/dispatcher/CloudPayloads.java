@@ -1,6 +1,7 @@
 package io.switchboard.dispatcher;
 
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -70,7 +71,13 @@ final class CloudPayloads implements PayloadFormat {
         }
         if (told.referral().isObject()) item.set("referral", told.referral());
         try {
-            item.set(message.type(), json.readTree(payload));
+            JsonNode content = json.readTree(payload);
+            // A reaction names the message by our id (or, for one we do not know, Meta's wamid): a wamid either way.
+            if (message.type().equals("reaction") && content instanceof ObjectNode reaction
+                    && reaction.hasNonNull("message_id") && !reaction.path("message_id").asText().startsWith(WAMID)) {
+                reaction.put("message_id", WAMID + reaction.path("message_id").asText());
+            }
+            item.set(message.type(), content);
         } catch (IOException e) {
             throw new UncheckedIOException("message " + message.id() + " has a payload that is not JSON", e);
         }

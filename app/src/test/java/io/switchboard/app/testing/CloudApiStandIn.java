@@ -466,14 +466,14 @@ public final class CloudApiStandIn implements AutoCloseable {
 
     /**
      * The same with more fields of Meta's message object ({@code context{from,id}} of a reply, {@code referral} of a
-     * user who came from an ad).
+     * user who came from an ad); a {@code type} in {@code more} replaces the text (a reaction, say).
      */
     public byte[] incoming(String wamid, String from, String name, String text, ObjectNode more) {
         ObjectNode value = value();
         value.putArray("contacts").addObject().put("wa_id", from.substring(1)).putObject("profile").put("name", name);
         ObjectNode message = value.putArray("messages").addObject().put("from", from.substring(1)).put("id", wamid)
                 .put("timestamp", String.valueOf(System.currentTimeMillis() / 1_000)).put("type", "text");
-        message.putObject("text").put("body", text);
+        if (!more.has("type")) message.putObject("text").put("body", text);
         message.setAll(more);
         return envelope(value);
     }

@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Through the stand-in of Meta's Cloud API, every webhook format carries what Meta's webhooks told: the sender's
  * profile name, the message a reply replies to (Meta names it by its wamid; the bot gets our id, of an outgoing
- * message or of an incoming one), the ad a user came from, and each status's conversation, pricing and error objects
+ * message or of an incoming one, and so does a reaction), the ad a user came from, and each status's conversation, pricing and error objects
  * as Meta sent them. Each format runs on another store.
  */
 class CloudWebhookDetailsTest {
@@ -104,7 +104,11 @@ class CloudWebhookDetailsTest {
             quote.putObject("context").put("from", reader.substring(1)).put("id", "wamid.REPLY1");
             assertThat(meta.send(meta.incoming("wamid.REPLY2", reader, "Asha", "hello?", quote))).isEqualTo(200);
 
-            await().atMost(WAIT).until(() -> harness.receiver.calls("/webhook").size() == 2);
+            ObjectNode reaction = JSON.createObjectNode().put("type", "reaction");
+            reaction.putObject("reaction").put("message_id", wamids.get(reader)).put("emoji", "\uD83D\uDC4D");
+            assertThat(meta.send(meta.incoming("wamid.REACT1", reader, "Asha", "", reaction))).isEqualTo(200);
+
+            await().atMost(WAIT).until(() -> harness.receiver.calls("/webhook").size() == 3);
             WebhookFormats.Incoming first = WebhookFormats.incoming(format, harness.receiver.calls("/webhook").get(0));
             WebhookFormats.Incoming second = WebhookFormats.incoming(format, harness.receiver.calls("/webhook").get(1));
             assertThat(first.name()).as("%s", first.raw()).isEqualTo("Asha");
@@ -114,6 +118,11 @@ class CloudWebhookDetailsTest {
             if (!format.equals("push")) { // the provider's format names no referral
                 assertThat(first.raw().at("/referral/ctwa_clid").asText()).as("%s", first.raw()).isEqualTo("ARAkLkA8rmlF");
                 assertThat(first.raw().at("/referral/source_type").asText()).isEqualTo("ad");
+            }
+            WebhookFormats.Incoming reacted = WebhookFormats.incoming(format, harness.receiver.calls("/webhook").get(2));
+            if (!format.equals("push")) { // nor reactions
+                assertThat(reacted.raw().at("/reaction/message_id").asText()).as("%s", reacted.raw())
+                        .isEqualTo((format.equals("cloud") ? "wamid." : "") + ids.get(0));
             }
             if (format.equals("cloud")) {
                 assertThat(first.raw().at("/context/from").asText()).isEqualTo(NUMBER.substring(1));

@@ -1,5 +1,6 @@
 package io.switchboard.engine.shard;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.engine.Deliveries;
@@ -86,8 +87,9 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
     private static final int INCOMING_PRESSURE = 200;
     private static final int SEND_WINDOW = 5_000;
     private static final int WRITE_BACKLOG_LIMIT = 20_000;
-    /** Writes the origins of incoming messages (thread-safe once configured). */
+    /** Reads and writes the origins and reactions of incoming messages (thread-safe once configured). */
     private static final ObjectMapper ORIGIN_JSON = new ObjectMapper();
+    private static final String REACTION = "reaction";
 
     /** Incoming traffic from the network waiting for a token: a message or a status report. */
     private sealed interface Incoming {
@@ -545,7 +547,8 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         // A media file is stored here, on the pump, before its message: the network carries small files only, and
         // the user's messages keep their order. Taken again after a reconnect, it is stored again (at least once).
         String payload = MediaTypes.isMedia(in.type())
-                ? incomingMedia.receive(project.id(), number, in.type(), in.payload()) : in.payload();
+                ? incomingMedia.receive(project.id(), number, in.type(), in.payload())
+                : REACTION.equals(in.type()) ? reaction(in.payload()) : in.payload();
         String origin = origin(in);
         MessageRecord record = new MessageRecord(id, project.id(), number, Direction.IN, in.from(), shard,
                 Priority.NORMAL, in.type(), key.seal(id, payload), MessageStatus.QUEUED, in.networkId(), null,
@@ -591,6 +594,21 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
             }
         }
         return origin.toString();
+    }
+
+    /**
+     * A user's reaction names the message it reacts to as the network knows it: the bot gets our id of it, as for a
+     * reply's context (the network's id when that message is not one of the number's).
+     */
+    private String reaction(String payload) {
+        try {
+            JsonNode reaction = ORIGIN_JSON.readTree(payload);
+            String networkId = reaction.path("message_id").asText("");
+            if (!(reaction instanceof ObjectNode object) || networkId.isEmpty()) return payload;
+            return messageIds.apply(networkId).map(id -> object.put("message_id", Ids.format(id)).toString()).orElse(payload);
+        } catch (java.io.IOException e) {
+            return payload;
+        }
     }
 
     private void takeReport(Report report) {
