@@ -584,7 +584,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         if (in.context() != null) {
             String networkId = in.context().networkId();
             origin.putObject("context").put("from", in.context().from())
-                    .put("id", messageIds.apply(networkId).map(Ids::format).orElse(networkId));
+                    .put("id", ourId(networkId).map(Ids::format).orElse(networkId));
         }
         if (in.referral() != null) {
             try {
@@ -605,9 +605,22 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
             JsonNode reaction = ORIGIN_JSON.readTree(payload);
             String networkId = reaction.path("message_id").asText("");
             if (!(reaction instanceof ObjectNode object) || networkId.isEmpty()) return payload;
-            return messageIds.apply(networkId).map(id -> object.put("message_id", Ids.format(id)).toString()).orElse(payload);
+            return ourId(networkId).map(id -> object.put("message_id", Ids.format(id)).toString()).orElse(payload);
         } catch (java.io.IOException e) {
             return payload;
+        }
+    }
+
+    /**
+     * Our id of the number's message the network calls {@code networkId}; empty when there is none, and when the store
+     * cannot say now: the message then names it as the network did rather than wait (or be lost) for a store read.
+     */
+    private java.util.Optional<Long> ourId(String networkId) {
+        try {
+            return messageIds.apply(networkId);
+        } catch (RuntimeException e) {
+            LOG.warn("shard {}/{}: the message {} replies to not looked up: {}", number, shard, networkId, e.toString());
+            return java.util.Optional.empty();
         }
     }
 
