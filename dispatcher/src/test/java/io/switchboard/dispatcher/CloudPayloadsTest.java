@@ -148,7 +148,7 @@ class CloudPayloadsTest {
         long tagged = ProcessIds.next();
         long plain = ProcessIds.next();
         List<EventRecord> batch = List.of(event(tagged, NUMBER_A, MessageStatus.DELIVERED, null, 1_000L)
-                .withCallback("order 4711 ✓"), event(plain, NUMBER_A, MessageStatus.DELIVERED, null, 2_000L));
+                .withSent(new EventRecord.Sent("order 4711 ✓", "text", null, false)), event(plain, NUMBER_A, MessageStatus.DELIVERED, null, 2_000L));
 
         JsonNode statuses = json.readTree(cloud.events(batch)).at("/entry/0/changes/0/value/statuses");
         assertThat(statuses.get(0).path("biz_opaque_callback_data").asText()).isEqualTo("order 4711 ✓");

@@ -38,8 +38,4 @@ public record EventRecord(long id, String projectId, long messageId, String numb
     public EventRecord withSent(Sent value) {
         return new EventRecord(id, projectId, messageId, number, recipient, status, error, occurredAt, details, value);
     }
-
-    public EventRecord withCallback(String value) {
-        return withSent(new Sent(value, null, null, false));
-    }
 }
