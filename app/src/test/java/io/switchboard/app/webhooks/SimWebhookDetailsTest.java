@@ -29,6 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SimWebhookDetailsTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String NUMBER = "+919800000001";
+    private static final int USERS = 30;
 
     @TempDir Path tempDir;
 
@@ -88,6 +89,34 @@ class SimWebhookDetailsTest {
             for (Receiver.Call call : harness.receiver.calls("/webhook")) {
                 WebhookFormats.Incoming reply = WebhookFormats.incoming(format, call);
                 assertThat(reply.text()).as("%s", reply.raw()).startsWith("re: Your order");
+                assertThat(reply.name()).as("%s", reply.raw()).isEqualTo("User " + reply.from().substring(reply.from().length() - 4));
+                assertThat(sentTo.get(reply.contextId())).as("the reply's context %s", reply.raw()).isEqualTo(reply.from());
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aCallReadBackFromTheStoreCarriesTheSameNameAndContext() throws Exception {
+        // Ten owed calls in memory (the least): the others wait in the store while the bot is down, and are read back.
+        SimConfig network = SimConfig.defaults().withReadProbability(0.0).withReplyProbability(1.0).withReplyMillis(20);
+        try (Harness harness = new Harness(TestStores.Kind.EMBEDDED, tempDir, network, Map.of("webhooks.calls-in-memory", 10,
+                "webhooks.retry-first-ms", 100, "webhooks.retry-max-ms", 400))) {
+            String token = harness.project("Shop");
+            harness.number(token, NUMBER, 1_000);
+            harness.receiver.down();
+            List<Map<String, Object>> batch = new ArrayList<>();
+            for (int i = 0; i < USERS; i++) batch.add(text(NUMBER, "+1555100%04d".formatted(i), "Your order shipped"));
+            JsonNode accepted = harness.api.expect(202, "/v1/messages", token, Map.of("messages", batch));
+            Map<String, String> sentTo = new HashMap<>();
+            for (int i = 0; i < USERS; i++) sentTo.put(accepted.at("/messages/" + i + "/id").asText(), (String) batch.get(i).get("to"));
+            await().atMost(WAIT).until(() -> harness.network.stats().totals().getOrDefault("replies", 0L) == USERS);
+            Thread.sleep(500); // the replies stored, and their calls failing
+            harness.receiver.up();
+
+            await().atMost(WAIT).until(() -> harness.receiver.calls("/webhook").stream().map(Receiver.Call::webhookId)
+                    .distinct().count() == USERS);
+            for (Receiver.Call call : harness.receiver.calls("/webhook")) {
+                WebhookFormats.Incoming reply = WebhookFormats.incoming("native", call);
                 assertThat(reply.name()).as("%s", reply.raw()).isEqualTo("User " + reply.from().substring(reply.from().length() - 4));
                 assertThat(sentTo.get(reply.contextId())).as("the reply's context %s", reply.raw()).isEqualTo(reply.from());
             }
