@@ -119,11 +119,12 @@ public final class Node implements AutoCloseable {
             OutboundUrls urls = new OutboundUrls(hooks.allowPrivateUrls());
             WebhookLatency latency = new WebhookLatency();
             SigningSecrets secrets = new SigningSecrets(projects, vault, clock::millis);
+            Upstreams upstreams = new Upstreams(database);
             this.dispatcher = new Dispatcher(dispatch, new Dispatcher.Parts(writer,
                     (project, replies, rejected, alsoCommit) -> engine().instantReplies(project, replies, rejected, alsoCommit),
-                    id -> engine().project(id).orElse(null), this::openPayload, secrets::signer,
-                    urls, json, latency,
-                    projectId -> media.ids(projectId), events -> engine().withCallbacks(events), messages));
+                    id -> engine().project(id).orElse(null), this::openPayload, this::openOrigin, secrets::signer,
+                    urls, json, latency, projectId -> media.ids(projectId),
+                    events -> engine().withMessages(events, number -> upstreams.find(number).isPresent()), messages));
             NodeConfig.Cluster clustering = config.cluster();
             EngineSettings engineSettings = EngineSettings.of(config.network().host(), config.network().port())
                     .clustered(clustering.enabled()).contactRefresh(config.network().contactRefresh())
@@ -131,7 +132,6 @@ public final class Node implements AutoCloseable {
             NodeConfig.Upstream upstream = config.upstream();
             this.cloudLinks = new CloudLinks(new CloudLinks.Settings(upstream.timeout(), upstream.concurrency(),
                     upstream.firstRetry(), upstream.maxRetryDelay()), urls);
-            Upstreams upstreams = new Upstreams(database);
             this.engine = new Engine(engineSettings, new Engine.Parts(vault, messages, writer, ids, dispatcher, clock,
                     (projectId, number, type, payload) -> linkFetcher.fetch(projectId, number, type, payload),
                     (projectId, number, type, payload) -> media.receive(projectId, number, type, payload)),
@@ -324,6 +324,12 @@ public final class Node implements AutoCloseable {
     private String openPayload(MessageRecord message) {
         NumberLine line = engine.line(message.number()).orElseThrow();
         return line.key().open(message.id(), message.sealedBody());
+    }
+
+    private String openOrigin(MessageRecord message) {
+        if (message.sealedOrigin() == null) return null;
+        NumberLine line = engine.line(message.number()).orElseThrow();
+        return line.key().openOrigin(message.id(), message.sealedOrigin());
     }
 
     /**

@@ -313,10 +313,11 @@ public final class CloudLink implements ShardLink {
     /**
      * A status from Meta's webhook for the message Meta calls {@code wamid}; completes once it is applied (by rank:
      * one that is not ahead of what the message has changes nothing) or at once when no message of this number has
-     * that wamid (a status of a message sent elsewhere).
+     * that wamid (a status of a message sent elsewhere). {@code details}: Meta's {@code errors}, {@code conversation}
+     * and {@code pricing} of the status as one JSON object, or null.
      */
     public CompletableFuture<Void> reported(String wamid, String recipient, DeliveryStatus status, long atMillis,
-                                            String error) {
+                                            String error, String details) {
         Long known;
         synchronized (recent) {
             known = recent.get(wamid);
@@ -329,7 +330,7 @@ public final class CloudLink implements ShardLink {
         long seq = seqs.incrementAndGet();
         CompletableFuture<Void> applied = new CompletableFuture<>();
         unacked.put(seq, applied);
-        listener.onStatus(seq, messageId.get(), recipient, status, atMillis, error);
+        listener.onStatus(seq, messageId.get(), recipient, status, atMillis, error, details);
         return applied;
     }
 
