@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -34,10 +35,11 @@ import org.HdrHistogram.Recorder;
  * real number would (sent at once, delivered and read later) to the node's callback URL, signed with the app secret
  * ({@code X-Hub-Signature-256}), several statuses a call as Meta batches them under load, again until answered 200
  * as Meta retries. It counts what it took by each text's body (the bench makes them unique), so a message taken
- * twice shows.
+ * twice shows. With a {@link #replyProbability}, a user who read a message answers it (an incoming message webhook,
+ * with the user's profile name and the reply's context), as {@code demo --upstream cloud} shows.
  */
-final class MetaStandIn implements AutoCloseable {
-    static final String VERSION = "v21.0";
+public final class MetaStandIn implements AutoCloseable {
+    public static final String VERSION = "v21.0";
     static final Duration PAIR_INTERVAL = Duration.ofSeconds(6);
     private static final String WABA_ID = "102290129340398";
     /** Statuses in one webhook call, at most: Meta batches statuses under load. */
@@ -48,7 +50,10 @@ final class MetaStandIn implements AutoCloseable {
     private static final long READ_AFTER_MS = 1_000;
     private static final String MAX_IDLE = "sun.net.httpserver.maxIdleConnections";
 
+    /** A status of a message Meta took, or (status {@code REPLY}) the user's answer to it. */
     private record Status(String phoneNumberId, String wamid, String recipient, String status, long dueMillis) {}
+
+    private static final String REPLY = "reply";
 
     /** Meta's throughput for one number: a bucket of {@code mps} tokens, refilled at {@code mps} a second. */
     private static final class Throughput {
@@ -90,6 +95,7 @@ final class MetaStandIn implements AutoCloseable {
     private final LinkedBlockingQueue<Status> due = new LinkedBlockingQueue<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile String webhookUrl;
+    private volatile double replyProbability;
     private volatile boolean closed;
 
     final LongAdder taken = new LongAdder();
@@ -110,7 +116,7 @@ final class MetaStandIn implements AutoCloseable {
         if (System.getProperty(MAX_IDLE) == null) System.setProperty(MAX_IDLE, "8192");
     }
 
-    MetaStandIn(Duration graphLatency, int mps, String appSecret) throws IOException {
+    public MetaStandIn(Duration graphLatency, int mps, String appSecret) throws IOException {
         this.latencyMillis = graphLatency.toMillis();
         this.mps = mps;
         this.appSecret = appSecret;
@@ -122,17 +128,22 @@ final class MetaStandIn implements AutoCloseable {
         for (int i = 0; i < POSTERS; i++) threads.add(Thread.ofVirtual().name("meta-webhook-" + i).start(this::post));
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
     /** Where the webhooks go: the node's callback URL. */
-    void webhookUrl(String url) {
+    public void webhookUrl(String url) {
         this.webhookUrl = url;
     }
 
+    /** The share of read messages their users answer, as they read them (0: none, the bench's default). */
+    public void replyProbability(double probability) {
+        this.replyProbability = probability;
+    }
+
     /** A number this Meta serves, by its phone number id and access token. */
-    void number(String phoneNumberId, String accessToken) {
+    public void number(String phoneNumberId, String accessToken) {
         tokens.put(phoneNumberId, accessToken);
         throughput.put(phoneNumberId, new Throughput(mps));
     }
@@ -215,7 +226,12 @@ final class MetaStandIn implements AutoCloseable {
 
     private void moveDue(ConcurrentLinkedQueue<Status> queue, long now) {
         Status head;
-        while ((head = queue.peek()) != null && head.dueMillis() <= now) due.add(queue.poll());
+        while ((head = queue.peek()) != null && head.dueMillis() <= now) {
+            due.add(queue.poll());
+            if (head.status().equals("read") && ThreadLocalRandom.current().nextDouble() < replyProbability) {
+                due.add(new Status(head.phoneNumberId(), head.wamid(), head.recipient(), REPLY, now));
+            }
+        }
     }
 
     /** One webhook poster: takes up to a batch of due statuses, posts them signed, again until the node takes them. */
@@ -273,16 +289,39 @@ final class MetaStandIn implements AutoCloseable {
             firstChange = false;
             out.append("{\"field\":\"messages\",\"value\":{\"messaging_product\":\"whatsapp\",\"metadata\":{")
                     .append("\"display_phone_number\":\"").append(number.getKey()).append("\",\"phone_number_id\":\"")
-                    .append(number.getKey()).append("\"},\"statuses\":[");
-            boolean firstStatus = true;
-            for (Status status : number.getValue()) {
-                if (!firstStatus) out.append(',');
-                firstStatus = false;
-                out.append("{\"id\":\"").append(status.wamid()).append("\",\"status\":\"").append(status.status())
-                        .append("\",\"timestamp\":\"").append(status.dueMillis() / 1_000).append("\",\"recipient_id\":\"")
-                        .append(status.recipient()).append("\"}");
+                    .append(number.getKey()).append('"').append('}');
+            List<Status> statuses = number.getValue().stream().filter(s -> !s.status().equals(REPLY)).toList();
+            List<Status> replies = number.getValue().stream().filter(s -> s.status().equals(REPLY)).toList();
+            if (!statuses.isEmpty()) {
+                out.append(",\"statuses\":[");
+                for (int i = 0; i < statuses.size(); i++) {
+                    Status status = statuses.get(i);
+                    out.append(i == 0 ? "" : ",").append("{\"id\":\"").append(status.wamid()).append("\",\"status\":\"")
+                            .append(status.status()).append("\",\"timestamp\":\"").append(status.dueMillis() / 1_000)
+                            .append("\",\"recipient_id\":\"").append(status.recipient()).append("\"}");
+                }
+                out.append(']');
             }
-            out.append("]}}");
+            if (!replies.isEmpty()) { // Meta sends one message a change; the node takes several as well
+                out.append(",\"contacts\":[");
+                for (int i = 0; i < replies.size(); i++) {
+                    String user = replies.get(i).recipient();
+                    out.append(i == 0 ? "" : ",").append("{\"profile\":{\"name\":\"User ")
+                            .append(user.substring(Math.max(0, user.length() - 4))).append("\"},\"wa_id\":\"").append(user)
+                            .append("\"}");
+                }
+                out.append("],\"messages\":[");
+                for (int i = 0; i < replies.size(); i++) {
+                    Status reply = replies.get(i);
+                    out.append(i == 0 ? "" : ",").append("{\"from\":\"").append(reply.recipient())
+                            .append("\",\"id\":\"").append(reply.wamid()).append("-re\",\"timestamp\":\"")
+                            .append(reply.dueMillis() / 1_000).append("\",\"context\":{\"from\":\"").append(number.getKey())
+                            .append("\",\"id\":\"").append(reply.wamid()).append("\"},\"type\":\"text\",\"text\":{\"body\":")
+                            .append("\"Thanks! Is it on everything?\"}}");
+                }
+                out.append(']');
+            }
+            out.append("}}");
         }
         out.append("]}]}");
         return out.toString().getBytes(StandardCharsets.US_ASCII);
@@ -305,6 +344,11 @@ final class MetaStandIn implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Messages Meta refused: past the number's throughput (130429), or to a user within the pair rate (131056). */
+    public long refused() {
+        return throttled.sum() + pairLimited.sum();
     }
 
     @Override
