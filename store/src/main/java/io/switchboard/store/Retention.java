@@ -3,6 +3,8 @@ package io.switchboard.store;
 import io.switchboard.store.Tombstones.Tombstone;
 import io.switchboard.store.db.Database;
 import io.switchboard.store.db.Sql;
+import io.switchboard.store.db.StoreException;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -20,6 +22,8 @@ public final class Retention {
     /** Media files a batch of a deleted project's or number's deletes (each up to 100 chunks of 1 MiB). */
     private static final int MEDIA_BATCH = 5;
     private static final long DAY_MS = 86_400_000L;
+    /** Tries of a batch the database picked as a deadlock's victim. */
+    private static final int ATTEMPTS = 5;
     private final Database database;
     private final Tombstones tombstones;
 
@@ -36,20 +40,22 @@ public final class Retention {
         return database.withConnection(c -> Sql.query(c, "SELECT n.number, p.retention_days FROM numbers n "
                 + "JOIN projects p ON p.id = n.project_id ORDER BY n.number", row -> {
                     int days = row.getInt(2);
-                    return new Cutoff(row.getString(1), now - (row.wasNull() ? defaultDays : days) * DAY_MS);
+                    if (row.wasNull()) days = defaultDays; // right after the read: wasNull answers for the last one
+                    return new Cutoff(row.getString(1), now - days * DAY_MS);
                 }));
     }
 
     /**
-     * One batch of the number's old data: messages created before the cutoff (except outgoing ones still queued,
-     * which an outbox holds) with their group receipts, then events that occurred before it (owed or dead letters),
-     * then contacts last seen before it. Answers the messages deleted and the other rows deleted; fewer than
+     * One batch of the number's old data: messages created before the cutoff with their group receipts, then dead
+     * letter events that occurred before it, then contacts last seen before it. Live work is left alone: an outgoing
+     * message still queued (an outbox holds it), an incoming one or an event still owed to the customer's server (the
+     * dispatcher holds it; once given up, it is a dead letter and goes). Answers the messages deleted and the other rows deleted; fewer than
      * {@link #BATCH} of each means the number is done for now.
      */
     public Swept sweep(Cutoff cutoff) {
         int messages = deleteMessages("SELECT id FROM messages WHERE number = ? AND created_at < ? "
-                + "AND (direction = 'i' OR status_rank > 0) LIMIT " + BATCH, cutoff.number(), cutoff.before());
-        int events = deleteByIds("events", "id", "SELECT id FROM events WHERE state IN (1, 2) AND number = ? "
+                + "AND (direction = 'i' OR status_rank > 0) AND hook_state <> 1 LIMIT " + BATCH, cutoff.number(), cutoff.before());
+        int events = deleteByIds("events", "id", "SELECT id FROM events WHERE state = 2 AND number = ? "
                 + "AND occurred_at < ? LIMIT " + BATCH, cutoff.number(), cutoff.before());
         int contacts = deleteContacts("SELECT user_number FROM contacts WHERE number = ? AND last_seen < ? LIMIT " + BATCH,
                 cutoff.number(), cutoff.number(), cutoff.before());
@@ -82,12 +88,11 @@ public final class Retention {
                     + BATCH, number, number, project);
             others += deleteMedia("SELECT id FROM media WHERE project_id = ? AND number = ? LIMIT " + MEDIA_BATCH,
                     project, number);
-            others += database.withConnection(c -> Sql.update(c,
-                    "DELETE FROM chat_groups WHERE project_id = ? AND number = ?", project, number));
+            others += batch(c -> Sql.update(c, "DELETE FROM chat_groups WHERE project_id = ? AND number = ?", project, number));
         } else {
             others += deleteByIds("events", "id", "SELECT id FROM events WHERE project_id = ? LIMIT " + BATCH, project);
             others += deleteMedia("SELECT id FROM media WHERE project_id = ? LIMIT " + MEDIA_BATCH, project);
-            others += database.withConnection(c -> Sql.update(c, "DELETE FROM chat_groups WHERE project_id = ?", project));
+            others += batch(c -> Sql.update(c, "DELETE FROM chat_groups WHERE project_id = ?", project));
             others += deleteKeys(project);
         }
         if (messages == 0 && others == 0) {
@@ -100,9 +105,32 @@ public final class Retention {
         return new Swept(messages, others, true);
     }
 
+    /**
+     * One batch's transaction, tried again when the database chose it as a deadlock's victim (MariaDB's row locks
+     * against a group commit touching the same rows): the batch is only deleted data, so trying again is safe.
+     */
+    private int batch(Sql.Work<Integer> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return database.inTransaction(work);
+            } catch (StoreException e) {
+                // SQLSTATE class 40: transaction rollback (MariaDB's deadlock 40001, PostgreSQL's 40P01).
+                boolean victim = e.getCause() instanceof SQLException sql && sql.getSQLState() != null
+                        && sql.getSQLState().startsWith("40");
+                if (!victim || attempt == ATTEMPTS) throw e;
+                try {
+                    Thread.sleep(10L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
     /** The messages the query picks (ids), with their group receipts, in one transaction. */
     private int deleteMessages(String select, Object... values) {
-        return database.inTransaction(c -> {
+        return batch(c -> {
             List<Object> ids = Sql.query(c, select, row -> row.getLong(1), values);
             if (ids.isEmpty()) return 0;
             String in = placeholders(ids.size());
@@ -112,7 +140,7 @@ public final class Retention {
     }
 
     private int deleteByIds(String table, String key, String select, Object... values) {
-        return database.inTransaction(c -> {
+        return batch(c -> {
             List<Object> ids = Sql.query(c, select, row -> row.getObject(1), values);
             return ids.isEmpty() ? 0 : Sql.update(c, "DELETE FROM " + table + " WHERE " + key + " IN "
                     + placeholders(ids.size()), ids.toArray());
@@ -121,7 +149,7 @@ public final class Retention {
 
     /** The number's contacts the query picks ({@code values} after the number are the query's own). */
     private int deleteContacts(String select, String number, Object... values) {
-        return database.inTransaction(c -> {
+        return batch(c -> {
             List<Object> users = Sql.query(c, select, row -> row.getString(1), values);
             if (users.isEmpty()) return 0;
             List<Object> keys = new ArrayList<>(users.size() + 1);
@@ -133,7 +161,7 @@ public final class Retention {
     }
 
     private int deleteMedia(String select, Object... values) {
-        return database.inTransaction(c -> {
+        return batch(c -> {
             List<Object> ids = Sql.query(c, select, row -> row.getLong(1), values);
             if (ids.isEmpty()) return 0;
             String in = placeholders(ids.size());
@@ -145,7 +173,7 @@ public final class Retention {
 
     /** A deleted project's idempotency keys (they would go within a day anyway). */
     private int deleteKeys(String project) {
-        return database.inTransaction(c -> {
+        return batch(c -> {
             List<Object> keys = new ArrayList<>(List.of(project));
             keys.addAll(Sql.query(c, "SELECT idem_key FROM idempotency_keys WHERE project_id = ? LIMIT " + BATCH,
                     row -> row.getString(1), project));
