@@ -45,7 +45,8 @@ class DeletionTest {
             for (int i = 0; i < QUEUED; i++) bulk.add(text(SLOW, "+1555%07d".formatted(i), "Offer " + i));
             List<String> ids = harness.api.expect(202, "/v1/messages", token, Map.of("messages", bulk)).path("messages")
                     .findValuesAsText("id");
-            String fastId = harness.api.expect(202, "/v1/messages", token, text(FAST, "+15550000999", "hi")).path("id").asText();
+            String fastId = harness.api.expect(202, "/v1/messages", token, text(FAST, "+15550000999", "hi"))
+                    .path("messages").get(0).path("id").asText();
 
             Http.Answer deleted = http.call("DELETE", "/v1/numbers/" + SLOW, token, null);
             assertThat(deleted.status()).as(String.valueOf(deleted.body())).isEqualTo(204);

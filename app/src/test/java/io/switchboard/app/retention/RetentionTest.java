@@ -58,6 +58,7 @@ class RetentionTest {
             List<Long> bytes = new ArrayList<>();
             long swept = 0;
             long sweepMillis = 0;
+            boolean heldBack = false;
             for (int day = 0; day < DAYS; day++) {
                 for (int sent = 0; sent < PER_DAY; sent += PER_REQUEST) {
                     List<Map<String, Object>> bulk = new ArrayList<>();
@@ -78,7 +79,7 @@ class RetentionTest {
                     swept += run.messages();
                     sweepMillis += run.millis();
                 } while (!run.finished());
-                standInForAutovacuum(harness, kind);
+                heldBack |= standInForAutovacuum(harness, kind);
                 long size = bytesOnDisk(harness, kind);
                 bytes.add(size);
                 long kept = count(harness, "SELECT COUNT(*) FROM messages");
@@ -99,8 +100,13 @@ class RetentionTest {
             long atFirstCut = bytes.get(KEEP);
             long atTwoThirds = bytes.get(DAYS * 2 / 3 - 1);
             long atEnd = bytes.getLast();
-            assertThat(atEnd - atTwoThirds).as("growth over the last third of %s (bytes by day: %s)", kind, bytes)
-                    .isLessThan(atFirstCut / 3);
+            if (heldBack) {
+                System.out.printf("retention kind=%s SKIPPED the level check: another session on the server held an old "
+                        + "snapshot, so VACUUM could not free the deleted rows (bytes by day: %s)%n", kind, bytes);
+            } else {
+                assertThat(atEnd - atTwoThirds).as("growth over the last third of %s (bytes by day: %s)", kind, bytes)
+                        .isLessThan(atFirstCut / 3);
+            }
 
             // Usage outlives the messages: every day, swept or not, counts what was sent that day.
             LocalDate lastDay = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
@@ -118,14 +124,19 @@ class RetentionTest {
     }
 
     /**
-     * PostgreSQL reuses a deleted row's space once VACUUM has seen it; autovacuum does that on its own a few times
-     * an hour on a busy table, many times in a real day, which a simulated day of seconds does not give it time for.
+     * PostgreSQL reuses a deleted row's space once VACUUM has seen it; autovacuum does that on its own a few times an
+     * hour on a busy table, many times in a real day, which a simulated day of seconds does not give it time for.
+     * Answers whether another session held that VACUUM back.
      */
-    private static void standInForAutovacuum(Harness harness, TestStores.Kind kind) throws Exception {
-        if (kind != TestStores.Kind.POSTGRESQL) return;
+    private static boolean standInForAutovacuum(Harness harness, TestStores.Kind kind) throws Exception {
+        if (kind != TestStores.Kind.POSTGRESQL) return false;
         try (Connection c = harness.storeConnection(); Statement s = c.createStatement()) {
             s.execute("VACUUM messages, events, group_receipts, contacts, usage_daily");
         }
+        // VACUUM frees only rows no running transaction may still see, on the whole server: another database's long
+        // transaction (a bulk load of a benchmark on this shared machine) holds every deleted row back.
+        return count(harness, "SELECT COUNT(*) FROM pg_stat_activity WHERE backend_xmin IS NOT NULL "
+                + "AND xact_start < now() - interval '30 seconds' AND pid <> pg_backend_pid()") > 0;
     }
 
     /** The store's files: SQLite's database and WAL; PostgreSQL's tables, indexes and TOAST; InnoDB's tablespaces. */
