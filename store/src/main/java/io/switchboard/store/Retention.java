@@ -93,6 +93,7 @@ public final class Retention {
             others += deleteByIds("events", "id", "SELECT id FROM events WHERE project_id = ? LIMIT " + BATCH, project);
             others += deleteMedia("SELECT id FROM media WHERE project_id = ? LIMIT " + MEDIA_BATCH, project);
             others += batch(c -> Sql.update(c, "DELETE FROM chat_groups WHERE project_id = ?", project));
+            others += batch(c -> Sql.update(c, "DELETE FROM message_templates WHERE project_id = ?", project));
             others += deleteKeys(project);
         }
         if (messages == 0 && others == 0) {
