@@ -96,6 +96,8 @@ final class ProjectRoutes {
         tenants.requireAdmin(ctx.header("Authorization"));
         String id = ctx.pathParam("id");
         Project project = parts.projects().byId(id).orElseThrow(() -> ApiError.notFound("project " + id));
+        // Read while the project's secret is still in the store: it signs the cancellations' Event Webhook calls.
+        parts.webhooks().secrets().signer(id);
         List<String> numbers = parts.management().tombstones().deleteProject(id, parts.clock().millis())
                 .orElseThrow(() -> ApiError.notFound("project " + id));
         tenants.deleted(id);

@@ -84,8 +84,11 @@ class DeletionTest {
             JsonNode projectB = harness.createProject("B", Map.of());
             String b = projectB.path("token").asText();
             String bId = projectB.path("id").asText();
-            harness.number(b, OTHER, 1_000);
-            harness.api.expect(202, "/v1/messages", b, text(OTHER, "+15550000001", "hello"));
+            harness.number(b, OTHER, 1);
+            List<Map<String, Object>> bulk = new ArrayList<>();
+            for (int i = 0; i < QUEUED; i++) bulk.add(text(OTHER, "+1555%07d".formatted(i), "Offer " + i));
+            List<String> ids = harness.api.expect(202, "/v1/messages", b, Map.of("messages", bulk)).path("messages")
+                    .findValuesAsText("id");
             harness.api.expect(202, "/v1/messages", a, text(FAST, "+15550000001", "hello"));
 
             Http.Answer byItsOwnToken = http.call("DELETE", "/v1/projects/" + bId, b, null);
@@ -97,6 +100,10 @@ class DeletionTest {
             assertThat(List.of(again.status(), again.code())).isEqualTo(List.of(404, "not_found"));
             assertThat(harness.node.engine().line(OTHER)).as("its number stopped here").isEmpty();
             assertThat(http.call("GET", "/v1/project", a, null).status()).as("A is untouched").isEqualTo(200);
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(harness.receiver.events("/events"))
+                    .filteredOn(e -> e.path("status").asText().equals("cancelled"))
+                    .extracting(e -> e.path("message_id").asText()).as("B's queue, cancelled, told to B's Event Webhook")
+                    .hasSizeGreaterThan(QUEUED / 2).isSubsetOf(ids));
 
             sweepAll(harness);
             assertThat(rows(harness, "SELECT COUNT(*) FROM messages WHERE project_id = ?", bId)).isZero();
