@@ -15,9 +15,16 @@ public final class Messages {
             + "reply_to, not_before, expires_at, expired_at, cancelled_at, callback";
     static final String EVENT_SELECT = "SELECT id, project_id, message_id, number, peer, status, error, occurred_at FROM events";
     private final Database database;
+    private final MessageHistory history;
 
     public Messages(Database database) {
         this.database = database;
+        this.history = new MessageHistory(database);
+    }
+
+    /** The projects' histories: their messages listed newest first, a page at a time. */
+    public MessageHistory history() {
+        return history;
     }
 
     /** The message, if it belongs to the project: another project's id reads as absent. */

@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measures the gateway the way its users load it; prints one figure a line: name value unit.",
-                "Scenarios: send, receive, budget, chat, outage, backlog, failover, scale;",
+                "Scenarios: send, receive, budget, chat, outage, backlog, history, failover, scale;",
                 "faults: db-restart, disk-full, network-restart, owed-webhooks, soak."})
 public final class BenchCommand implements Callable<Integer> {
     private static final Map<String, Scenario> SCENARIOS = Map.ofEntries(
@@ -24,6 +24,7 @@ public final class BenchCommand implements Callable<Integer> {
             Map.entry("chat", new ChatScenario()),
             Map.entry("outage", new OutageScenario()),
             Map.entry("backlog", new BacklogScenario()),
+            Map.entry("history", new HistoryScenario()),
             Map.entry("failover", new FailoverScenario()),
             Map.entry("scale", new ScaleScenario()),
             Map.entry("db-restart", (options, report) ->
@@ -36,7 +37,7 @@ public final class BenchCommand implements Callable<Integer> {
             Map.entry("soak", (options, report) -> new SoakDrill(options.durationOr(Duration.ofHours(1)),
                     options.rateOr(SoakDrill.DEFAULT_RATE), options.nodeHeap(), options.seed()).run(report)));
 
-    @Parameters(index = "0", description = "send, receive, budget, chat, outage, backlog, failover, scale, "
+    @Parameters(index = "0", description = "send, receive, budget, chat, outage, backlog, history, failover, scale, "
             + "db-restart, disk-full, network-restart, owed-webhooks or soak") String scenario;
     @Option(names = "--db", description = "JDBC URL of PostgreSQL or MariaDB instead of the embedded store") String dbUrl;
     @Option(names = "--db-user", description = "database user") String dbUser;
@@ -51,7 +52,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--down", defaultValue = "60s", converter = io.switchboard.app.cli.DurationConverter.class,
             description = "how long the receiver, the database or the network is down, or the disk full (outage, db-restart, network-restart, disk-full; default ${DEFAULT-VALUE})") Duration down;
     @Option(names = "--seed", defaultValue = "1", description = "seed of the simulated network") long seed;
-    @Option(names = "--messages", defaultValue = "5000000", description = "messages to queue (backlog; default ${DEFAULT-VALUE})") long messages;
+    @Option(names = "--messages", defaultValue = "5000000", description = "messages to queue (backlog), or to write into the store (history; the README's figures: 10000000); default ${DEFAULT-VALUE}") long messages;
     @Option(names = "--kannel", description = "also measure Kannel (apt-get install kannel kannel-extras) under the same load (send, chat)") boolean kannel;
     @Option(names = "--shards", defaultValue = "4", description = "shards of the number (failover; default ${DEFAULT-VALUE})") int shards;
     @Option(names = "--kills", defaultValue = "10", description = "kills of a shard's owner (failover; default ${DEFAULT-VALUE})") int kills;

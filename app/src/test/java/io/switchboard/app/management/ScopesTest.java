@@ -94,6 +94,8 @@ class ScopesTest {
                 route("GET", "/v1/numbers/" + NUMBER + "/usage", "read", null),
                 route("POST", "/v1/messages", "send", text(NUMBER, USER, "hello")),
                 new Route("GET", "/v1/messages/{id}", "read", () -> new Call("/v1/messages/" + messageId, null)),
+                route("GET", "/v1/messages", "read", null),
+                route("GET", "/v1/messages/export", "read", null),
                 route("POST", "/v1/tokens", "admin", Map.of("name", "made", "scopes", List.of("read"))),
                 route("GET", "/v1/tokens", "admin", null),
                 route("GET", "/v1/cluster", "read", null),

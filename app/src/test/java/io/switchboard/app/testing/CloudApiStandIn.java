@@ -263,12 +263,7 @@ public final class CloudApiStandIn implements AutoCloseable {
      */
     private void answerTemplates(HttpExchange exchange, byte[] raw) throws IOException {
         String method = exchange.getRequestMethod();
-        String query = exchange.getRequestURI().getRawQuery();
-        objectCalls.add(method + " " + exchange.getRequestURI().getPath() + (query == null ? "" : "?" + query));
-        if (!("Bearer " + accessToken).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-            reply(exchange, 401, graphError(190, "Invalid OAuth access token - Cannot parse access token", "OAuthException", ""));
-            return;
-        }
+        if (!objectCallAuthorized(exchange)) return;
         ObjectNode answer = json.createObjectNode();
         switch (method) {
             case "GET" -> answer.putArray("data").addObject().put("name", "hello_world").put("language", "en_US")
@@ -280,15 +275,20 @@ public final class CloudApiStandIn implements AutoCloseable {
         reply(exchange, 200, answer);
     }
 
+    /** Records a call on an object of the number's; false, answered 401, when it lacks the number's token. */
+    private boolean objectCallAuthorized(HttpExchange exchange) throws IOException {
+        String query = exchange.getRequestURI().getRawQuery();
+        objectCalls.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath()
+                + (query == null ? "" : "?" + query));
+        if (("Bearer " + accessToken).equals(exchange.getRequestHeaders().getFirst("Authorization"))) return true;
+        reply(exchange, 401, graphError(190, "Invalid OAuth access token - Cannot parse access token", "OAuthException", ""));
+        return false;
+    }
+
     /** The number ({@code edge} ""), its settings or its business profile, as Meta answers them. */
     private void answerObject(HttpExchange exchange, String edge, byte[] raw) throws IOException {
         String method = exchange.getRequestMethod();
-        String query = exchange.getRequestURI().getRawQuery();
-        objectCalls.add(method + " " + exchange.getRequestURI().getPath() + (query == null ? "" : "?" + query));
-        if (!("Bearer " + accessToken).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-            reply(exchange, 401, graphError(190, "Invalid OAuth access token - Cannot parse access token", "OAuthException", ""));
-            return;
-        }
+        if (!objectCallAuthorized(exchange)) return;
         ObjectNode answer = json.createObjectNode();
         switch (method + " " + edge) {
             case "GET " -> {
