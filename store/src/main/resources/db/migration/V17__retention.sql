@@ -4,8 +4,8 @@
 -- How many days the project keeps its messages; NULL: the node's retention.days.
 ALTER TABLE projects ADD COLUMN retention_days INT;
 
--- The sweeper takes a number's messages older than its cutoff a batch at a time: one range of this index each.
-CREATE INDEX messages_age ON messages (number, created_at);
+-- The sweeper takes a number's messages older than its cutoff a batch at a time, each one range of the index
+-- messages_history_number (number, created_at, id) that V18 adds for the history.
 
 -- A deleted number ('n', name: the number) or project ('p', name: its id): gone from the lists at once (its row in
 -- numbers or projects is deleted with its tokens and settings), its messages, contacts, groups, media and usage
