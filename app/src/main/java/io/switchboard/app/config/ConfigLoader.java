@@ -62,7 +62,7 @@ public final class ConfigLoader {
             Map.entry("http.behind-proxy", "false"),
             Map.entry("dashboard.session-hours", "12"),
             Map.entry("upstream.timeout-ms", "10000"),
-            Map.entry("upstream.concurrency", "32"),
+            Map.entry("upstream.concurrency", "512"),
             Map.entry("upstream.retry-first-ms", "500"),
             Map.entry("upstream.retry-max-ms", "30000"),
             Map.entry("retention.days", "30"),

@@ -494,7 +494,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
             addAndSignal(() -> readMarks.addFirst(mark));
             return;
         }
-        budget.record(Kind.READ_REPORT);
+        if (link.reportsCountAsThroughput()) budget.record(Kind.READ_REPORT);
         link.markRead(mark.networkId(), mark.typing());
     }
 
@@ -559,11 +559,15 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
 
     private void takeReport(Report report) {
         MessageStatus status = statusOf(report.status());
-        budget.record(status == MessageStatus.READ ? Kind.READ_REPORT : Kind.DELIVERY_REPORT);
+        payForReport(status);
         changeStatus(report.messageId(), report.recipient(), status, report.at(), null, report.error())
                 .whenComplete((applied, failure) -> {
                     if (failure == null) link.ack(report.seq());
                 });
+    }
+
+    private void payForReport(MessageStatus status) {
+        if (link.reportsCountAsThroughput()) budget.record(status == MessageStatus.READ ? Kind.READ_REPORT : Kind.DELIVERY_REPORT);
     }
 
     /**
@@ -572,7 +576,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
      */
     private void takeMemberReport(MemberReport report) {
         MessageStatus status = statusOf(report.status());
-        budget.record(status == MessageStatus.READ ? Kind.READ_REPORT : Kind.DELIVERY_REPORT);
+        payForReport(status);
         Project project = this.project;
         EventRecord event = project.wantsEvents() ? new EventRecord(ids.next(), project.id(), report.messageId(), number,
                 report.member(), status, report.error(), report.at()) : null;
