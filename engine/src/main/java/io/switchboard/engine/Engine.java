@@ -194,6 +194,50 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
+     * Takes a deleted number out of this node: its shards stop once the network answered what they sent (or
+     * {@code drain} passed), and it is no longer open here. What the store holds for it stays, for the sweeper.
+     */
+    public void remove(String number, java.time.Duration drain) throws InterruptedException {
+        stopNumber(number, drain);
+        lines.remove(number);
+    }
+
+    /**
+     * Cancels the outgoing messages the store still has queued for a number taken out of this node (so no outbox
+     * here holds them), a thousand per group commit, each with its event when the project wants events; answers how
+     * many it cancelled. A message that moved on meanwhile (another node sent it) is left as it is.
+     */
+    public int cancelQueued(String number, Project project) {
+        long now = clock.millis();
+        List<Messages.QueuedRef> batch = new ArrayList<>();
+        int[] cancelled = {0};
+        Runnable flush = () -> {
+            List<Write> writes = new ArrayList<>(batch.size());
+            List<EventRecord> events = new ArrayList<>(batch.size());
+            for (Messages.QueuedRef ref : batch) {
+                EventRecord event = project.wantsEvents() ? new EventRecord(ids.next(), project.id(), ref.id(), number,
+                        ref.peer(), MessageStatus.CANCELLED, null, now) : null;
+                events.add(event);
+                writes.add(new Write.ChangeStatus(ref.id(), number, MessageStatus.CANCELLED, now, null, null, event));
+            }
+            int[] counts = writer.submit(writes).join();
+            for (int i = 0; i < counts.length; i++) {
+                if (counts[i] == 0) continue;
+                cancelled[0]++;
+                numberCounters(number).status(MessageStatus.CANCELLED);
+                if (events.get(i) != null) deliveries.event(project, events.get(i), batch.get(i).shard());
+            }
+            batch.clear();
+        };
+        messages.forEachQueued(number, ref -> {
+            batch.add(ref);
+            if (batch.size() == 1_000) flush.run();
+        });
+        if (!batch.isEmpty()) flush.run();
+        return cancelled[0];
+    }
+
+    /**
      * Opens the number again with a new shard count (its shards stopped, its queued messages re-routed in the
      * store): a single node starts every new shard; in a cluster the leases decide. Once only: in a cluster the
      * re-shard and this node's next cluster round both ask, and the second must not stop the shards the first started.

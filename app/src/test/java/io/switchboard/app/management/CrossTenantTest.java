@@ -211,6 +211,25 @@ class CrossTenantTest {
                 assertThat(List.of(takeId.status(), takeId.code())).isEqualTo(List.of(409, "phone_number_id_taken"));
                 assertBsNumbersUnchanged(http, b, bMeta);
             });
+            cases.put("DELETE /v1/numbers/{}", () -> {
+                for (String theirs : List.of(B_NUMBER, B_CLOUD)) {
+                    Http.Answer delete = http.call("DELETE", "/v1/numbers/" + theirs, a, null);
+                    Http.Answer deleteNone = http.call("DELETE", "/v1/numbers/" + NOBODYS_NUMBER, a, null);
+                    assertThat(List.of(delete.status(), delete.code())).as(theirs).isEqualTo(List.of(404, "not_found"))
+                            .isEqualTo(List.of(deleteNone.status(), deleteNone.code()));
+                }
+                assertBsNumbersUnchanged(http, b, bMeta);
+            });
+            cases.put("DELETE /v1/projects/{}", () -> {
+                // The node admin's route: no project token deletes a project, B's or its own.
+                for (String id : List.of(projectB.path("id").asText(), http.call("GET", "/v1/project", a, null).body()
+                        .path("id").asText())) {
+                    Http.Answer delete = http.call("DELETE", "/v1/projects/" + id, a, null);
+                    assertThat(List.of(delete.status(), delete.code())).isEqualTo(List.of(401, "unauthorized"));
+                }
+                assertThat(http.call("GET", "/v1/project", b, null).body().path("name").asText()).isEqualTo("B");
+                assertBsNumbersUnchanged(http, b, bMeta);
+            });
             cases.put("GET /v1/numbers/{}/usage", () -> {
                 Http.Answer usage = http.call("GET", "/v1/numbers/" + B_NUMBER + "/usage", a, null);
                 Http.Answer usageNone = http.call("GET", "/v1/numbers/" + NOBODYS_NUMBER + "/usage", a, null);
