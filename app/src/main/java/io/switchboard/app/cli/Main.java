@@ -24,6 +24,7 @@ public final class Main {
     /** Runs a command as the launcher does, answering its exit code (2 for an error, with its message on stderr). */
     public static int run(String... args) {
         return new CommandLine(new Main())
+                .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
                     commandLine.getErr().println("switchboard " + commandLine.getCommandName() + ": " + e.getMessage());
                     return 2;

@@ -2,6 +2,7 @@ package io.switchboard.app.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.app.Node;
+import io.switchboard.app.bench.MetaStandIn;
 import io.switchboard.app.cli.DurationConverter;
 import io.switchboard.app.config.ConfigLoader;
 import io.switchboard.app.config.NodeConfig;
@@ -27,7 +28,10 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code switchboard demo}: a node on the embedded store, the simulated network and a sample bot, all on this
- * machine; a campaign to a few thousand simulated users while they and others write in, shown live.
+ * machine; a campaign to a few thousand simulated users while they and others write in, shown live. With
+ * {@code --upstream cloud} the number is connected to a stand-in for Meta's Cloud API instead (Graph calls answered
+ * after 150 ms, Meta's throughput and pair rate, signed status webhooks, users answering what they read): the road
+ * real WhatsApp users are on.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Runs a node, the simulated network and a sample bot, sends a campaign while users reply, and shows it live.")
@@ -44,6 +48,16 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--users", defaultValue = "3000", description = "simulated users who get the campaign (default ${DEFAULT-VALUE})") int users;
     @Option(names = "--inbound-rate", defaultValue = "10", description = "messages per second users write in unprompted (default ${DEFAULT-VALUE})") double inboundRate;
     @Option(names = "--seed", defaultValue = "7", description = "seed of the simulated network") long seed;
+    @Option(names = "--upstream", defaultValue = "NETWORK", description = "where the number sends: network (the "
+            + "simulated network) or cloud (a stand-in for Meta's Cloud API) (default ${DEFAULT-VALUE})") Upstream upstream;
+
+    /** Where the demo's number is connected. */
+    enum Upstream { NETWORK, CLOUD }
+
+    /** Meta's Cloud API as the demo's stand-in plays it: its latency, a number's throughput, the app's secret. */
+    private static final Duration GRAPH_LATENCY = Duration.ofMillis(150);
+    private static final int META_MPS = 1_000;
+    private static final String PHONE_NUMBER_ID = "106540352242922";
 
     @Override
     public Integer call() throws Exception {
@@ -52,36 +66,53 @@ public final class DemoCommand implements Callable<Integer> {
         SimConfig simulation = SimConfig.defaults().withPort(0).withStatsPort(0).withSeed(seed).withUsers(users)
                 .withInboundRatePerNumber(0).withReplyProbability(0.2);
         String adminToken = Tokens.newToken("sba_");
+        String appSecret = Tokens.newToken("demo_");
         try (SimNetwork network = SimNetwork.start(simulation);
+             MetaStandIn meta = new MetaStandIn(GRAPH_LATENCY, META_MPS, appSecret);
              SampleBot bot = SampleBot.start();
              Node node = Node.start(nodeConfig(data, network, adminToken), new PrintStream(OutputStream.nullOutputStream()))) {
             ApiClient api = new ApiClient("http://127.0.0.1:" + node.httpPort());
             JsonNode project = api.expect(201, "/v1/projects", adminToken, Map.of("name", "Demo shop",
                     "webhook_url", bot.webhookUrl(), "event_webhook_url", bot.eventWebhookUrl()));
             String token = project.get("token").asText();
-            api.expect(201, "/v1/numbers", token, Map.of("number", NUMBER, "tps", tps, "shards", 1));
-            network.setInboundRate(inboundRate);
+            Map<String, Object> number = new java.util.HashMap<>(Map.of("number", NUMBER, "tps", tps, "shards", 1));
+            if (upstream == Upstream.CLOUD) {
+                String accessToken = Tokens.newToken("EAAG");
+                meta.number(PHONE_NUMBER_ID, accessToken);
+                meta.webhookUrl("http://127.0.0.1:" + node.httpPort() + "/upstream/cloud/webhook");
+                meta.replyProbability(0.2);
+                number.put("upstream", Map.of("kind", "cloud", "base_url", meta.baseUrl(), "api_version",
+                        MetaStandIn.VERSION, "phone_number_id", PHONE_NUMBER_ID, "access_token", accessToken,
+                        "app_secret", appSecret, "verify_token", Tokens.newToken("verify_")));
+            } else {
+                network.setInboundRate(inboundRate);
+            }
+            api.expect(201, "/v1/numbers", token, number);
 
             int campaign = campaignSize();
             out.printf("Dashboard: http://127.0.0.1:%d/dashboard#token=%s%n  (live while the demo runs; the link logs "
                     + "in with this demo's admin token, or open /dashboard and paste it)%n%n", node.httpPort(), adminToken);
-            out.printf("Switchboard demo: node on the embedded store (%s), simulated network on port %d, sample bot at %s%n",
-                    data, network.port(), bot.webhookUrl());
-            out.printf("Campaign: %,d messages to %,d users from %s at a budget of %d TPS, for %s; users reply, and %s more write in each second.%n%n",
-                    campaign, users, NUMBER, tps, format(duration), trim(inboundRate));
+            out.printf("Switchboard demo: node on the embedded store (%s), %s, sample bot at %s%n", data,
+                    upstream == Upstream.CLOUD ? String.format("the number on a stand-in for Meta's Cloud API at %s "
+                            + "(%d ms a call, %,d messages a second, one message every 6 s to a user)", meta.baseUrl(),
+                            GRAPH_LATENCY.toMillis(), META_MPS) : "simulated network on port " + network.port(),
+                    bot.webhookUrl());
+            out.printf("Campaign: %,d messages to %,d users from %s at a budget of %d TPS, for %s; users reply%s.%n%n",
+                    campaign, users, NUMBER, tps, format(duration), upstream == Upstream.CLOUD ? ""
+                            : ", and " + trim(inboundRate) + " more write in each second");
             long started = System.nanoTime();
             queueCampaign(api, token, network.users(), campaign);
             out.printf("Queued %,d messages in %.1f s (each 202 after a durable write).%n%n", campaign,
                     (System.nanoTime() - started) / 1e9);
 
             LiveView view = new LiveView(out, tps, System.console() != null);
-            Tally first = tally(node, network, bot);
+            Tally first = tally(node, network, meta, bot);
             Tally previous = first;
             long end = started + duration.toNanos();
             int second = 0;
             while (System.nanoTime() < end) {
                 Thread.sleep(1_000);
-                Tally now = tally(node, network, bot);
+                Tally now = tally(node, network, meta, bot);
                 view.show(++second, previous, now);
                 previous = now;
             }
@@ -98,8 +129,14 @@ public final class DemoCommand implements Callable<Integer> {
                 .set("allow-private-urls", true).load(); // the sample bot listens on loopback
     }
 
-    /** As many messages as the budget can carry in about 80% of the run, two per user at the most. */
+    /**
+     * As many messages as the budget can carry in about 80% of the run, two per user at the most (on Meta, one: its
+     * pair rate lets a user get one message every 6 s, and statuses cost no budget there).
+     */
     private int campaignSize() {
+        if (upstream == Upstream.CLOUD) {
+            return (int) Math.max(1, Math.min(users, Math.min(tps, META_MPS) * duration.toSeconds() * 8 / 10));
+        }
         double spare = Math.max(1, tps - inboundRate * 4);
         return (int) Math.max(1, Math.min(2L * users, (long) (spare * duration.toSeconds() * 0.8 / TOKENS_PER_CAMPAIGN_MESSAGE)));
     }
@@ -120,9 +157,10 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static Tally tally(Node node, SimNetwork network, SampleBot bot) {
+    private Tally tally(Node node, SimNetwork network, MetaStandIn meta, SampleBot bot) {
         LineSnapshot line = node.engine().snapshot().getFirst();
-        return Tally.read(node.engine().counters(), node.dispatcher().counters(), line, network.stats(), bot.events());
+        return Tally.read(node.engine().counters(), node.dispatcher().counters(), line, network.stats(),
+                upstream == Upstream.CLOUD ? meta.refused() : 0, bot.events());
     }
 
     private static String format(Duration duration) {
@@ -169,9 +207,9 @@ public final class DemoCommand implements Callable<Integer> {
                     String.format("       TPS %3d of %d: send %d, receive %d, delivery report %d, read report %d",
                             inUse, tps, perKind[Kind.SEND.ordinal()], perKind[Kind.RECEIVE.ordinal()],
                             perKind[Kind.DELIVERY_REPORT.ordinal()], perKind[Kind.READ_REPORT.ordinal()]),
-                    String.format("       incoming %,d -> webhook calls %,d, instant replies %,d | event webhook: %,d events in %,d calls | lost at network %d",
+                    String.format("       incoming %,d -> webhook calls %,d, instant replies %,d | event webhook: %,d events in %,d calls | lost at network %d | refused by Meta (sent again) %,d",
                             now.incoming(), now.webhookCalls(), now.instantReplies(), now.eventsDelivered(),
-                            now.eventCalls(), now.networkRejected()));
+                            now.eventCalls(), now.networkRejected(), now.metaRefused()));
             if (redraw && linesShown > 0) out.print("\033[" + linesShown + "A\033[J");
             if (redraw || second % 5 == 0 || second == 1) {
                 lines.forEach(out::println);
