@@ -43,6 +43,9 @@ public final class NodeApi {
     @Option(names = "--json", description = "print the node's JSON answer instead of a table")
     boolean json;
 
+    /** Made at the first call: one connection pool for a command's calls (a list's pages). */
+    private ApiClient client;
+
     JsonNode get(String path) {
         return call(client -> client.get(path, token()));
     }
@@ -64,7 +67,8 @@ public final class NodeApi {
     private JsonNode call(Exchange exchange) {
         ApiClient.Answer answer;
         try {
-            answer = exchange.with(new ApiClient(url.replaceAll("/+$", "")));
+            if (client == null) client = new ApiClient(url.replaceAll("/+$", ""));
+            answer = exchange.with(client);
         } catch (JsonProcessingException e) {
             throw new Failure("the answer from " + url + " is not the API's JSON: is it a Switchboard node?");
         } catch (IOException e) {
@@ -85,7 +89,7 @@ public final class NodeApi {
         String after = null;
         do {
             JsonNode page = get(path + "?limit=" + PAGE + (after == null ? "" : "&after=" + segment(after)));
-            items.addAll((ArrayNode) page.path(field));
+            page.path(field).forEach(items::add);
             after = page.path("next").isTextual() ? page.path("next").asText() : null;
         } while (after != null);
         return all;
@@ -183,7 +187,7 @@ public final class NodeApi {
 
         static Failure of(int status, JsonNode answer) {
             JsonNode error = answer.path("error");
-            if (!error.path("code").isTextual()) return new Failure("the node answered " + status + ": " + answer);
+            if (!error.path("code").isTextual()) return new Failure("the node answered " + status + (answer.isNull() ? "" : ": " + answer));
             String field = error.path("field").isTextual() ? " (field " + error.path("field").asText() + ")" : "";
             return new Failure(status + " " + error.path("code").asText() + ": " + error.path("message").asText() + field);
         }
