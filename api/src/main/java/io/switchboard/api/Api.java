@@ -159,7 +159,7 @@ public final class Api implements AutoCloseable {
         RequestsInFlight inFlight = new RequestsInFlight(limits.maxRequestsInFlight());
         server.before(inFlight::enter);
         server.after(inFlight::leave);
-        server.before(ctx -> bodyLimit.check(ctx.req()));
+        server.before(ctx -> bodyLimit.check(ctx.req(), ctx.res()));
         server.before(ctx -> {
             if (ShardOwners.passedOn(ctx)) clusterCalls.verify(ctx);
         });

@@ -9,6 +9,7 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.function.Predicate;
 
@@ -28,10 +29,16 @@ final class BodyLimit implements Filter {
         this.maxUploadBytes = maxUploadBytes;
     }
 
-    /** Refuses a declared length over the limit, before anything is read. */
-    void check(HttpServletRequest request) {
+    /**
+     * Refuses a declared length over the limit, before anything is read; the answer says the connection closes, as
+     * Jetty closes it for the unread body, so that the client does not send its next request on it.
+     */
+    void check(HttpServletRequest request, HttpServletResponse response) {
         long limit = limitOf(request);
-        if (request.getContentLengthLong() > limit) throw ApiError.tooLarge(limit);
+        if (request.getContentLengthLong() > limit) {
+            response.setHeader("Connection", "close");
+            throw ApiError.tooLarge(limit);
+        }
     }
 
     private long limitOf(HttpServletRequest request) {

@@ -83,8 +83,7 @@ public final class SimLink implements ShardLink {
 
     @Override
     public void markRead(String networkId, boolean typing) {
-        // The simulated network's users do not see typing indicators: the read mark is what it hears.
-        outbox.add(new Frame.MarkRead(networkId));
+        outbox.add(new Frame.MarkRead(networkId, typing));
     }
 
     @Override

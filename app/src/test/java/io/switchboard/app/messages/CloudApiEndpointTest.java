@@ -135,6 +135,30 @@ class CloudApiEndpointTest {
         }
     }
 
+    @Test
+    void aReadMarkWithATypingIndicatorShowsTheUserTheBusinessTypingUntilItsReply() throws Exception {
+        try (Messaging.ProjectNode node = Messaging.start(TestStores.Kind.EMBEDDED, tempDir, "Typing", 50)) {
+            Harness harness = node.harness();
+            Http http = new Http(harness.node.httpPort());
+            String user = "+15550002001";
+            await().atMost(Duration.ofSeconds(10)).until(() -> harness.network.inject(NUMBER, user, "are you there?"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> !harness.receiver.calls("/webhook").isEmpty());
+            String id = harness.receiver.calls("/webhook").getFirst().body().path("id").asText();
+            String networkId = harness.api.get("/v1/messages/" + id, node.token()).body().path("network_id").asText();
+
+            Http.Answer answer = http.call("POST", MESSAGES, node.token(), Map.of("messaging_product", "whatsapp",
+                    "status", "read", "message_id", "wamid." + id, "typing_indicator", Map.of("type", "text")));
+            assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> harness.network.markedRead(networkId));
+            assertThat(harness.network.typingShown(NUMBER, user)).as("typing, shown to the sender").isTrue();
+            assertThat(harness.network.typingShown(NUMBER, "+15550002002")).as("and to no one else").isFalse();
+
+            assertThat(http.call("POST", MESSAGES, node.token(), text(user.substring(1), "yes!")).status()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(20)).until(() -> !harness.network.received(user).isEmpty());
+            assertThat(harness.network.typingShown(NUMBER, user)).as("the reply ends it").isFalse();
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("io.switchboard.app.messages.Messaging#kinds")
     void bizOpaqueCallbackDataComesBackInEachOfTheMessagesCloudFormatStatuses(TestStores.Kind kind) throws Exception {

@@ -102,6 +102,34 @@ class MessageKindsTest {
                       {"type":"button","sub_type":"quick_reply","index":"0","parameters":[{"type":"payload","payload":"TRACK-4711"}]},
                       {"type":"button","sub_type":"url","index":1,"parameters":[{"type":"text","text":"4711"}]}]}""",
                     null),
+            new Sample("template with an offer, a place and buttons of every kind", "template", """
+                    {"name":"summer_offer","language":{"code":"en"},"components":[
+                      {"type":"header","parameters":[{"type":"location","location":{"latitude":12.9716,"longitude":77.5946,
+                        "name":"Lucky Shrub","address":"MG Road, Bengaluru"}}]},
+                      {"type":"body","parameters":[{"type":"text","parameter_name":"first_name","text":"Asha"}]},
+                      {"type":"limited_time_offer","parameters":[{"type":"limited_time_offer",
+                        "limited_time_offer":{"expiration_time_ms":1767225600000}}]},
+                      {"type":"button","sub_type":"copy_code","index":0,"parameters":[{"type":"coupon_code","coupon_code":"SUMMER25"}]},
+                      {"type":"button","sub_type":"flow","index":1,"parameters":[{"type":"action",
+                        "action":{"flow_token":"tok-1","flow_action_data":{"plan":"gold"}}}]},
+                      {"type":"button","sub_type":"catalog","index":2,"parameters":[{"type":"action",
+                        "action":{"thumbnail_product_retailer_id":"aloe-vera-25cm"}}]},
+                      {"type":"button","sub_type":"mpm","index":3,"parameters":[{"type":"action",
+                        "action":{"thumbnail_product_retailer_id":"aloe-vera-25cm","sections":[{"title":"Succulents",
+                          "product_items":[{"product_retailer_id":"aloe-vera-25cm"}]}]}}]}]}""", null),
+            new Sample("template carousel", "template", """
+                    {"name":"plant_carousel","language":{"code":"en_US"},"components":[
+                      {"type":"body","parameters":[{"type":"text","text":"Asha"}]},
+                      {"type":"carousel","cards":[
+                        {"card_index":0,"components":[
+                          {"type":"header","parameters":[{"type":"image","image":{"link":"https://cdn.example.com/aloe.jpg"}}]},
+                          {"type":"body","parameters":[{"type":"text","text":"Aloe"}]},
+                          {"type":"button","sub_type":"quick_reply","index":"0","parameters":[{"type":"payload","payload":"BUY-ALOE"}]},
+                          {"type":"button","sub_type":"url","index":"1","parameters":[{"type":"text","text":"aloe"}]}]},
+                        {"card_index":1,"components":[
+                          {"type":"header","parameters":[{"type":"video","video":{"link":"https://cdn.example.com/fern.mp4"}}]},
+                          {"type":"button","sub_type":"quick_reply","index":"0","parameters":[{"type":"payload","payload":"BUY-FERN"}]}]}]}]}""",
+                    null),
             new Sample("reaction", "reaction", """
                     {"message_id":"wamid.HBgLMTY0NjcwNDM1OTUVAgASGBQzQUZC","emoji":"👍🏽"}""", null));
 

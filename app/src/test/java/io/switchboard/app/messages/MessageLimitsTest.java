@@ -229,6 +229,32 @@ class MessageLimitsTest {
                 limit("template parameter types", template("t", component("body", textParameter("a"))),
                         template("t", component("body", map("type", "location", "location", map()))),
                         "unsupported_value", "template.components[0].parameters[0].type", "currency, date_time, text"),
+                limit("template header location", template("t", component("header", map("type", "location",
+                                "location", map("latitude", 12.97, "longitude", 77.59, "name", "Store")))),
+                        template("t", component("header", map("type", "location", "location", map("latitude", 91,
+                                "longitude", 0)))), "out_of_range", "template.components[0].parameters[0].location.latitude", "90"),
+                limit("template copy code 15", template("t", button("copy_code", 0, map("type", "coupon_code", "coupon_code", x(15)))),
+                        template("t", button("copy_code", 0, map("type", "coupon_code", "coupon_code", x(16)))), "too_long",
+                        "template.components[0].parameters[0].coupon_code", "15"),
+                limit("template multi-product button needs its thumbnail",
+                        template("t", button("mpm", 0, map("type", "action", "action", map("thumbnail_product_retailer_id",
+                                "p1", "sections", List.of(map("title", "S", "product_items", List.of(map("product_retailer_id", "p1")))))))),
+                        template("t", button("mpm", 0, map("type", "action", "action", map("sections", List.of(map("title", "S",
+                                "product_items", List.of(map("product_retailer_id", "p1")))))))), "missing_field",
+                        "template.components[0].parameters[0].action.thumbnail_product_retailer_id", "required"),
+                limit("template limited-time offer's end in milliseconds",
+                        template("t", component("limited_time_offer", offer(1_767_225_600_000L))),
+                        template("t", component("limited_time_offer", offer("tomorrow"))), "invalid_type",
+                        "template.components[0].parameters[0].limited_time_offer.expiration_time_ms", "whole number"),
+                limit("template carousel 10 cards", template("t", carousel(10)), template("t", carousel(11)), "too_many",
+                        "template.components[0].cards", "10"),
+                limit("template carousel card header an image or a video", template("t", carousel(1)),
+                        template("t", map("type", "carousel", "cards", List.of(map("card_index", 0, "components",
+                                List.of(component("header", textParameter("h"))))))), "unsupported_value",
+                        "template.components[0].cards[0].components[0].parameters[0].type", "image, video"),
+                limit("template carousel card indexes unique", template("t", carousel(2)),
+                        template("t", map("type", "carousel", "cards", List.of(card(0), card(0)))), "duplicate",
+                        "template.components[0].cards[1].card_index", "unique"),
                 // reaction
                 limit("reaction: one emoji", reaction("👍🏽"), reaction("👍👍"), "invalid_emoji", "reaction.emoji", "one emoji"),
                 limit("reaction: an emoji, not a letter", reaction("🇮🇳"), reaction("a"), "invalid_emoji", "reaction.emoji",
@@ -429,6 +455,23 @@ class MessageLimitsTest {
 
     static Map<String, Object> currency(String code) {
         return map("type", "currency", "currency", map("fallback_value", "$1.50", "code", code, "amount_1000", 1_500));
+    }
+
+    static Map<String, Object> button(String subType, int index, Object parameter) {
+        return map("type", "button", "sub_type", subType, "index", String.valueOf(index), "parameters", List.of(parameter));
+    }
+
+    static Map<String, Object> offer(Object expiresAt) {
+        return map("type", "limited_time_offer", "limited_time_offer", map("expiration_time_ms", expiresAt));
+    }
+
+    static Map<String, Object> carousel(int cards) {
+        return map("type", "carousel", "cards", java.util.stream.IntStream.range(0, cards).mapToObj(i -> card(i)).toList());
+    }
+
+    static Map<String, Object> card(int index) {
+        return map("card_index", index, "components", List.of(component("header", map("type", "image", "image",
+                map("link", "https://cdn.example.com/" + index + ".jpg"))), quickReply(0)));
     }
 
     static Map<String, Object> quickReply(int index) {

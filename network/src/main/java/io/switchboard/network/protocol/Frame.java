@@ -94,8 +94,11 @@ public sealed interface Frame {
         public byte type() { return INBOUND; }
     }
 
-    /** The business read a user's message ({@code networkId}, as INBOUND gave it): the user sees blue ticks. */
-    record MarkRead(String networkId) implements Frame {
+    /**
+     * The business read a user's message ({@code networkId}, as INBOUND gave it): the user sees blue ticks, and with
+     * {@code typing} the business typing until its reply or 25 s.
+     */
+    record MarkRead(String networkId, boolean typing) implements Frame {
         public byte type() { return MARK_READ; }
     }
 

@@ -83,7 +83,10 @@ public final class FrameCodec {
                 out.writeUTF(f.payload());
                 out.writeLong(f.atMillis());
             }
-            case Frame.MarkRead f -> out.writeUTF(f.networkId());
+            case Frame.MarkRead f -> {
+                out.writeUTF(f.networkId());
+                out.writeBoolean(f.typing());
+            }
             case Frame.Ack f -> out.writeLong(f.seq());
             case Frame.Fenced f -> out.writeUTF(f.reason());
         }
@@ -109,7 +112,7 @@ public final class FrameCodec {
                     in.readUTF(), in.readUTF(), readList(in), readList(in), in.readUTF());
             case Frame.INBOUND -> new Frame.Inbound(in.readLong(), in.readUTF(), in.readUTF(), in.readUTF(), in.readUTF(),
                     in.readUTF(), in.readLong());
-            case Frame.MARK_READ -> new Frame.MarkRead(in.readUTF());
+            case Frame.MARK_READ -> new Frame.MarkRead(in.readUTF(), in.readBoolean());
             case Frame.ACK -> new Frame.Ack(in.readLong());
             case Frame.FENCED -> new Frame.Fenced(in.readUTF());
             default -> throw new ProtocolException("unknown frame type " + type);

@@ -102,7 +102,7 @@ final class Connection {
                     case Frame.Ping p -> enqueue(new Frame.Pong(p.nanos()));
                     case Frame.Send s -> network.onSend(this, number, s, deliveryReports);
                     case Frame.Ack a -> number.ack(this, shard, a.seq());
-                    case Frame.MarkRead m -> network.onMarkRead(number, m.networkId());
+                    case Frame.MarkRead m -> network.onMarkRead(number, m.networkId(), m.typing());
                     case Frame.Group g -> network.onGroup(this, number, g);
                     default -> {
                         log.debug("{}/{}: unexpected frame {}", login.number(), shard, frame);

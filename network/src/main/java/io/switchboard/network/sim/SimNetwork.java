@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,6 +38,8 @@ public final class SimNetwork implements AutoCloseable {
     private static final int INBOX_LIMIT = 100_000;
     private static final long TICK_MILLIS = 10;
     private static final int SALT_FAIL = 1, SALT_READ = 2, SALT_REPLY = 3;
+    /** How long WhatsApp shows a typing indicator that no reply ends. */
+    static final Duration TYPING_SHOWN = Duration.ofSeconds(25);
 
     private final SimConfig config;
     private final Counters global = new Counters();
@@ -54,6 +57,8 @@ public final class SimNetwork implements AutoCloseable {
     private final AtomicLong sendsTaken = new AtomicLong();
     /** The network ids of incoming messages the business marked read, in the order the marks came. */
     private final Set<String> markedRead = ConcurrentHashMap.newKeySet();
+    /** Until when (epoch ms) a user sees a number typing, by "number user": set by a read mark, ended by a reply. */
+    private final ConcurrentHashMap<String, Long> typingUntil = new ConcurrentHashMap<>();
     private volatile double inboundRate;
     private volatile boolean closed;
     private long lastTickNanos = System.nanoTime();
@@ -273,10 +278,25 @@ public final class SimNetwork implements AutoCloseable {
         });
     }
 
-    /** The business read a message its user wrote: the user would see blue ticks. */
-    void onMarkRead(NumberState ns, String networkId) {
+    /**
+     * The business read a message its user wrote: the user would see blue ticks, and with {@code typing} the business
+     * typing, as WhatsApp shows it: until the reply, or {@link #TYPING_SHOWN} at most.
+     */
+    void onMarkRead(NumberState ns, String networkId, boolean typing) {
         ns.count(Counter.MARKED_READ);
         markedRead.add(networkId);
+        if (typing) {
+            String shownTo = ns.number + " " + inboundSender(networkId);
+            long until = System.currentTimeMillis() + TYPING_SHOWN.toMillis();
+            typingUntil.put(shownTo, until);
+            afterMillis(TYPING_SHOWN.toMillis(), () -> typingUntil.remove(shownTo, until));
+        }
+    }
+
+    /** Whether {@code user} sees {@code number} typing now. */
+    public boolean typingShown(String number, String user) {
+        Long until = typingUntil.get(number + " " + user);
+        return until != null && until > System.currentTimeMillis();
     }
 
     /** Whether the business marked the incoming message with this network id read. */
@@ -295,6 +315,7 @@ public final class SimNetwork implements AutoCloseable {
             return;
         }
         ns.count(Counter.DELIVERED);
+        typingUntil.remove(ns.number + " " + to);
         long now = System.currentTimeMillis();
         remember(to, new UserMessage(id, networkMessageId, ns.number, send.messageType(), send.payload(), now, taken,
                 send.context()));
@@ -358,8 +379,13 @@ public final class SimNetwork implements AutoCloseable {
 
     private boolean offerInbound(NumberState ns, String from, String type, String payload) {
         long now = System.currentTimeMillis();
-        String networkId = "wamid.in." + inboundIds.incrementAndGet();
+        String networkId = "wamid.in." + inboundIds.incrementAndGet() + "." + from.substring(1);
         return ns.offer(from, seq -> new Frame.Inbound(seq, networkId, from, profileName(from), type, payload, now));
+    }
+
+    /** The user who sent the incoming message {@code networkId} (its last part, as {@link #offerInbound} made it). */
+    private static String inboundSender(String networkId) {
+        return "+" + networkId.substring(networkId.lastIndexOf('.') + 1);
     }
 
     private void remember(String user, UserMessage message) {

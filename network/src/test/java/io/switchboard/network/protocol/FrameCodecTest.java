@@ -33,7 +33,9 @@ class FrameCodecTest {
                 new Frame.GroupState(5L, "", "", "12036300000001@g.us", "Füßball ⚽", "", List.of("+15550000001"),
                         List.of(), "https://chat.whatsapp.com/abc"),
                 new Frame.GroupState(6L, "unknown_group", "no such group", "x", "", "", List.of(), List.of(), ""),
-                new Frame.Inbound(10L, "wamid.in.1", "+15550000001", "User 0001", "text", "{\"body\":\"hi\"}", 3000L),
+                new Frame.Inbound(10L, "wamid.in.1.15550000001", "+15550000001", "User 0001", "text", "{\"body\":\"hi\"}", 3000L),
+                new Frame.MarkRead("wamid.in.1.15550000001", true),
+                new Frame.MarkRead("wamid.in.2.15550000001", false),
                 new Frame.Ack(10L),
                 new Frame.Fenced("superseded"));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -85,6 +85,14 @@ final class InteractiveActions {
     static void productList(JsonNode action, String path) {
         Fields.only(action, path, Set.of("catalog_id", "sections"));
         Fields.text(action, "catalog_id", path, MAX_ID);
+        productSections(action, path);
+    }
+
+    /**
+     * The {@code sections} of a multi-product message or a template's multi-product button: up to 10, each with its
+     * products, 30 products in all.
+     */
+    static void productSections(JsonNode action, String path) {
         JsonNode sections = Fields.array(action, "sections", path, 1, MAX_SECTIONS);
         Set<String> products = new HashSet<>();
         for (int s = 0; s < sections.size(); s++) {
