@@ -111,7 +111,7 @@ public final class AdminCommand {
                 + "/v1/numbers with its upstream, in the README).")
         void create(@Mixin NodeApi api,
                     @Option(names = "--number", required = true, paramLabel = "E164", description = "such as +919800000001") String number,
-                    @Option(names = "--tps", paramLabel = "N", description = "its budget a second (the node's default: 20)") Integer tps,
+                    @Option(names = "--tps", paramLabel = "N", description = "its budget a second (default 20)") Integer tps,
                     @Option(names = "--shards", paramLabel = "N", description = "1, 2, 4, 8, 16 or 32 (default 1)") Integer shards,
                     @Option(names = "--delivery-reports", arity = "1", paramLabel = "true|false", description = "delivered reports on (default) or off") Boolean deliveryReports) {
             ObjectNode body = NodeApi.object().put("number", number);

@@ -67,7 +67,7 @@ public final class NodeApi {
     private JsonNode call(Exchange exchange) {
         ApiClient.Answer answer;
         try {
-            if (client == null) client = new ApiClient(url.replaceAll("/+$", ""));
+            if (client == null) client = new ApiClient(base());
             answer = exchange.with(client);
         } catch (JsonProcessingException e) {
             throw new Failure("the answer from " + url + " is not the API's JSON: is it a Switchboard node?");
@@ -169,6 +169,13 @@ public final class NodeApi {
             }
             out().println(line);
         }
+    }
+
+    private String base() {
+        if (!url.matches("https?://[^/?#]+(/[^?#]*)?")) {
+            throw new Failure("--url must be the node's http or https address, such as http://127.0.0.1:8080; got " + url);
+        }
+        return url.replaceAll("/+$", "");
     }
 
     private String token() {

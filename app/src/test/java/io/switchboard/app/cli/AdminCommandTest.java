@@ -154,6 +154,10 @@ class AdminCommandTest {
         Run noNode = run("admin", "numbers", "list", "--url", "http://127.0.0.1:" + closed, "--token", "sb_secret");
         assertThat(noNode.exit()).isEqualTo(2);
         assertThat(noNode.err()).contains("cannot reach the node at http://127.0.0.1:" + closed).doesNotContain("sb_secret");
+
+        Run notAUrl = run("admin", "numbers", "list", "--url", "127.0.0.1:" + closed, "--token", "sb_secret");
+        assertThat(notAUrl.exit()).isEqualTo(2);
+        assertThat(notAUrl.err()).contains("--url must be the node's http or https address");
     }
 
     /** {@code switchboard admin ARGS --url <the node> --token TOKEN}. */
