@@ -66,10 +66,10 @@ final class Access {
 
     /**
      * The Cloud API's routes: sending, marking read and uploading or deleting media need {@code send}, changing the
-     * business profile {@code admin} (Meta's business management), reading {@code read}.
+     * business profile or the message templates {@code admin} (Meta's business management), reading {@code read}.
      */
     private static Scope graphScope(HandlerType method, String route) {
         if (method == HandlerType.GET || method == HandlerType.HEAD) return Scope.READ;
-        return route.equals(BusinessProfileRoutes.PATH) ? Scope.ADMIN : Scope.SEND;
+        return route.equals(BusinessProfileRoutes.PATH) || route.equals(TemplateRoutes.PATH) ? Scope.ADMIN : Scope.SEND;
     }
 }

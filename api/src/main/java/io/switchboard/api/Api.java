@@ -74,8 +74,11 @@ public final class Api implements AutoCloseable {
     /** Numbers connected to Meta's Cloud API: where each is connected, and the links of those running here. */
     public record Upstream(Upstreams upstreams, CloudLinks links) {}
 
-    /** The node's copies of the numbers' groups, the contacts they heard from, and their business profiles. */
-    public record Directory(Groups groups, Contacts contacts, BusinessProfiles profiles) {}
+    /**
+     * The node's copies of the numbers' groups, the contacts they heard from, their business profiles, and the
+     * projects' message templates.
+     */
+    public record Directory(Groups groups, Contacts contacts, BusinessProfiles profiles, TemplateRegistry templates) {}
 
     /**
      * This node in its cluster: its id, its address, the shared leases (null on a single node), and the key the nodes
@@ -159,6 +162,7 @@ public final class Api implements AutoCloseable {
         RequestsInFlight inFlight = new RequestsInFlight(limits.maxRequestsInFlight());
         server.before(inFlight::enter);
         server.after(inFlight::leave);
+        server.after(Requests::readToEnd);
         server.before(ctx -> bodyLimit.check(ctx.req(), ctx.res()));
         server.before(ctx -> {
             if (ShardOwners.passedOn(ctx)) clusterCalls.verify(ctx);
@@ -184,6 +188,7 @@ public final class Api implements AutoCloseable {
         new OpenApiRoutes(json).addTo(server);
         // Last: their paths are all variables, which Javalin would otherwise match before a route named in full.
         new BusinessProfileRoutes(parts, tenants, requests).addTo(server);
+        new TemplateRoutes(parts, tenants, requests).addTo(server);
         new GraphObjectRoutes(parts, tenants, requests, media).addTo(server);
         server.exception(ApiError.class, (e, ctx) -> answerError(ctx, e));
         server.exception(ShardOwners.Answered.class, (e, ctx) -> { }); // another node's answer is written already

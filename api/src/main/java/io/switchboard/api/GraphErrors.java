@@ -19,6 +19,10 @@ final class GraphErrors {
     private static final int NO_SUCH_OBJECT = 33;
     static final Graph INVALID_PARAMETER = new Graph(100, 0, "Invalid parameter", "OAuthException", 400);
     private static final Graph MISSING_PARAMETER = new Graph(131008, 0, "Required parameter is missing", "OAuthException", 400);
+    private static final Graph UNKNOWN_TEMPLATE = new Graph(132001, 0, "Template name does not exist in the translation",
+            "OAuthException", 400);
+    /** Meta's answer to a template whose name exists in that language already. */
+    private static final Graph TEMPLATE_EXISTS = new Graph(100, 2388024, "Invalid parameter", "OAuthException", 400);
     private static final Graph UNSUPPORTED_TYPE = new Graph(131051, 0, "Unsupported message type", "OAuthException", 400);
     private static final Graph BAD_TOKEN = new Graph(190, 0, "Invalid OAuth access token - Cannot parse access token",
             "OAuthException", 401);
@@ -44,6 +48,8 @@ final class GraphErrors {
             default -> switch (error.code()) {
                 case "missing_field" -> MISSING_PARAMETER;
                 case "unsupported_type" -> UNSUPPORTED_TYPE;
+                case "unknown_template" -> UNKNOWN_TEMPLATE;
+                case "template_exists" -> TEMPLATE_EXISTS;
                 default -> INVALID_PARAMETER;
             };
         };

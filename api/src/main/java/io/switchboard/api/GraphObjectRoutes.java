@@ -12,12 +12,15 @@ import io.switchboard.store.Ids;
 import io.switchboard.store.MediaFile;
 import io.switchboard.store.Project;
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -172,15 +175,22 @@ final class GraphObjectRoutes {
                     .orElseGet(() -> localNumber(project, number.number()));
             data.add(fields(ctx, item));
         }
-        if (!shown.isEmpty()) {
-            ObjectNode paging = answer.putObject("paging");
-            paging.putObject("cursors").put("before", shown.getFirst().number()).put("after", shown.getLast().number());
-            if (fetched.size() > page.limit()) {
-                paging.put("next", ctx.url() + "?limit=" + page.limit() + "&after="
-                        + java.net.URLEncoder.encode(shown.getLast().number(), java.nio.charset.StandardCharsets.UTF_8));
-            }
-        }
+        paging(ctx, answer, page, fetched.size() > page.limit(), shown, BusinessNumber::number);
         requests.send(ctx, 200, answer);
+    }
+
+    /**
+     * The Graph's {@code paging} of a list's page: the cursors of its first and last items, and the URL of the next
+     * page when {@code more} follow. None for an empty page.
+     */
+    static <T> void paging(Context ctx, ObjectNode answer, Page page, boolean more, List<T> shown, Function<T, String> cursor) {
+        if (shown.isEmpty()) return;
+        ObjectNode paging = answer.putObject("paging");
+        paging.putObject("cursors").put("before", cursor.apply(shown.getFirst())).put("after", cursor.apply(shown.getLast()));
+        if (more) {
+            paging.put("next", ctx.url() + "?limit=" + page.limit() + "&after="
+                    + URLEncoder.encode(cursor.apply(shown.getLast()), StandardCharsets.UTF_8));
+        }
     }
 
     /** A number on the simulated network as Meta describes a phone number; its verified name is the project's. */

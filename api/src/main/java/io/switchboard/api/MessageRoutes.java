@@ -90,6 +90,11 @@ final class MessageRoutes {
             public boolean ownsGroup(String from, String group) {
                 return parts.directory().groups().find(project.id(), group).filter(g -> g.number().equals(from)).isPresent();
             }
+
+            @Override
+            public boolean mayUseTemplate(String from, String name, String language) {
+                return parts.directory().templates().allows(project.id(), from, name, language);
+            }
         };
     }
 

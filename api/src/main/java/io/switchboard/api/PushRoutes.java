@@ -17,7 +17,6 @@ import io.switchboard.store.Project;
 import io.switchboard.store.Scope;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -63,17 +62,8 @@ final class PushRoutes {
     }
 
     private void push(Context ctx) {
-        InputStream body = bodyStream(ctx);
-        try {
-            push(ctx, body);
-        } finally {
-            discardUnread(body);
-        }
-    }
-
-    private void push(Context ctx, InputStream bodyStream) {
         // The token first, and only then the rest of the body: a caller without one costs no full parse.
-        LeadingToken leading = LeadingToken.scan(bodyStream, json);
+        LeadingToken leading = LeadingToken.scan(bodyStream(ctx), json);
         String token = leading.token();
         Project project = access.admit(token == null || token.isBlank() ? null : "Bearer " + token, Scope.SEND)
                 .project();
@@ -111,19 +101,6 @@ final class PushRoutes {
             items.addObject().put("msg_id", Ids.format(a.id())).put("number", a.message().to().substring(1)).put("credit", 1);
         }
         requests.send(ctx, 200, answer);
-    }
-
-    /**
-     * Reads to the end, without keeping, what a refusal left unread (BodyLimit bounds it): Jetty closes a connection
-     * whose request body was not consumed, after an answer that did not say so, and a client that sends its next
-     * request on it gets no answer at all.
-     */
-    private static void discardUnread(InputStream body) {
-        try {
-            body.transferTo(OutputStream.nullOutputStream());
-        } catch (IOException e) {
-            // The caller went away mid-body: nothing is owed on this connection.
-        }
     }
 
     private static InputStream bodyStream(Context ctx) {

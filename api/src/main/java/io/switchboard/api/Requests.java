@@ -6,6 +6,7 @@ import io.javalin.http.Context;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 
 /** Reading request bodies and fields, and writing JSON answers: every error names the field at fault. */
 final class Requests {
@@ -17,6 +18,21 @@ final class Requests {
 
     ObjectMapper json() {
         return json;
+    }
+
+    /**
+     * Reads to the end, without keeping, what was left of the request's body when the answer is ready: a refusal
+     * (an unknown object, a bad token, a body refused on its first bytes) leaves it unread, and Jetty then closes the
+     * connection after an answer that did not say so, so that a client's next request on it gets no answer at all.
+     * BodyLimit bounds what is read; a 413's body is refused unread, and its answer says the connection closes.
+     */
+    static void readToEnd(Context ctx) {
+        if (ctx.status().getCode() == 413) return;
+        try {
+            ctx.req().getInputStream().transferTo(OutputStream.nullOutputStream());
+        } catch (IOException | IllegalStateException | ApiError e) {
+            // The caller went away mid-body, or sent more than the limit: the connection is not kept either way.
+        }
     }
 
     JsonNode body(Context ctx) {

@@ -22,7 +22,7 @@ final class UpstreamInput {
     static final String WEBHOOK_PATH = "/upstream/cloud/webhook";
     private static final String PREFIX = "upstream.";
     private static final String DEFAULT_VERSION = "v21.0";
-    private static final Set<String> FIELDS = Set.of("kind", "base_url", "api_version", "phone_number_id",
+    private static final Set<String> FIELDS = Set.of("kind", "base_url", "api_version", "phone_number_id", "waba_id",
             "access_token", "app_secret", "verify_token");
     private static final Pattern VERSION = Pattern.compile("v\\d{1,3}\\.\\d{1,3}");
     private static final Pattern PHONE_NUMBER_ID = Pattern.compile("\\d{1,32}");
@@ -55,8 +55,13 @@ final class UpstreamInput {
             throw ApiError.badRequest("invalid_upstream", "upstream.phone_number_id must be Meta's id: digits only",
                     PREFIX + "phone_number_id");
         }
+        String wabaId = upstream.has("waba_id") ? requiredText(upstream, PREFIX, "waba_id", 32) : "";
+        if (!wabaId.isEmpty() && !PHONE_NUMBER_ID.matcher(wabaId).matches()) {
+            throw ApiError.badRequest("invalid_upstream", "upstream.waba_id must be Meta's id: digits only",
+                    PREFIX + "waba_id");
+        }
         Vault vault = parts.vault();
-        return new CloudUpstream(number, projectId, baseUrl, version, phoneNumberId,
+        return new CloudUpstream(number, projectId, baseUrl, version, phoneNumberId, wabaId,
                 vault.sealSecret(CloudUpstream.owner(number, "access_token"), requiredText(upstream, PREFIX, "access_token", 4_096)),
                 vault.sealSecret(CloudUpstream.owner(number, "app_secret"), requiredText(upstream, PREFIX, "app_secret", 256)),
                 Tokens.hash(requiredText(upstream, PREFIX, "verify_token", 256)), parts.clock().millis());
@@ -69,6 +74,7 @@ final class UpstreamInput {
         shown.put("base_url", upstream.baseUrl());
         shown.put("api_version", upstream.apiVersion());
         shown.put("phone_number_id", upstream.phoneNumberId());
+        if (!upstream.wabaId().isEmpty()) shown.put("waba_id", upstream.wabaId());
         shown.put("webhook_path", WEBHOOK_PATH);
     }
 }

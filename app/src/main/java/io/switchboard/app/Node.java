@@ -2,6 +2,7 @@ package io.switchboard.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.api.Api;
+import io.switchboard.api.TemplateRegistry;
 import io.switchboard.api.Tls;
 import io.switchboard.app.config.NodeConfig;
 import io.switchboard.dispatcher.Dispatcher;
@@ -12,6 +13,7 @@ import io.switchboard.outbound.OutboundUrls;
 import io.switchboard.engine.media.MediaLibrary;
 import io.switchboard.engine.media.MediaUrls;
 import io.switchboard.store.BusinessProfiles;
+import io.switchboard.store.MessageTemplates;
 import io.switchboard.store.MediaFiles;
 import io.switchboard.engine.Engine;
 import io.switchboard.engine.EngineSettings;
@@ -161,7 +163,7 @@ public final class Node implements AutoCloseable {
             ShardMap shardMap = leases == null ? new LocalShardMap(engine, () -> name)
                     : new LeaseShardMap(leases, engine, clustering.nodeId());
             NodeMetrics metrics = new NodeMetrics(new NodeMetrics.Sources(engine, dispatcher, census, shardMap, latency,
-                    deadLetters::countByProject));
+                    deadLetters::countByProject, writer::failedCommits, store.data()));
             this.liveHistory = new LiveHistory(new LiveHistory.Parts(engine, metrics, latency, census, shardMap,
                     dispatcher::backlog), HISTORY).start();
             NodeConfig.Observability shown = config.observability();
@@ -178,7 +180,8 @@ public final class Node implements AutoCloseable {
                                     limits.ratePerToken(), limits.burstPerToken(), limits.unknownTokensPerSecond(),
                                     limits.maxBodyBytes(), limits.maxConnections(), limits.maxRequestsInFlight())),
                     observability, new Api.Upstream(upstreams, cloudLinks),
-                    new Api.Directory(new Groups(database), new Contacts(database), new BusinessProfiles(database)), media, ids), tls(config.http()),
+                    new Api.Directory(new Groups(database), new Contacts(database), new BusinessProfiles(database),
+                            new TemplateRegistry(new MessageTemplates(database), upstreams)), media, ids), tls(config.http()),
                     config.http().behindProxy())
                     .start(config.http().host(), config.http().port());
             // Joins once its API listens, so that the address the other nodes see is where it answers.

@@ -17,25 +17,34 @@ import io.switchboard.store.MessageStatus;
 import io.switchboard.store.Priority;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
  * The node's Prometheus metrics, in a registry of its own (several nodes may share a JVM in tests). Everything but
  * the latency histogram ({@link WebhookLatency}) is read when scraped, from the engine, the dispatcher, the message
- * census, the shard map and the store's dead letters: the hot path pays only for the histogram's observations.
+ * census, the shard map, the store's dead letters and writer, and the data folder's disk: the hot path pays only for
+ * the histogram's observations.
  *
  * <p>Names follow Prometheus' conventions: a {@code switchboard_} prefix, base units ({@code _seconds}),
  * {@code _total} on counters, and labels for what varies ({@code number}, {@code kind}, {@code priority},
  * {@code direction}, {@code status}, {@code project}).
  */
 public final class NodeMetrics {
-    /** Where the figures come from; {@code deadLetters} reads the store's counts by project. */
+    /**
+     * Where the figures come from; {@code deadLetters} reads the store's counts by project, {@code failedCommits}
+     * the store writer's failed commits, and {@code data} is the node's data folder, whose disk is measured.
+     */
     public record Sources(Engine engine, Dispatcher dispatcher, MessageCensus census, ShardMap shards,
-                          WebhookLatency latency, Supplier<Map<String, Long>> deadLetters) {}
+                          WebhookLatency latency, Supplier<Map<String, Long>> deadLetters, LongSupplier failedCommits,
+                          Path data) {}
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer =
@@ -120,7 +129,32 @@ public final class NodeMetrics {
                 .help("Calls that failed (no answer, or not 2xx) and were scheduled again")
                 .callback(cb -> cb.call(calls.failedCalls()))
                 .register(registry);
+        CounterWithCallback.builder().name("switchboard_store_write_errors")
+                .help("Group commits the store refused (a full disk, a lost or read-only database); each failed every write it carried")
+                .callback(cb -> cb.call(sources.failedCommits().getAsLong()))
+                .register(registry);
+        // The disk that holds the data folder (the embedded store, media, the master key): a full one stops the node.
+        GaugeWithCallback.builder().name("switchboard_data_disk_free_bytes")
+                .help("Bytes free to the node on the file system of its data folder")
+                .callback(cb -> disk().ifPresent(disk -> cb.call(disk.free())))
+                .register(registry);
+        GaugeWithCallback.builder().name("switchboard_data_disk_size_bytes")
+                .help("Size in bytes of the file system of the node's data folder")
+                .callback(cb -> disk().ifPresent(disk -> cb.call(disk.size())))
+                .register(registry);
         registry.register(sources.latency().histogram());
+    }
+
+    private record Disk(long free, long size) {}
+
+    /** The data folder's file system, or nothing (no sample) while it cannot be read. */
+    private java.util.Optional<Disk> disk() {
+        try {
+            FileStore store = Files.getFileStore(sources.data());
+            return java.util.Optional.of(new Disk(store.getUsableSpace(), store.getTotalSpace()));
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     /** Writes every metric in the Prometheus text format (version 0.0.4). */

@@ -9,7 +9,7 @@ import java.util.Optional;
 /** The numbers connected to an upstream (Meta's Cloud API) instead of the simulated network. */
 public final class Upstreams {
     private static final String COLUMNS = "number, project_id, kind, base_url, api_version, phone_number_id, "
-            + "access_token, app_secret, verify_token_hash, created_at";
+            + "waba_id, access_token, app_secret, verify_token_hash, created_at";
     private final Database database;
 
     public Upstreams(Database database) {
@@ -24,9 +24,9 @@ public final class Upstreams {
         return database.inTransaction(c -> {
             Sql.update(c, "DELETE FROM number_upstreams WHERE number = ?", upstream.number());
             int inserted = Sql.update(c, database.dialect().insertIgnore("number_upstreams (" + COLUMNS + ")",
-                            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
                     upstream.number(), upstream.projectId(), CloudUpstream.KIND, upstream.baseUrl(),
-                    upstream.apiVersion(), upstream.phoneNumberId(), upstream.sealedAccessToken(),
+                    upstream.apiVersion(), upstream.phoneNumberId(), upstream.wabaId(), upstream.sealedAccessToken(),
                     upstream.sealedAppSecret(), upstream.verifyTokenHash(), upstream.createdAt());
             if (inserted == 1) return true;
             c.rollback();
@@ -65,7 +65,8 @@ public final class Upstreams {
 
     private static CloudUpstream map(ResultSet row) throws SQLException {
         return new CloudUpstream(row.getString("number"), row.getString("project_id"), row.getString("base_url"),
-                row.getString("api_version"), row.getString("phone_number_id"), row.getBytes("access_token"),
+                row.getString("api_version"), row.getString("phone_number_id"), row.getString("waba_id"),
+                row.getBytes("access_token"),
                 row.getBytes("app_secret"), row.getString("verify_token_hash"), row.getLong("created_at"));
     }
 }

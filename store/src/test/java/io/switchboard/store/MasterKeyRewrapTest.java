@@ -53,7 +53,7 @@ class MasterKeyRewrapTest {
                     onlyA.sealSecret(SealedSecrets.owner("p2"), "whsec_old"));
             projects.rotateSecret("p2", onlyA.sealSecret(SealedSecrets.owner("p2"), "whsec_new"), Long.MAX_VALUE);
             Upstreams upstreams = new Upstreams(database);
-            upstreams.put(new CloudUpstream("+919800000001", "p1", "https://graph.example", "v23.0", "1001",
+            upstreams.put(new CloudUpstream("+919800000001", "p1", "https://graph.example", "v23.0", "1001", "",
                     onlyA.sealSecret(CloudUpstream.owner("+919800000001", "access_token"), "EAAG-token"),
                     LegacySeals.secret(keyA, CloudUpstream.owner("+919800000001", "app_secret"), "app-secret"),
                     "verifyhash", 1L));

@@ -108,6 +108,10 @@ class MalformedInputPropertyTest {
                     "{\"messaging_product\":\"whatsapp\",\"to\":\"+1 555-000-0042\",\"type\":\"image\",\"image\":"
                     + "{\"link\":\"https://example.com/a.png\",\"caption\":\"c\"}}",
                     "{\"messaging_product\":\"whatsapp\",\"status\":\"read\",\"message_id\":\"wamid.0000000000000\"}")),
+            Map.entry("POST /{version}/{waba_id}/message_templates", List.of("{\"name\":\"order_shipped\",\"language\":"
+                    + "\"en_US\",\"category\":\"UTILITY\",\"components\":[{\"type\":\"HEADER\",\"format\":\"TEXT\","
+                    + "\"text\":\"Your order\"},{\"type\":\"BODY\",\"text\":\"Order {{1}} shipped\"},{\"type\":\"BUTTONS\","
+                    + "\"buttons\":[{\"type\":\"QUICK_REPLY\",\"text\":\"Track\"}]}]}")),
             Map.entry("POST /api/v2/push", List.of("{\"token\":\"$TOKEN\",\"application\":\"8\",\"globalmessage\":\"hi\","
                     + "\"priority\":\"1\",\"from\":\"" + NUMBER + "\",\"data\":[{\"number\":\"15550000042\",\"message\":\"m\"}]}",
                     "{\"token\":\"$TOKEN\",\"application\":\"101\",\"globalmedia\":\"https://example.com/a.mp4\","
@@ -188,7 +192,9 @@ class MalformedInputPropertyTest {
         int status = answer.statusCode();
         String body = new String(answer.body(), StandardCharsets.UTF_8);
 
-        assertThat(status).as("%s answered %s: %s", call, status, body).isLessThan(500);
+        // The one 5xx that is no fault of the node's: a number the property connected to a Meta that is not there
+        // (UPSTREAM's port 9) has its Graph calls relayed, and Meta's silence is Meta's code 2, 503.
+        if (!metaDidNotAnswer(status, body)) assertThat(status).as("%s answered %s: %s", call, status, body).isLessThan(500);
         JsonNode documented = byHttpLayer(status, body) ? document.at("/components/responses/BadRequest")
                 : call.endpoint().operation().path("responses").path(String.valueOf(status));
         assertThat(documented.isMissingNode()).as("%s answered %s, which the document does not list: %s", call, status, body)
@@ -213,6 +219,11 @@ class MalformedInputPropertyTest {
             }
             assertThat(storeSnapshot()).as("%s answered %s and changed the store", call, status).isEqualTo(before);
         }
+    }
+
+    private static boolean metaDidNotAnswer(int status, String body) throws Exception {
+        return status == 503 && body.startsWith("{") && JSON.readTree(body).at("/error/error_data/details").asText()
+                .startsWith("Meta's Cloud API did not answer");
     }
 
     /**
@@ -360,7 +371,8 @@ class MalformedInputPropertyTest {
                     "SELECT * FROM chat_groups ORDER BY project_id, group_id",
                     "SELECT COUNT(*) FROM group_receipts",
                     "SELECT number, user_number, last_seen FROM contacts ORDER BY number, user_number",
-                    "SELECT * FROM number_upstreams ORDER BY number")) {
+                    "SELECT * FROM number_upstreams ORDER BY number",
+                    "SELECT * FROM message_templates ORDER BY id")) {
                 try (ResultSet rows = statement.executeQuery(query)) {
                     int columns = rows.getMetaData().getColumnCount();
                     while (rows.next()) {

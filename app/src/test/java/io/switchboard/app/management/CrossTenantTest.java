@@ -478,6 +478,25 @@ class CrossTenantTest {
             assertThat(http.call("GET", "/v23.0/" + B_NUMBER.substring(1) + "/whatsapp_business_profile", who.b(), null)
                     .body().toString()).doesNotContain("A was here");
         });
+        String bTemplates = "/v23.0/" + who.bProject() + "/message_templates";
+        Map<String, Object> template = Map.of("name", "b_secret_offer", "language", "en", "category", "MARKETING",
+                "components", List.of(Map.of("type", "BODY", "text", "B's offer")));
+        cases.put("GET /{}/{}/message_templates", () -> {
+            http.call("POST", bTemplates, who.b(), template);
+            Http.Answer answer = http.call("GET", bTemplates, a, null);
+            assertThat(graphError(answer)).isEqualTo(noSuchObject);
+            assertThat(answer.body().toString()).doesNotContain("b_secret_offer");
+        });
+        cases.put("POST /{}/{}/message_templates", () -> {
+            assertThat(graphError(http.call("POST", bTemplates, a, Map.of("name", "a_was_here", "language", "en",
+                    "category", "MARKETING", "components", List.of(Map.of("type", "BODY", "text", "A")))))).isEqualTo(noSuchObject);
+            assertThat(http.call("GET", bTemplates, who.b(), null).body().toString()).doesNotContain("a_was_here");
+        });
+        cases.put("DELETE /{}/{}/message_templates", () -> {
+            http.call("POST", bTemplates, who.b(), template);
+            assertThat(graphError(http.call("DELETE", bTemplates + "?name=b_secret_offer", a, null))).isEqualTo(noSuchObject);
+            assertThat(http.call("GET", bTemplates, who.b(), null).body().toString()).contains("b_secret_offer");
+        });
     }
 
     private static Map<String, Object> upstream(CloudApiStandIn meta, String phoneNumberId, String project) {

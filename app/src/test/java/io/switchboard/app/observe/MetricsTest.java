@@ -153,7 +153,8 @@ class MetricsTest {
         }
         assertThat(scrape.families()).containsKeys("switchboard_budget_used_total", "switchboard_queue_depth",
                 "switchboard_messages_total", "switchboard_webhook_backlog", "switchboard_webhook_latency_seconds",
-                "switchboard_dead_letters", "switchboard_budget_tps", "switchboard_shard_connected");
+                "switchboard_dead_letters", "switchboard_budget_tps", "switchboard_shard_connected",
+                "switchboard_store_write_errors_total", "switchboard_data_disk_free_bytes", "switchboard_data_disk_size_bytes");
         assertThat(scrape.families().get("switchboard_webhook_latency_seconds").getType()).isEqualTo(MetricType.HISTOGRAM);
     }
 

@@ -54,7 +54,8 @@ class ReleaseIT {
     @Test
     void aNodeStartsFromTheReleaseWithOnlyJavaOnThePathAndTakesASend() throws Exception {
         assertThat(Files.isExecutable(release.resolve("switchboard"))).as("the launcher is executable").isTrue();
-        for (String file : List.of("lib/switchboard.jar", "switchboard.yml", "switchboard.service", "INSTALL.md")) {
+        for (String file : List.of("lib/switchboard.jar", "switchboard.yml", "switchboard.service", "INSTALL.md",
+                "prometheus/switchboard-alerts.yml", "grafana/switchboard-dashboard.json")) {
             assertThat(release.resolve(file)).exists();
         }
         Path bin = Files.createDirectories(unpacked.resolve("bin"));

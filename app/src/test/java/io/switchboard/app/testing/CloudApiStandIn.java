@@ -45,8 +45,9 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class CloudApiStandIn implements AutoCloseable {
     public static final String VERSION = "v21.0";
+    /** The business account the number belongs to, whose message templates Meta keeps. */
+    public static final String WABA_ID = "102290129340398";
     /** The WhatsApp Business Account id in the webhooks' entries. */
-    private static final String WABA_ID = "102290129340398";
 
     /** A send Meta took. */
     public record Accepted(String wamid, String to, String type, JsonNode body, long atMillis) {}
@@ -183,6 +184,10 @@ public final class CloudApiStandIn implements AutoCloseable {
                 answerObject(exchange, path.substring(number.length()), raw);
                 return;
             }
+            if (path.equals("/" + VERSION + "/" + WABA_ID + "/message_templates")) {
+                answerTemplates(exchange, raw);
+                return;
+            }
             if (handledMedia(exchange, path, raw)) return;
             if (!"POST".equals(exchange.getRequestMethod()) || !path.equals(number + "/messages")) {
                 reply(exchange, 400, graphError(100, "Unsupported post request.", "GraphMethodException", ""));
@@ -252,15 +257,38 @@ public final class CloudApiStandIn implements AutoCloseable {
         }
     }
 
+    /**
+     * The business account's message templates: one approved {@code hello_world} listed, a new one PENDING (Meta
+     * reviews it), a deletion done.
+     */
+    private void answerTemplates(HttpExchange exchange, byte[] raw) throws IOException {
+        String method = exchange.getRequestMethod();
+        if (!objectCallAuthorized(exchange)) return;
+        ObjectNode answer = json.createObjectNode();
+        switch (method) {
+            case "GET" -> answer.putArray("data").addObject().put("name", "hello_world").put("language", "en_US")
+                    .put("status", "APPROVED").put("category", "UTILITY").put("id", "1402198397634583");
+            case "POST" -> answer.put("id", "1402198397634584").put("status", "PENDING")
+                    .put("category", json.readTree(raw).path("category").asText());
+            default -> answer.put("success", true);
+        }
+        reply(exchange, 200, answer);
+    }
+
+    /** Records a call on an object of the number's; false, answered 401, when it lacks the number's token. */
+    private boolean objectCallAuthorized(HttpExchange exchange) throws IOException {
+        String query = exchange.getRequestURI().getRawQuery();
+        objectCalls.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath()
+                + (query == null ? "" : "?" + query));
+        if (("Bearer " + accessToken).equals(exchange.getRequestHeaders().getFirst("Authorization"))) return true;
+        reply(exchange, 401, graphError(190, "Invalid OAuth access token - Cannot parse access token", "OAuthException", ""));
+        return false;
+    }
+
     /** The number ({@code edge} ""), its settings or its business profile, as Meta answers them. */
     private void answerObject(HttpExchange exchange, String edge, byte[] raw) throws IOException {
         String method = exchange.getRequestMethod();
-        String query = exchange.getRequestURI().getRawQuery();
-        objectCalls.add(method + " " + exchange.getRequestURI().getPath() + (query == null ? "" : "?" + query));
-        if (!("Bearer " + accessToken).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-            reply(exchange, 401, graphError(190, "Invalid OAuth access token - Cannot parse access token", "OAuthException", ""));
-            return;
-        }
+        if (!objectCallAuthorized(exchange)) return;
         ObjectNode answer = json.createObjectNode();
         switch (method + " " + edge) {
             case "GET " -> {

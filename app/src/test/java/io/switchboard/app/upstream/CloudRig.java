@@ -36,7 +36,8 @@ public record CloudRig(Harness harness, CloudApiStandIn meta, String token) impl
     /** The {@code upstream} of a number connected to the stand-in. */
     public static Map<String, Object> upstream(CloudApiStandIn meta) {
         return Map.of("kind", "cloud", "base_url", meta.baseUrl(), "api_version", CloudApiStandIn.VERSION,
-                "phone_number_id", PHONE_NUMBER_ID, "access_token", ACCESS_TOKEN, "app_secret", APP_SECRET,
+                "phone_number_id", PHONE_NUMBER_ID, "waba_id", CloudApiStandIn.WABA_ID, "access_token", ACCESS_TOKEN,
+                "app_secret", APP_SECRET,
                 "verify_token", VERIFY_TOKEN);
     }
 

@@ -80,6 +80,36 @@ class CloudUpstreamObjectsTest {
         }
     }
 
+    @Test
+    void theProjectsTemplatesAreItsBusinessAccountsAtMetaAndMetaChecksItsSends() throws Exception {
+        try (CloudRig rig = CloudRig.start(TestStores.Kind.EMBEDDED, tempDir, 200, Map.of())) {
+            Harness harness = rig.harness();
+            Http http = new Http(harness.node.httpPort());
+            String project = harness.api.get("/v1/project", rig.token()).body().path("id").asText();
+            String templates = "/v23.0/" + project + "/message_templates";
+
+            assertThat(http.call("GET", templates + "?status=APPROVED", rig.token(), null).body().path("data").get(0)
+                    .path("name").asText()).isEqualTo("hello_world");
+            Http.Answer created = http.call("POST", templates, rig.token(), Map.of("name", "order_shipped", "language",
+                    "en_US", "category", "UTILITY", "components", List.of(Map.of("type", "BODY", "text", "Shipped"))));
+            assertThat(created.body()).as("Meta's answer, as Meta gave it").isEqualTo(JSON.readTree(
+                    "{\"id\":\"1402198397634584\",\"status\":\"PENDING\",\"category\":\"UTILITY\"}"));
+            assertThat(http.call("DELETE", templates + "?name=order_shipped", rig.token(), null).body())
+                    .isEqualTo(JSON.readTree("{\"success\":true}"));
+            String at = "/" + io.switchboard.app.testing.CloudApiStandIn.VERSION + "/"
+                    + io.switchboard.app.testing.CloudApiStandIn.WABA_ID + "/message_templates";
+            assertThat(rig.meta().objectCalls()).containsExactly("GET " + at + "?status=APPROVED", "POST " + at,
+                    "DELETE " + at + "?name=order_shipped");
+            assertThat(harness.api.get("/v1/numbers", rig.token()).body().path("numbers").get(0).path("upstream")
+                    .path("waba_id").asText()).isEqualTo(io.switchboard.app.testing.CloudApiStandIn.WABA_ID);
+
+            // A template send from the number on Meta is Meta's to check: the node passes it on.
+            harness.api.expect(202, "/v1/messages", rig.token(), Map.of("from", NUMBER, "to", "+919876500002", "type",
+                    "template", "template", Map.of("name", "hello_world", "language", Map.of("code", "en_US"))));
+            await().atMost(WAIT).until(() -> !rig.meta().accepted().isEmpty());
+        }
+    }
+
     /** The same through a client library from npm ({@code src/test/node/great-detail-meta.mjs}). */
     @Test
     void greatDetailWhatsappChangesTheProfileAtMetaAndSendsATypingIndicatorThroughTheNode() throws Exception {

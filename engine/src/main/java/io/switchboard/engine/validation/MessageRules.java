@@ -51,6 +51,11 @@ public final class MessageRules {
         default boolean ownsGroup(String from, String group) {
             return false;
         }
+
+        /** Whether the number {@code from} may send the template {@code name} in {@code language}; any by default. */
+        default boolean mayUseTemplate(String from, String name, String language) {
+            return true;
+        }
     }
 
     /** Message types WhatsApp does not carry to a group (Meta's Groups API: interactive messages). */
@@ -76,6 +81,16 @@ public final class MessageRules {
     }
 
     private MessageRules() {}
+
+    private static void approvedTemplate(Senders senders, String from, JsonNode template, String path) {
+        String name = template.path("name").asText();
+        String language = template.path("language").path("code").asText();
+        if (!senders.mayUseTemplate(from, name, language)) {
+            throw new InvalidInput("unknown_template", Fields.path(path, "name") + " '" + name + "' in " + language
+                    + " is not an approved template of this project (GET /{version}/{waba_id}/message_templates lists them)",
+                    Fields.path(path, "name"));
+        }
+    }
 
     public static boolean isE164(String number) {
         return number != null && E164.matcher(number).matches();
@@ -114,6 +129,7 @@ public final class MessageRules {
         if (node.has("messaging_product")) Fields.oneOf(node, "messaging_product", at, Set.of("whatsapp"));
         kind.check(node.get(type), Fields.path(at, type));
         JsonNode object = node.get(type);
+        if (type.equals("template")) approvedTemplate(settings.senders(), from, object, Fields.path(at, type));
         if (MediaTypes.isMedia(type) && object.has("id")) {
             object = settings.media().attach(type, (ObjectNode) object, Fields.path(at, type));
         }

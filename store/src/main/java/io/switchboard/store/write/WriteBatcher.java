@@ -50,6 +50,8 @@ public final class WriteBatcher implements AutoCloseable {
     private final BlockingQueue<Group> queue = new LinkedBlockingQueue<>();
     /** Writes submitted and not yet committed (or failed). */
     private final AtomicInteger queuedWrites = new AtomicInteger();
+    /** Commits the store refused since the start (a full disk, a lost connection): an operator's alarm. */
+    private final java.util.concurrent.atomic.AtomicLong failedCommits = new java.util.concurrent.atomic.AtomicLong();
     /** Whether new work is being refused now (for logging once per spell). */
     private volatile boolean refusing;
     private final int usageSlot = java.util.concurrent.ThreadLocalRandom.current().nextInt(Usage.SLOTS);
@@ -118,6 +120,11 @@ public final class WriteBatcher implements AutoCloseable {
         return queue.size();
     }
 
+    /** Group commits that failed since the start, for metrics: each failed every write it carried. */
+    public long failedCommits() {
+        return failedCommits.get();
+    }
+
     private void run() {
         List<Group> batch = new ArrayList<>();
         while (running || !queue.isEmpty()) {
@@ -154,6 +161,7 @@ public final class WriteBatcher implements AutoCloseable {
                 group.done().complete(counts);
             }
         } catch (SQLException | RuntimeException e) {
+            failedCommits.incrementAndGet();
             LOG.error("group commit of {} write groups failed: {}", batch.size(), e.getMessage());
             closeConnection();
             StoreException failure = new StoreException("the store did not take the write: " + e.getMessage(), e);
