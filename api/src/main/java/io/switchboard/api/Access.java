@@ -50,13 +50,13 @@ final class Access {
 
     /**
      * The scope a project token needs for the route, or null for a route that is not a project's ({@code /health},
-     * {@code POST /v1/projects}, which takes the node admin's token). {@code send}: sending and cancelling messages,
+     * {@code POST /v1/projects} and {@code DELETE /v1/projects/{id}}, which take the node admin's token). {@code send}: sending and cancelling messages,
      * uploading and deleting media; {@code read}: every other GET; {@code admin}: everything else, and the GETs that
      * show credentials (tokens, the webhook secret).
      */
     static Scope required(HandlerType method, String route) {
         if (route.startsWith("/{version}/")) return graphScope(method, route);
-        if (!route.startsWith("/v1/") || route.equals("/v1/projects")) return null;
+        if (!route.startsWith("/v1/") || route.equals("/v1/projects") || route.equals("/v1/projects/{id}")) return null;
         boolean read = method == HandlerType.GET || method == HandlerType.HEAD;
         if (route.startsWith("/v1/tokens") || route.startsWith("/v1/project/webhook-secret")) return Scope.ADMIN;
         if (route.equals("/v1/messages") || route.startsWith("/v1/messages/")) return read ? Scope.READ : Scope.SEND;

@@ -31,6 +31,7 @@ import io.switchboard.store.Messages;
 import io.switchboard.store.Numbers;
 import io.switchboard.store.Projects;
 import io.switchboard.store.Upstreams;
+import io.switchboard.store.Tombstones;
 import io.switchboard.store.Usage;
 import io.switchboard.store.cluster.Leases;
 import io.switchboard.store.crypto.Vault;
@@ -87,7 +88,7 @@ public final class Api implements AutoCloseable {
     public record Cluster(String nodeId, String address, Leases leases, long leaseMillis, byte[] key) {}
 
     /** Project tokens, the usage counters, and the abuse limits. */
-    public record Management(ApiTokens tokens, Usage usage, Limits limits) {}
+    public record Management(ApiTokens tokens, Usage usage, Limits limits, Tombstones tombstones) {}
 
     /**
      * Requests a second per token (0: no limit) with bursts of up to {@code burstPerToken}; the largest body (a media

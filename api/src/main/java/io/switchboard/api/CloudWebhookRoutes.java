@@ -45,6 +45,8 @@ final class CloudWebhookRoutes {
     private static final String SIGNATURE = "X-Hub-Signature-256";
     /** The store keeps up to 200 characters of a message's error. */
     private static final int MAX_ERROR = 200;
+    /** The most of what Meta tells besides a message or status that is kept (characters of its JSON). */
+    private static final int MAX_TOLD = 8_192;
 
     private final Api.Parts parts;
     private final Requests requests;
@@ -149,8 +151,12 @@ final class CloudWebhookRoutes {
         for (JsonNode message : value.path("messages")) {
             String from = message.path("from").asText();
             String type = message.path("type").asText();
+            JsonNode context = message.path("context");
             InboundMessage in = new InboundMessage(message.path("id").asText(), "+" + from, names.getOrDefault(from, ""),
-                    type, message.path(type).toString(), message.path("timestamp").asLong() * 1_000);
+                    type, message.path(type).toString(), message.path("timestamp").asLong() * 1_000,
+                    context.hasNonNull("id") ? new InboundMessage.Context(context.path("from").asText(""),
+                            context.path("id").asText()) : null,
+                    referral(message));
             delivery.add(upstream, in.from(), link -> link.received(in));
         }
         for (JsonNode status : value.path("statuses")) {
@@ -165,9 +171,31 @@ final class CloudWebhookRoutes {
             JsonNode error = status.path("errors").path(0);
             String reason = error.isMissingNode() ? null
                     : clipped(error.path("code").asText() + ": " + error.path("title").asText());
+            String details = details(status);
             delivery.add(upstream, recipient, link -> link.reported(status.path("id").asText(), recipient, reached,
-                    status.path("timestamp").asLong() * 1_000, reason));
+                    status.path("timestamp").asLong() * 1_000, reason, details));
         }
+    }
+
+    /**
+     * What Meta told with a status besides it ({@code errors}, {@code conversation}, {@code pricing}), or null; null
+     * too past {@value #MAX_TOLD} characters (Meta's are a few hundred), which the store's column would not take.
+     */
+    private String details(JsonNode status) {
+        com.fasterxml.jackson.databind.node.ObjectNode details = parts.json().createObjectNode();
+        for (String field : List.of("errors", "conversation", "pricing")) {
+            if (status.path(field).isContainerNode()) details.set(field, status.get(field));
+        }
+        return details.isEmpty() ? null : bounded(details.toString());
+    }
+
+    /** Meta's referral object of a user who came from an ad, or null (also past {@value #MAX_TOLD} characters). */
+    private static String referral(JsonNode message) {
+        return message.path("referral").isObject() ? bounded(message.path("referral").toString()) : null;
+    }
+
+    private static String bounded(String told) {
+        return told.length() <= MAX_TOLD ? told : null;
     }
 
     private static String clipped(String reason) {

@@ -13,11 +13,13 @@ import io.switchboard.engine.validation.Fields;
 import io.switchboard.engine.validation.MessageRules;
 import io.switchboard.store.Direction;
 import io.switchboard.store.Ids;
+import io.switchboard.store.MessageHistory;
 import io.switchboard.store.MessageRecord;
 import io.switchboard.store.MessageStatus;
 import io.switchboard.store.Project;
 import io.switchboard.store.SendOptions;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,12 +28,19 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Messages: sent (one, up to a thousand in a request, or one text or template expanded per recipient), optionally
- * scheduled, expiring and idempotent; read back with the time of each status; cancelled while they still wait.
+ * scheduled, expiring and idempotent; read back with the time of each status; cancelled while they still wait; listed
+ * and exported, both ways, as the project's history.
  */
 final class MessageRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(MessageRoutes.class);
+    private static final String EXPORT_PATH = "/v1/messages/export";
+    private static final String NDJSON = "application/x-ndjson";
+    private static final int EXPORT_BATCH = 500;
 
     private final Api.Parts parts;
     private final Tenants tenants;
@@ -39,6 +48,7 @@ final class MessageRoutes {
     private final ObjectMapper json;
     private final IdempotentSends idempotent;
     private final ShardOwners owners;
+    private final MessageHistory history;
 
     MessageRoutes(Api.Parts parts, Tenants tenants, Requests requests) {
         this.parts = parts;
@@ -47,10 +57,13 @@ final class MessageRoutes {
         this.json = parts.json();
         this.idempotent = new IdempotentSends(parts.messages(), parts.clock(), json);
         this.owners = new ShardOwners(parts.cluster(), parts.clock());
+        this.history = parts.messages().history();
     }
 
     void addTo(Javalin server) {
         server.post("/v1/messages", this::sendMessages);
+        server.get("/v1/messages", this::listMessages);
+        server.get(EXPORT_PATH, this::exportMessages); // before the {id} route, which Javalin would match first
         server.get("/v1/messages/{id}", this::getMessage);
         server.delete("/v1/messages/{id}", this::cancelMessage);
     }
@@ -127,6 +140,45 @@ final class MessageRoutes {
                     .put("status", a.message().options().scheduledAfter(now) ? "scheduled" : "queued");
         }
         return answer;
+    }
+
+    /** The project's messages, both ways, newest first, filtered ({@link HistoryQuery}), a page at a time. */
+    private void listMessages(Context ctx) {
+        Project project = tenants.project(ctx);
+        MessageHistory.Filter filter = HistoryQuery.filter(ctx, project, parts.engine(), parts.clock().millis());
+        Page page = Page.of(ctx);
+        MessageHistory.Position after = HistoryQuery.position(page.after());
+        requests.send(ctx, 200, page.answer("messages", history.page(filter, after, page.fetch()), this::messageJson,
+                HistoryQuery::cursor));
+    }
+
+    /**
+     * The same messages, every one, as JSON lines: read from the store {@value #EXPORT_BATCH} at a time and written
+     * as they come, so neither the node's memory nor a database connection is held in proportion to the history
+     * (nor while the client is slow to read). A store that fails before the first line answers 503 as anywhere; once
+     * lines are out, the connection is cut before the body's last chunk, which an HTTP client reports as an incomplete
+     * answer: never a shorter export that looks whole, nor an error object among the messages.
+     */
+    private void exportMessages(Context ctx) throws IOException {
+        Project project = tenants.project(ctx);
+        MessageHistory.Filter filter = HistoryQuery.filter(ctx, project, parts.engine(), parts.clock().millis());
+        List<MessageRecord> batch = history.page(filter, null, EXPORT_BATCH);
+        ctx.status(200).contentType(NDJSON);
+        try {
+            OutputStream out = ctx.outputStream();
+            while (true) {
+                for (MessageRecord message : batch) {
+                    out.write(json.writeValueAsBytes(messageJson(message)));
+                    out.write('\n');
+                }
+                out.flush();
+                if (batch.size() < EXPORT_BATCH) return;
+                batch = history.page(filter, MessageHistory.Position.of(batch.getLast()), EXPORT_BATCH);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("project {}: message export cut short: {}", project.id(), e.toString());
+            org.eclipse.jetty.server.Request.getBaseRequest(ctx.req()).getHttpChannel().abort(e);
+        }
     }
 
     private void getMessage(Context ctx) {

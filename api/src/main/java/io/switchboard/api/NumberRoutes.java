@@ -52,6 +52,7 @@ final class NumberRoutes {
         server.post("/v1/numbers", this::createNumber);
         server.get("/v1/numbers", this::listNumbers);
         server.patch("/v1/numbers/{number}", this::updateNumber);
+        server.delete("/v1/numbers/{number}", this::deleteNumber);
     }
 
     private void createNumber(Context ctx) {
@@ -133,6 +134,37 @@ final class NumberRoutes {
         } finally {
             numberUpdates.unlock();
         }
+    }
+
+    /**
+     * Deletes one of the caller's numbers: gone from the store's lists at once (for every node), its shards stopped
+     * here and released in a cluster, its queued messages cancelled (with their events), its data left to the
+     * retention sweeper. 404 for a number the caller does not have.
+     */
+    private void deleteNumber(Context ctx) throws InterruptedException {
+        Project project = tenants.project(ctx);
+        String number = ctx.pathParam("number");
+        numberUpdates.lock();
+        try {
+            if (!parts.management().tombstones().deleteNumber(project.id(), number, parts.clock().millis())) {
+                throw ApiError.notFound("number " + number);
+            }
+            removed(parts, project, number);
+        } finally {
+            numberUpdates.unlock();
+        }
+        LOG.info("project {}: number {} deleted", project.id(), number);
+        ctx.status(204);
+    }
+
+    /**
+     * What follows a number's deletion in the store, on this node: its shards stop once the network answered what
+     * they sent, and what the store still has queued for it is cancelled.
+     */
+    static void removed(Api.Parts parts, Project project, String number) throws InterruptedException {
+        parts.engine().remove(number, RELINK_DRAIN);
+        int cancelled = parts.engine().cancelQueued(number, project);
+        if (cancelled > 0) LOG.info("number {}: {} queued message(s) cancelled", number, cancelled);
     }
 
     /** Connects the number to {@code upstream} (null: the network) and starts its shards again on the new link. */

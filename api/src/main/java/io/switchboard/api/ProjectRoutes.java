@@ -13,6 +13,7 @@ import io.switchboard.store.Ids;
 import io.switchboard.store.Project;
 import io.switchboard.store.crypto.Tokens;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,7 @@ final class ProjectRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(ProjectRoutes.class);
     private static final int MAX_CONCURRENCY = 1_000;
     private static final int MAX_WEBHOOK_RATE = 1_000_000;
+    private static final int MAX_RETENTION_DAYS = 3_650;
 
     private final Api.Parts parts;
     private final Tenants tenants;
@@ -44,6 +46,7 @@ final class ProjectRoutes {
         server.get("/v1/projects", this::listProjects);
         server.get("/v1/project", ctx -> requests.send(ctx, 200, projectJson(tenants.project(ctx))));
         server.patch("/v1/project", this::updateProject);
+        server.delete("/v1/projects/{id}", this::deleteProject);
     }
 
     private void createProject(Context ctx) {
@@ -52,7 +55,7 @@ final class ProjectRoutes {
         Project project = new Project(Ids.format(parts.ids().next()), requiredText(body, "name", 200), url(body, "webhook_url"),
                 url(body, "event_webhook_url"), !body.has("events_enabled") || bool(body, "events_enabled"),
                 format(body, Project.NATIVE_FORMAT), intField(body, "webhook_concurrency", 0, 0, MAX_CONCURRENCY),
-                intField(body, "webhook_rate", 0, 0, MAX_WEBHOOK_RATE), parts.clock().millis());
+                intField(body, "webhook_rate", 0, 0, MAX_WEBHOOK_RATE), parts.clock().millis(), retentionDays(body, null));
         verifyCloudUrls(body, null, project);
         String token = Tokens.newToken("sb_");
         SigningSecrets.NewSecret secret = parts.webhooks().secrets().newSecret(project.id());
@@ -83,13 +86,45 @@ final class ProjectRoutes {
                 body.has("events_enabled") ? bool(body, "events_enabled") : project.eventsEnabled(),
                 format(body, project.webhookFormat()),
                 intField(body, "webhook_concurrency", project.webhookConcurrency(), 0, MAX_CONCURRENCY),
-                intField(body, "webhook_rate", project.webhookRate(), 0, MAX_WEBHOOK_RATE), project.createdAt());
+                intField(body, "webhook_rate", project.webhookRate(), 0, MAX_WEBHOOK_RATE), project.createdAt(),
+                body.has("retention_days") ? retentionDays(body, project.retentionDays()) : project.retentionDays());
         verifyCloudUrls(body, project, updated);
         parts.projects().update(updated);
         tenants.update(updated);
         parts.engine().update(updated);
         LOG.info("project {} updated (events {})", project.id(), updated.eventsEnabled() ? "on" : "off");
         requests.send(ctx, 200, projectJson(updated));
+    }
+
+    /**
+     * Deletes a project (the node admin's call): its tokens are refused at once, on every node within a token's
+     * recheck; each of its numbers is deleted as {@code DELETE /v1/numbers/{number}} does; its data is left to the
+     * retention sweeper. 404 for an unknown project.
+     */
+    private void deleteProject(Context ctx) throws InterruptedException {
+        tenants.requireAdmin(ctx.header("Authorization"));
+        String id = ctx.pathParam("id");
+        Project project = parts.projects().byId(id).orElseThrow(() -> ApiError.notFound("project " + id));
+        // Read while the project's secret is still in the store: it signs the cancellations' Event Webhook calls.
+        parts.webhooks().secrets().signer(id);
+        List<String> numbers = parts.management().tombstones().deleteProject(id, parts.clock().millis())
+                .orElseThrow(() -> ApiError.notFound("project " + id));
+        tenants.deleted(id);
+        for (String number : numbers) NumberRoutes.removed(parts, project, number);
+        LOG.info("project {} ({}) deleted with {} number(s)", id, project.name(), numbers.size());
+        ctx.status(204);
+    }
+
+    /** {@code retention_days}: 1 to 3,650 days, or null for the node's default. */
+    private static Integer retentionDays(JsonNode body, Integer fallback) {
+        JsonNode value = body.get("retention_days");
+        if (value == null) return fallback;
+        if (value.isNull()) return null;
+        if (!value.canConvertToInt() || !value.isIntegralNumber() || value.asInt() < 1 || value.asInt() > MAX_RETENTION_DAYS) {
+            throw ApiError.badRequest("invalid_retention_days", "retention_days must be a whole number of days from 1 to "
+                    + MAX_RETENTION_DAYS + ", or null for the node's default", "retention_days");
+        }
+        return value.asInt();
     }
 
     /**
@@ -130,6 +165,8 @@ final class ProjectRoutes {
         node.put("webhook_format", project.webhookFormat());
         node.put("webhook_concurrency", project.webhookConcurrency()); // 0: the node's default
         node.put("webhook_rate", project.webhookRate()); // 0: no cap
+        if (project.retentionDays() == null) node.putNull("retention_days"); // the node's retention.days
+        else node.put("retention_days", project.retentionDays());
         return node;
     }
 

@@ -122,7 +122,16 @@ final class Tenants {
 
     /** Serves the project's new settings to requests from now on. */
     void update(Project project) {
-        byHash.values().removeIf(lookup -> lookup.holds(c -> c.project().id().equals(project.id())));
+        forget(project.id());
+    }
+
+    /** Refuses the project's tokens from now on (the project is gone from the store already). */
+    void deleted(String projectId) {
+        forget(projectId);
+    }
+
+    private void forget(String projectId) {
+        byHash.values().removeIf(lookup -> lookup.holds(c -> c.project().id().equals(projectId)));
     }
 
     /** Refuses the token from now on (it is gone from the store already). */

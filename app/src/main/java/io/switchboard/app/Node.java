@@ -23,6 +23,10 @@ import io.switchboard.engine.upstream.UpstreamMedia;
 import io.switchboard.network.cloud.CloudLinks;
 import io.switchboard.app.cluster.ClusterMember;
 import io.switchboard.app.keys.MasterKeys;
+import io.switchboard.app.retention.RetentionSweeper;
+import io.switchboard.store.Retention;
+import io.switchboard.store.SweepGuard;
+import io.switchboard.store.Tombstones;
 import io.switchboard.store.ApiTokens;
 import io.switchboard.store.BusinessNumber;
 import io.switchboard.store.cluster.Leases;
@@ -90,6 +94,7 @@ public final class Node implements AutoCloseable {
     private MediaLibrary media;
     private LinkFetcher linkFetcher;
     private ScheduledExecutorService mediaSweeper;
+    private RetentionSweeper retention;
     private volatile String name = "starting";
     private final ClusterMember cluster;
     /** The latest project change this node applied, by the store's clock (in a cluster). */
@@ -97,8 +102,7 @@ public final class Node implements AutoCloseable {
     /** The numbers whose shard leases this node made sure exist. */
     private final Set<String> leased = ConcurrentHashMap.newKeySet();
 
-    private Node(NodeConfig config, PrintStream out) {
-        Clock clock = Clock.systemUTC();
+    private Node(NodeConfig config, PrintStream out, Clock clock) {
         ObjectMapper json = new ObjectMapper();
         NodeConfig.Store store = config.store();
         this.database = store.open();
@@ -119,11 +123,12 @@ public final class Node implements AutoCloseable {
             OutboundUrls urls = new OutboundUrls(hooks.allowPrivateUrls());
             WebhookLatency latency = new WebhookLatency();
             SigningSecrets secrets = new SigningSecrets(projects, vault, clock::millis);
+            Upstreams upstreams = new Upstreams(database);
             this.dispatcher = new Dispatcher(dispatch, new Dispatcher.Parts(writer,
                     (project, replies, rejected, alsoCommit) -> engine().instantReplies(project, replies, rejected, alsoCommit),
-                    id -> engine().project(id).orElse(null), this::openPayload, secrets::signer,
-                    urls, json, latency,
-                    projectId -> media.ids(projectId), events -> engine().withCallbacks(events), messages));
+                    id -> engine().project(id).orElse(null), this::openPayload, this::openOrigin, secrets::signer,
+                    urls, json, latency, projectId -> media.ids(projectId),
+                    events -> engine().withMessages(events, number -> upstreams.find(number).isPresent()), messages));
             NodeConfig.Cluster clustering = config.cluster();
             EngineSettings engineSettings = EngineSettings.of(config.network().host(), config.network().port())
                     .clustered(clustering.enabled()).contactRefresh(config.network().contactRefresh())
@@ -131,7 +136,6 @@ public final class Node implements AutoCloseable {
             NodeConfig.Upstream upstream = config.upstream();
             this.cloudLinks = new CloudLinks(new CloudLinks.Settings(upstream.timeout(), upstream.concurrency(),
                     upstream.firstRetry(), upstream.maxRetryDelay()), urls);
-            Upstreams upstreams = new Upstreams(database);
             this.engine = new Engine(engineSettings, new Engine.Parts(vault, messages, writer, ids, dispatcher, clock,
                     (projectId, number, type, payload) -> linkFetcher.fetch(projectId, number, type, payload),
                     (projectId, number, type, payload) -> media.receive(projectId, number, type, payload)),
@@ -159,6 +163,9 @@ public final class Node implements AutoCloseable {
                 }).orElse(false));
             }
 
+            Tombstones tombstones = new Tombstones(database);
+            this.retention = new RetentionSweeper(new Retention(database), new SweepGuard(database, clustering.nodeId()),
+                    clock, config.retention().days(), config.retention().sweepEvery()).start();
             DeadLetters deadLetters = new DeadLetters(database);
             ShardMap shardMap = leases == null ? new LocalShardMap(engine, () -> name)
                     : new LeaseShardMap(leases, engine, clustering.nodeId());
@@ -178,7 +185,8 @@ public final class Node implements AutoCloseable {
                     new Api.Management(new ApiTokens(database), new Usage(database),
                             new Api.Limits(limits.ratePerProject(), limits.burstPerProject(),
                                     limits.ratePerToken(), limits.burstPerToken(), limits.unknownTokensPerSecond(),
-                                    limits.maxBodyBytes(), limits.maxConnections(), limits.maxRequestsInFlight())),
+                                    limits.maxBodyBytes(), limits.maxConnections(), limits.maxRequestsInFlight()),
+                            tombstones),
                     observability, new Api.Upstream(upstreams, cloudLinks),
                     new Api.Directory(new Groups(database), new Contacts(database), new BusinessProfiles(database),
                             new TemplateRegistry(new MessageTemplates(database), upstreams)), media, ids), tls(config.http()),
@@ -190,6 +198,7 @@ public final class Node implements AutoCloseable {
                     clustering.handoffPoll()), leases, engine, () -> {
                         followProjects(projects, secrets);
                         openNumbers(projects, numbers, leases);
+                        closeDeleted(tombstones);
                     }).start();
             this.name = leases != null ? clustering.nodeId() : hostName() + ":" + api.port();
             LOG.info("node up: API on port {}, network {}:{}, store {}", api.port(), config.network().host(),
@@ -225,6 +234,19 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    /** In a cluster: stops here the numbers another node deleted (their leases are gone; their shards stop anyway). */
+    private void closeDeleted(Tombstones tombstones) {
+        for (Tombstones.Tombstone deleted : tombstones.all()) {
+            if (!deleted.kind().equals(Tombstones.NUMBER)) continue;
+            try { // a number not open here is nothing to remove
+                engine.remove(deleted.name(), Duration.ZERO);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     /**
      * In a cluster: applies here what another node changed in a project (its webhook settings, its signing secret),
      * by the projects' change times in the store. Changes are read again for a while after they were made, so one
@@ -245,7 +267,17 @@ public final class Node implements AutoCloseable {
     }
 
     public static Node start(NodeConfig config, PrintStream out) {
-        return new Node(config, out);
+        return start(config, out, Clock.systemUTC());
+    }
+
+    /** A node on {@code clock} (what messages are stamped with and retention counts by; tests move it forward). */
+    public static Node start(NodeConfig config, PrintStream out, Clock clock) {
+        return new Node(config, out, clock);
+    }
+
+    /** The retention sweeper, to run a sweep now. */
+    public RetentionSweeper retention() {
+        return retention;
     }
 
     public Engine engine() {
@@ -326,6 +358,12 @@ public final class Node implements AutoCloseable {
         return line.key().open(message.id(), message.sealedBody());
     }
 
+    private String openOrigin(MessageRecord message) {
+        if (message.sealedOrigin() == null) return null;
+        NumberLine line = engine.line(message.number()).orElseThrow();
+        return line.key().openOrigin(message.id(), message.sealedOrigin());
+    }
+
     /**
      * The admin token's hash: from SWITCHBOARD_ADMIN_TOKEN when set; otherwise made on the first start, printed
      * once, and only its hash kept.
@@ -353,6 +391,7 @@ public final class Node implements AutoCloseable {
         closeQuietly(liveHistory);
         closeQuietly(cluster);
         if (mediaSweeper != null) mediaSweeper.shutdownNow();
+        closeQuietly(retention);
         closeQuietly(engine);
         closeQuietly(cloudLinks);
         closeQuietly(linkFetcher);

@@ -1,6 +1,7 @@
 package io.switchboard.dispatcher;
 
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -30,6 +31,10 @@ final class CloudPayloads implements PayloadFormat {
     /** Meta's title for that code, for a failure that came without a reason. */
     private static final String GENERIC_TITLE = "Something went wrong";
 
+    private static final String WAMID = "wamid.";
+    /** An error that names Meta's code first, as "131048: Spam rate limit hit". */
+    private static final java.util.regex.Pattern META_CODED = java.util.regex.Pattern.compile("(\\d{1,9}): (.+)", java.util.regex.Pattern.DOTALL);
+
     private final ObjectMapper json;
 
     CloudPayloads(ObjectMapper json) {
@@ -42,22 +47,37 @@ final class CloudPayloads implements PayloadFormat {
     }
 
     /**
-     * One entry, one change, with the peer as the only contact. Meta's contact always has a profile, and Cloud API
-     * libraries read its name unguarded (whatsapp-api-js fails without it); our network tells no names, so it is "".
+     * One entry, one change, with the peer as the only contact, named as the network told. Meta's contact always has
+     * a profile, and Cloud API libraries read its name unguarded (whatsapp-api-js fails without it), so a name not
+     * told is "". A reply carries {@code context{from,id}}, the id a wamid as the bot knows it (ours behind
+     * "wamid.", or Meta's own for a message we do not know); a user from an ad Meta's {@code referral}, as sent.
      */
     @Override
-    public byte[] incoming(MessageRecord message, String payload) {
+    public byte[] incoming(MessageRecord message, String payload, String origin) {
         ObjectNode body = json.createObjectNode();
         ObjectNode value = change(entry(body, message.projectId()), message.number());
         String from = digits(message.peer());
-        value.putArray("contacts").addObject().put("wa_id", from).putObject("profile").put("name", "");
+        Told told = Told.of(origin, json);
+        value.putArray("contacts").addObject().put("wa_id", from).putObject("profile").put("name", told.name());
         ObjectNode item = value.putArray("messages").addObject();
         item.put("from", from);
         item.put("id", wamid(message.id()));
         item.put("timestamp", seconds(message.times().created()));
         item.put("type", message.type());
+        if (told.context().isObject()) {
+            String id = told.contextId();
+            item.putObject("context").put("from", told.context().path("from").asText(""))
+                    .put("id", id.startsWith(WAMID) ? id : WAMID + id);
+        }
+        if (told.referral().isObject()) item.set("referral", told.referral());
         try {
-            item.set(message.type(), json.readTree(payload));
+            JsonNode content = json.readTree(payload);
+            // A reaction names the message by our id (or, for one we do not know, Meta's wamid): a wamid either way.
+            if (message.type().equals("reaction") && content instanceof ObjectNode reaction
+                    && reaction.hasNonNull("message_id") && !reaction.path("message_id").asText().startsWith(WAMID)) {
+                reaction.put("message_id", WAMID + reaction.path("message_id").asText());
+            }
+            item.set(message.type(), content);
         } catch (IOException e) {
             throw new UncheckedIOException("message " + message.id() + " has a payload that is not JSON", e);
         }
@@ -65,7 +85,7 @@ final class CloudPayloads implements PayloadFormat {
     }
 
     @Override
-    public boolean carriesCallbacks() {
+    public boolean readsMessages() {
         return true;
     }
 
@@ -95,11 +115,22 @@ final class CloudPayloads implements PayloadFormat {
             item.put("recipient_id", digits(event.recipient()));
             // Meta echoes the value the message was sent with in each of its statuses, and only then.
             if (event.callback() != null) item.put("biz_opaque_callback_data", event.callback());
-            if (event.error() != null || event.status() == MessageStatus.FAILED || notSent) {
-                // Meta always names an error on a failed status; bots read errors[0] without looking first.
+            Told told = Told.of(event.details(), json);
+            if (told.conversation().isObject()) item.set("conversation", told.conversation());
+            if (told.pricing().isObject()) item.set("pricing", told.pricing());
+            if (told.errors().isArray() && !told.errors().isEmpty()) {
+                item.set("errors", told.errors()); // Meta's own, as Meta sent them
+            } else if (event.error() != null || event.status() == MessageStatus.FAILED || notSent) {
+                // Meta always names an error on a failed status; bots read errors[0] without looking first. An error
+                // of ours that starts with Meta's code (a send the Graph API refused, a file Meta would not take)
+                // keeps that code.
                 String title = notSent ? event.status().label() + ": the message was not sent"
                         : event.error() != null ? event.error() : GENERIC_TITLE;
-                item.putArray("errors").addObject().put("code", GENERIC_ERROR).put("title", title);
+                java.util.regex.Matcher coded = META_CODED.matcher(title);
+                boolean meta = !notSent && coded.matches();
+                String message = meta ? coded.group(2) : title;
+                item.putArray("errors").addObject().put("code", meta ? Integer.parseInt(coded.group(1)) : GENERIC_ERROR)
+                        .put("title", message).put("message", message).putObject("error_data").put("details", title);
             }
         }
         return write(body);
@@ -138,7 +169,7 @@ final class CloudPayloads implements PayloadFormat {
     }
 
     private static String wamid(long id) {
-        return "wamid." + Ids.format(id);
+        return WAMID + Ids.format(id);
     }
 
     private static String seconds(long epochMillis) {

@@ -59,10 +59,9 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
      * name), what gives a batch of events their messages' callback values, and where owed calls are read back.
      */
     public record Parts(WriteBatcher writer, InstantReplies replies, Function<String, Project> projects,
-                        Function<MessageRecord, String> openPayload, Function<String, Signer> signers,
-                        OutboundUrls urls, ObjectMapper json, DeliveryTimes times,
-                        Function<String, MediaIds> media, UnaryOperator<List<EventRecord>> callbacks,
-                        Messages owed) {}
+                        Function<MessageRecord, String> openPayload, Function<MessageRecord, String> openOrigin,
+                        Function<String, Signer> signers, OutboundUrls urls, ObjectMapper json, DeliveryTimes times,
+                        Function<String, MediaIds> media, UnaryOperator<List<EventRecord>> sent, Messages owed) {}
 
     /** How one endpoint is doing, for the API and the dashboard. */
     public record EndpointStatus(String kind, String circuit, int waiting, int mostUnderWay, long recoveries) {}
@@ -97,7 +96,7 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
             public List<IncomingCall> page(Messages.OwedSource source, long after, int limit) {
                 return parts.owed().owedHooks(source, after, limit).stream().map(owed -> new IncomingCall(
                         owed.message().projectId(), owed.message(), parts.openPayload().apply(owed.message()),
-                        owed.since())).toList();
+                        parts.openOrigin().apply(owed.message()), owed.since())).toList();
             }
 
             @Override
@@ -196,9 +195,9 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
     }
 
     @Override
-    public void incoming(Project project, MessageRecord message, String payload) {
+    public void incoming(Project project, MessageRecord message, String payload, String origin) {
         hooks(project.id()).arrived(new Messages.OwedSource(message.number(), message.shard(), 0),
-                new IncomingCall(project.id(), message, payload, message.times().created()));
+                new IncomingCall(project.id(), message, payload, origin, message.times().created()));
     }
 
     @Override
@@ -300,14 +299,16 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
         private final String projectId;
         private final MessageRecord message;
         private final String payload;
+        private final String origin;
         private final long since;
         /** When the message was handed over, just after it was stored (or read back after a restart or replay). */
         private final long storedAt = System.currentTimeMillis();
 
-        IncomingCall(String projectId, MessageRecord message, String payload, long since) {
+        IncomingCall(String projectId, MessageRecord message, String payload, String origin, long since) {
             this.projectId = projectId;
             this.message = message;
             this.payload = payload;
+            this.origin = origin;
             this.since = since;
         }
 
@@ -323,7 +324,7 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
 
         @Override
         public byte[] body(PayloadFormat format) {
-            return format.incoming(message, payload);
+            return format.incoming(message, payload, origin);
         }
 
         @Override
@@ -452,9 +453,9 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
 
     /** One Event Webhook call: a batch of events. */
     private final class EventBatch implements Call {
-        /** With its messages' callback values once a format that carries them asked (read once, from the store). */
+        /** With what its messages were sent as once a format that writes it asked (read once, from the store). */
         private volatile List<EventRecord> batch;
-        private volatile boolean callbacksRead;
+        private volatile boolean sentRead;
         private final List<Long> storedAt;
         private final long since;
         final CompletableFuture<Void> finished = new CompletableFuture<>();
@@ -482,9 +483,9 @@ public final class Dispatcher implements Deliveries, AutoCloseable {
         public byte[] body(PayloadFormat format) {
             // Read only for a format that writes them: the native one, the default, costs no store read a batch. A
             // failed read fails this attempt, which is made again like any other.
-            if (format.carriesCallbacks() && !callbacksRead) {
-                batch = parts.callbacks().apply(batch);
-                callbacksRead = true;
+            if (format.readsMessages() && !sentRead) {
+                batch = parts.sent().apply(batch);
+                sentRead = true;
             }
             return format.events(batch);
         }

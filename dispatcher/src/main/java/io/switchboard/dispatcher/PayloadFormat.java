@@ -19,14 +19,21 @@ public interface PayloadFormat {
     /** The names {@link #of} takes, for checking a project's setting before it is stored. */
     Set<String> NAMES = Set.of(NATIVE, CLOUD, PUSH);
 
-    /** The Webhook body for one incoming message; {@code payload} is its content, the JSON object of its type. */
-    byte[] incoming(MessageRecord message, String payload);
+    /**
+     * The Webhook body for one incoming message; {@code payload} is its content, the JSON object of its type;
+     * {@code origin} what the network said about it besides ({@code {"name","context":{"from","id"},"referral"}},
+     * each when told), or null.
+     */
+    byte[] incoming(MessageRecord message, String payload, String origin);
 
     /** The Event Webhook body for a batch of one project's status events, in the batch's order. */
     byte[] events(List<EventRecord> events);
 
-    /** Whether its events carry each message's callback value, which then has to be read from the store first. */
-    default boolean carriesCallbacks() {
+    /**
+     * Whether its events carry what each message was sent as ({@link EventRecord#sent}: its callback value, type,
+     * network id), which then has to be read from the store first.
+     */
+    default boolean readsMessages() {
         return false;
     }
 

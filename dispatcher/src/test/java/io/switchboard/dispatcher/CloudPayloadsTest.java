@@ -40,7 +40,7 @@ class CloudPayloadsTest {
     void anIncomingMessageHasTheCloudApiShape() throws Exception {
         long id = ProcessIds.next();
         JsonNode body = json.readTree(cloud.incoming(incoming(id, 1_700_000_123_987L, "{\"body\":\"hello\"}"),
-                "{\"body\":\"hello\"}"));
+                "{\"body\":\"hello\"}", null));
 
         assertThat(body.get("object").asText()).isEqualTo("whatsapp_business_account");
         assertThat(body.get("entry")).hasSize(1);
@@ -54,8 +54,8 @@ class CloudPayloadsTest {
         assertThat(value.get("metadata").get("phone_number_id").asText()).isEqualTo("15550001111");
         assertThat(value.get("contacts")).hasSize(1);
         assertThat(value.get("contacts").get(0).get("wa_id").asText()).isEqualTo("919812345678");
-        // Meta always sends a profile, and libraries read its name unguarded; our network tells no names.
-        assertThat(value.get("contacts").get(0).path("profile").path("name").isTextual()).isTrue();
+        // Meta always sends a profile, and libraries read its name unguarded: "" when the network told none.
+        assertThat(value.get("contacts").get(0).path("profile").path("name").asText("absent")).isEmpty();
         assertThat(value.get("messages")).hasSize(1);
         JsonNode message = value.get("messages").get(0);
         assertThat(message.get("from").asText()).isEqualTo("919812345678");
@@ -71,7 +71,7 @@ class CloudPayloadsTest {
     void theBodyIsAsciiOnlyWithMetasLowercaseEscapesAndParsesBackToTheText() throws Exception {
         String text = "नमस्ते 😀 café";
         String payload = json.writeValueAsString(Map.of("body", text));
-        byte[] raw = cloud.incoming(incoming(ProcessIds.next(), 1_700_000_000_000L, payload), payload);
+        byte[] raw = cloud.incoming(incoming(ProcessIds.next(), 1_700_000_000_000L, payload), payload, null);
 
         for (byte b : raw) assertThat(b & 0xff).isLessThan(0x80);
         assertThat(new String(raw, UTF_8)).contains("\\u0928\\u092e", "\\ud83d\\ude00", "caf\\u00e9");
@@ -148,7 +148,7 @@ class CloudPayloadsTest {
         long tagged = ProcessIds.next();
         long plain = ProcessIds.next();
         List<EventRecord> batch = List.of(event(tagged, NUMBER_A, MessageStatus.DELIVERED, null, 1_000L)
-                .withCallback("order 4711 ✓"), event(plain, NUMBER_A, MessageStatus.DELIVERED, null, 2_000L));
+                .withSent(new EventRecord.Sent("order 4711 ✓", "text", null, false)), event(plain, NUMBER_A, MessageStatus.DELIVERED, null, 2_000L));
 
         JsonNode statuses = json.readTree(cloud.events(batch)).at("/entry/0/changes/0/value/statuses");
         assertThat(statuses.get(0).path("biz_opaque_callback_data").asText()).isEqualTo("order 4711 ✓");

@@ -9,7 +9,8 @@ import io.switchboard.store.Project;
  * for the Webhook and status events for the Event Webhook. The dispatcher implements it.
  */
 public interface Deliveries {
-    void incoming(Project project, MessageRecord message, String payload);
+    /** {@code payload}: the message's content, opened; {@code origin}: its origin (JSON), opened, or null. */
+    void incoming(Project project, MessageRecord message, String payload, String origin);
 
     /** An event of a message of the number's {@code shard}. */
     void event(Project project, EventRecord event, int shard);
@@ -26,7 +27,7 @@ public interface Deliveries {
     /** For an engine that runs without a dispatcher (tools and tests of the engine alone). */
     Deliveries NONE = new Deliveries() {
         @Override
-        public void incoming(Project project, MessageRecord message, String payload) {}
+        public void incoming(Project project, MessageRecord message, String payload, String origin) {}
 
         @Override
         public void event(Project project, EventRecord event, int shard) {}

@@ -140,7 +140,7 @@ public final class Engine implements AutoCloseable {
         BusinessNumber settings = line.number();
         ShardWorker worker = new ShardWorker(new ShardWorker.Settings(number, shard, line.project(), line.key(),
                 new TpsBudget(shareOf(settings)), line.loader(), leaseValid, mediaLinks, incomingMedia,
-                this.settings.contactRefresh()), writer, ids, deliveries, numberCounters(number), clock);
+                this.settings.contactRefresh(), networkId -> messages.idByNetworkId(number, networkId)), writer, ids, deliveries, numberCounters(number), clock);
         if (!line.shards().start(shard, worker)) return false;
         try {
             // Handed-off ids are all among the queued ones read next; dropping them first keeps each in one outbox once.
@@ -191,6 +191,50 @@ public final class Engine implements AutoCloseable {
         workers.forEach(ShardWorker::stopSending);
         for (ShardWorker worker : workers) worker.awaitAcks(deadline);
         for (int shard = 0; shard < line.shards().count(); shard++) stopShard(number, shard);
+    }
+
+    /**
+     * Takes a deleted number out of this node: its shards stop once the network answered what they sent (or
+     * {@code drain} passed), and it is no longer open here. What the store holds for it stays, for the sweeper.
+     */
+    public void remove(String number, java.time.Duration drain) throws InterruptedException {
+        stopNumber(number, drain);
+        lines.remove(number);
+    }
+
+    /**
+     * Cancels the outgoing messages the store still has queued for a number taken out of this node (so no outbox
+     * here holds them), a thousand per group commit, each with its event when the project wants events; answers how
+     * many it cancelled. A message that moved on meanwhile (another node sent it) is left as it is.
+     */
+    public int cancelQueued(String number, Project project) {
+        long now = clock.millis();
+        List<Messages.QueuedRef> batch = new ArrayList<>();
+        int[] cancelled = {0};
+        Runnable flush = () -> {
+            List<Write> writes = new ArrayList<>(batch.size());
+            List<EventRecord> events = new ArrayList<>(batch.size());
+            for (Messages.QueuedRef ref : batch) {
+                EventRecord event = project.wantsEvents() ? new EventRecord(ids.next(), project.id(), ref.id(), number,
+                        ref.peer(), MessageStatus.CANCELLED, null, now) : null;
+                events.add(event);
+                writes.add(new Write.ChangeStatus(ref.id(), number, MessageStatus.CANCELLED, now, null, null, event));
+            }
+            int[] counts = writer.submit(writes).join();
+            for (int i = 0; i < counts.length; i++) {
+                if (counts[i] == 0) continue;
+                cancelled[0]++;
+                numberCounters(number).status(MessageStatus.CANCELLED);
+                if (events.get(i) != null) deliveries.event(project, events.get(i), batch.get(i).shard());
+            }
+            batch.clear();
+        };
+        messages.forEachQueued(number, ref -> {
+            batch.add(ref);
+            if (batch.size() == 1_000) flush.run();
+        });
+        if (!batch.isEmpty()) flush.run();
+        return cancelled[0];
     }
 
     /**
@@ -301,17 +345,24 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * The events, each with the callback value its message was sent with (opened with its number's key), read from
-     * the messages in one query: events are made from the network's reports, long after the message left memory.
+     * The events, each with what its message was sent as (its callback value opened with its number's key, its type,
+     * the network's id of it, whether {@code onCloud} says its number is on Meta's Cloud API), read from the messages
+     * in one query: events are made from the network's reports, long after the message left memory.
      */
-    public List<EventRecord> withCallbacks(List<EventRecord> events) {
-        Map<Long, String> callbacks = new java.util.HashMap<>();
-        for (Messages.SealedCallback c : messages.callbacks(events.stream().map(EventRecord::messageId)
+    public List<EventRecord> withMessages(List<EventRecord> events, java.util.function.Predicate<String> onCloud) {
+        Map<Long, EventRecord.Sent> sent = new java.util.HashMap<>();
+        Map<String, Boolean> cloud = new java.util.HashMap<>();
+        for (Messages.SentRow row : messages.sent(events.stream().map(EventRecord::messageId)
                 .collect(java.util.stream.Collectors.toSet()))) {
-            line(c.number()).ifPresent(line -> callbacks.put(c.messageId(), line.key().openCallback(c.messageId(), c.sealed())));
+            Optional<NumberLine> line = line(row.number());
+            if (line.isEmpty()) continue;
+            String callback = row.sealedCallback() == null ? null
+                    : line.get().key().openCallback(row.messageId(), row.sealedCallback());
+            sent.put(row.messageId(), new EventRecord.Sent(callback, row.type(), row.networkId(),
+                    cloud.computeIfAbsent(row.number(), onCloud::test)));
         }
-        if (callbacks.isEmpty()) return events;
-        return events.stream().map(e -> e.withCallback(callbacks.get(e.messageId()))).toList();
+        if (sent.isEmpty()) return events;
+        return events.stream().map(e -> e.withSent(sent.get(e.messageId()))).toList();
     }
 
     /** The current settings of a project that has a number open here. */

@@ -28,6 +28,14 @@ public interface ShardLink extends AutoCloseable {
     }
 
     /**
+     * Whether delivery and read reports (and the business's read marks) count against the number's throughput: the
+     * provider's TPS counts them; Meta's Cloud API counts messages, sent and received, only.
+     */
+    default boolean reportsCountAsThroughput() {
+        return true;
+    }
+
+    /**
      * Asks the network for a group operation of this link's number; the future completes with the group as the
      * network keeps it afterwards, or fails with a {@link io.switchboard.network.groups.GroupRefused} (its code
      * {@code not_connected} when the link is down or went down before the answer). Thread-safe; returns at once.

@@ -22,8 +22,12 @@ public interface ShardLinkListener {
      */
     void onThrottled(java.util.List<Long> messageIds);
 
-    /** {@code error} is null unless the status is FAILED. */
-    void onStatus(long seq, long messageId, String recipient, DeliveryStatus status, long atMillis, String error);
+    /**
+     * {@code error} is null unless the status is FAILED. {@code details}: what the network told with the status
+     * besides it, as the JSON object of Meta's status ({@code errors}, {@code conversation}, {@code pricing}), or null.
+     */
+    void onStatus(long seq, long messageId, String recipient, DeliveryStatus status, long atMillis, String error,
+                  String details);
 
     /**
      * One member's report on a message sent to a group: each member reports delivered (always: a group's delivery

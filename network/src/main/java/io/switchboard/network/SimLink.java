@@ -253,10 +253,12 @@ public final class SimLink implements ShardLink {
                 case Frame.Status f when !f.group().isEmpty() -> listener.onGroupStatus(f.seq(), f.id(), f.group(),
                         f.recipient(), status(f.status()), f.atMillis(), f.error().isEmpty() ? null : f.error());
                 case Frame.Status f -> listener.onStatus(f.seq(), f.id(), f.recipient(), status(f.status()),
-                        f.atMillis(), f.error().isEmpty() ? null : f.error());
+                        f.atMillis(), f.error().isEmpty() ? null : f.error(), f.details().isEmpty() ? null : f.details());
                 case Frame.GroupState f -> answer(f);
+                // The simulated users reply only to what the business sent them, so the business sent the context.
                 case Frame.Inbound f -> listener.onInbound(f.seq(), new InboundMessage(f.networkId(), f.from(),
-                        f.profileName(), f.messageType(), f.payload(), f.atMillis()));
+                        f.profileName(), f.messageType(), f.payload(), f.atMillis(), f.context().isEmpty() ? null
+                        : new InboundMessage.Context(target.number().substring(1), f.context()), null));
                 case Frame.Pong f -> { }
                 case Frame.Fenced f -> {
                     return f.reason();

@@ -12,12 +12,19 @@ import java.util.Optional;
 public final class Messages {
     public static final String COLUMNS = "id, project_id, number, direction, peer, shard, priority, type, body, status_rank, "
             + "network_id, error, hook_state, created_at, sent_at, delivered_at, read_at, failed_at, "
-            + "reply_to, not_before, expires_at, expired_at, cancelled_at, callback";
-    static final String EVENT_SELECT = "SELECT id, project_id, message_id, number, peer, status, error, occurred_at FROM events";
+            + "reply_to, not_before, expires_at, expired_at, cancelled_at, callback, origin";
+    static final String EVENT_SELECT = "SELECT id, project_id, message_id, number, peer, status, error, occurred_at, details FROM events";
     private final Database database;
+    private final MessageHistory history;
 
     public Messages(Database database) {
         this.database = database;
+        this.history = new MessageHistory(database);
+    }
+
+    /** The projects' histories: their messages listed newest first, a page at a time. */
+    public MessageHistory history() {
+        return history;
     }
 
     /** The message, if it belongs to the project: another project's id reads as absent. */
@@ -75,6 +82,15 @@ public final class Messages {
                 row -> row.getLong(1), networkId, number));
     }
 
+    /**
+     * The number's message, either way, the network knows by {@code networkId} (Meta's wamid, the simulated
+     * network's id), if any: what a user's reply names.
+     */
+    public Optional<Long> idByNetworkId(String number, String networkId) {
+        return database.withConnection(c -> Sql.queryOne(c, "SELECT id FROM messages WHERE network_id = ? AND number = ?",
+                row -> row.getLong(1), networkId, number));
+    }
+
     /** The network's id (Meta's wamid) of the number's message {@code id}, once the network gave it one. */
     public Optional<String> networkId(String number, long id) {
         return database.withConnection(c -> Sql.queryOne(c,
@@ -90,16 +106,19 @@ public final class Messages {
                 Messages::map, ids.toArray()));
     }
 
-    /** A message's callback value as stored: sealed with its number's data key. */
-    public record SealedCallback(long messageId, String number, byte[] sealed) {}
+    /**
+     * What a message was sent as, as stored: its callback value sealed with its number's data key (or null), its type,
+     * the network's id of it (or null).
+     */
+    public record SentRow(long messageId, String number, byte[] sealedCallback, String type, String networkId) {}
 
-    /** The callback values of those of these messages that have one, in no particular order. */
-    public List<SealedCallback> callbacks(java.util.Collection<Long> ids) {
+    /** What these messages (those that exist) were sent as, in no particular order. */
+    public List<SentRow> sent(java.util.Collection<Long> ids) {
         if (ids.isEmpty()) return List.of();
         String marks = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
-        return database.withConnection(c -> Sql.query(c, "SELECT id, number, callback FROM messages WHERE id IN ("
-                + marks + ") AND callback IS NOT NULL", row -> new SealedCallback(row.getLong(1), row.getString(2),
-                row.getBytes(3)), ids.toArray()));
+        return database.withConnection(c -> Sql.query(c, "SELECT id, number, callback, type, network_id FROM messages "
+                + "WHERE id IN (" + marks + ")", row -> new SentRow(row.getLong(1), row.getString(2), row.getBytes(3),
+                row.getString(4), row.getString(5)), ids.toArray()));
     }
 
     /** An incoming message whose Webhook call is owed, and when the call's retry window started. */
@@ -132,7 +151,7 @@ public final class Messages {
     /** The same for the events of the source's messages. */
     public List<OwedEvent> owedEvents(OwedSource source, long after, int limit) {
         return database.withConnection(c -> Sql.query(c, "SELECT e.id, e.project_id, e.message_id, e.number, e.peer, "
-                + "e.status, e.error, e.occurred_at, e.retry_from" + OWED_EVENTS + replayed(source, "e.retry_from")
+                + "e.status, e.error, e.occurred_at, e.details, e.retry_from" + OWED_EVENTS + replayed(source, "e.retry_from")
                 + " AND e.id > ? ORDER BY e.id LIMIT " + limit,
                 row -> new OwedEvent(mapEvent(row), since(row, "retry_from", "occurred_at")),
                 source.number(), source.shard(), after));
@@ -238,7 +257,7 @@ public final class Messages {
         return new EventRecord(row.getLong("id"), row.getString("project_id"), row.getLong("message_id"),
                 row.getString("number"), row.getString("peer"),
                 MessageStatus.valueOf(row.getString("status").toUpperCase(java.util.Locale.ROOT)),
-                row.getString("error"), row.getLong("occurred_at"));
+                row.getString("error"), row.getLong("occurred_at"), row.getString("details"));
     }
 
     static MessageRecord map(ResultSet row) throws SQLException {
@@ -252,6 +271,6 @@ public final class Messages {
                         Sql.nullableLong(row, "failed_at"), Sql.nullableLong(row, "expired_at"),
                         Sql.nullableLong(row, "cancelled_at")),
                 new SendOptions(row.getString("reply_to"), row.getLong("not_before"), row.getLong("expires_at")),
-                row.getBytes("callback"));
+                row.getBytes("callback"), row.getBytes("origin"));
     }
 }

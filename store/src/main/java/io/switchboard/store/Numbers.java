@@ -16,12 +16,20 @@ public final class Numbers {
         this.database = database;
     }
 
-    /** Adds the number, or answers empty when it already exists (in any project). */
+    /**
+     * Adds the number, or answers empty when it already exists (in any project) or was deleted and its data is not
+     * swept yet ({@link Tombstones}).
+     */
     public Optional<BusinessNumber> create(BusinessNumber number) {
-        int inserted = database.withConnection(c -> Sql.update(c,
-                database.dialect().insertIgnore("numbers (" + COLUMNS + ")", "(?, ?, ?, ?, ?, ?, ?)"),
-                number.number(), number.projectId(), number.tps(), number.shards(), number.deliveryReports(),
-                number.wrappedDataKey(), number.createdAt()));
+        int inserted = database.inTransaction(c -> {
+            if (Sql.queryOne(c, "SELECT 1 FROM tombstones WHERE kind = ? AND name = ?", row -> true,
+                    Tombstones.NUMBER, number.number()).isPresent()) {
+                return 0;
+            }
+            return Sql.update(c, database.dialect().insertIgnore("numbers (" + COLUMNS + ")", "(?, ?, ?, ?, ?, ?, ?)"),
+                    number.number(), number.projectId(), number.tps(), number.shards(), number.deliveryReports(),
+                    number.wrappedDataKey(), number.createdAt());
+        });
         return inserted == 1 ? Optional.of(number) : Optional.empty();
     }
 

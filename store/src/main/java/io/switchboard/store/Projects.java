@@ -11,7 +11,7 @@ import java.util.Optional;
 /** Projects and their settings; their tokens are {@link ApiTokens}. */
 public final class Projects {
     private static final String COLUMNS = "id, name, webhook_url, event_webhook_url, events_enabled, webhook_format, "
-            + "webhook_concurrency, webhook_rate, created_at";
+            + "webhook_concurrency, webhook_rate, created_at, retention_days";
     private final Database database;
 
     public Projects(Database database) {
@@ -26,24 +26,25 @@ public final class Projects {
         database.inTransaction(c -> {
             // token_hash is a legacy column (see V4__management.sql): it holds the id, tokens are in api_tokens.
             Sql.update(c, "INSERT INTO projects (" + COLUMNS + ", token_hash, webhook_secret, changed_at) "
-                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + database.dialect().nowMillis() + ")",
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + database.dialect().nowMillis() + ")",
                     project.id(), project.name(), project.webhookUrl(), project.eventWebhookUrl(), project.eventsEnabled(),
                     project.webhookFormat(), project.webhookConcurrency(), project.webhookRate(), project.createdAt(),
-                    project.id(), sealedSecret);
+                    project.retentionDays(), project.id(), sealedSecret);
             ApiTokens.insert(c, ApiToken.first(project.id(), project.createdAt()), tokenHash);
             return null;
         });
         return project;
     }
 
-    /** Saves the project's name and webhook settings. */
+    /** Saves the project's name, webhook settings and retention. */
     public Project update(Project project) {
         database.withConnection(c -> Sql.update(c,
                 "UPDATE projects SET name = ?, webhook_url = ?, event_webhook_url = ?, events_enabled = ?, "
-                        + "webhook_format = ?, webhook_concurrency = ?, webhook_rate = ?, changed_at = "
+                        + "webhook_format = ?, webhook_concurrency = ?, webhook_rate = ?, retention_days = ?, changed_at = "
                         + database.dialect().nowMillis() + " WHERE id = ?",
                 project.name(), project.webhookUrl(), project.eventWebhookUrl(), project.eventsEnabled(),
-                project.webhookFormat(), project.webhookConcurrency(), project.webhookRate(), project.id()));
+                project.webhookFormat(), project.webhookConcurrency(), project.webhookRate(), project.retentionDays(),
+                project.id()));
         return project;
     }
 
@@ -94,9 +95,15 @@ public final class Projects {
         return alias + "." + COLUMNS.replace(", ", ", " + alias + ".");
     }
 
+    private static Integer retentionDays(ResultSet row) throws SQLException {
+        int days = row.getInt("retention_days");
+        return row.wasNull() ? null : days;
+    }
+
     static Project map(ResultSet row) throws SQLException {
         return new Project(row.getString("id"), row.getString("name"), row.getString("webhook_url"),
                 row.getString("event_webhook_url"), row.getInt("events_enabled") == 1, row.getString("webhook_format"),
-                row.getInt("webhook_concurrency"), row.getInt("webhook_rate"), row.getLong("created_at"));
+                row.getInt("webhook_concurrency"), row.getInt("webhook_rate"), row.getLong("created_at"),
+                retentionDays(row));
     }
 }

@@ -17,10 +17,12 @@ import java.time.Duration;
  * @param database the kind of database server db-restart starts for itself and restarts
  * @param owed Webhook calls owed to the tenant that is down (owed-webhooks)
  * @param nodeHeap -Xmx of the node process (owed-webhooks, soak)
+ * @param graphLatency how long Meta's stand-in takes to answer a send (upstream)
+ * @param metaMps messages a second Meta's stand-in takes from a number (upstream)
  */
 record BenchOptions(Rig.Store store, Duration duration, int clients, int bulk, int numbers, Double givenRate,
                     Duration down, long seed, long messages, boolean kannel, int shards, int kills,
-                    String database, long owed, String nodeHeap) {
+                    String database, long owed, String nodeHeap, Duration graphLatency, int metaMps) {
 
     private static final double DEFAULT_RATE = 5_000;
 

@@ -45,7 +45,8 @@ public final class AdminCommand {
                     @Option(names = "--webhook-format", paramLabel = "native|cloud|push") String webhookFormat,
                     @Option(names = "--webhook-concurrency", paramLabel = "N", description = "calls at once to the project's server (0: the node's default)") Integer concurrency,
                     @Option(names = "--webhook-rate", paramLabel = "N", description = "calls a second to the project's server (0: no cap)") Integer rate,
-                    @Option(names = "--webhook-verify-token", paramLabel = "TOKEN", description = "for --webhook-format cloud: Meta's handshake with the URLs") String verifyToken) {
+                    @Option(names = "--webhook-verify-token", paramLabel = "TOKEN", description = "for --webhook-format cloud: Meta's handshake with the URLs") String verifyToken,
+                    @Option(names = "--retention-days", paramLabel = "DAYS", description = "how long its messages are kept (default: the node's retention.days)") Integer retentionDays) {
             ObjectNode body = NodeApi.object().put("name", name);
             putIfGiven(body, "webhook_url", webhookUrl);
             putIfGiven(body, "event_webhook_url", eventWebhookUrl);
@@ -54,13 +55,14 @@ public final class AdminCommand {
             if (concurrency != null) body.put("webhook_concurrency", concurrency);
             if (rate != null) body.put("webhook_rate", rate);
             putIfGiven(body, "webhook_verify_token", verifyToken);
+            if (retentionDays != null) body.put("retention_days", retentionDays);
             JsonNode made = api.post("/v1/projects", body);
             api.printObject(made);
             if (!api.json) api.out().println("The token and the webhook secret are shown this once: keep them now.");
         }
 
-        @Command(name = "delete", mixinStandardHelpOptions = true, description = "Deletes a project: its queued messages are cancelled and its data "
-                + "removed.")
+        @Command(name = "delete", mixinStandardHelpOptions = true, description = "Deletes a project: its tokens are refused "
+                + "at once, its numbers deleted, its data removed by the retention sweeper.")
         void delete(@Mixin NodeApi api, @Parameters(paramLabel = "ID", description = "the project's id") String id) {
             JsonNode answer = api.delete("/v1/projects/" + NodeApi.segment(id));
             api.printDone("project " + id + " deleted", answer);

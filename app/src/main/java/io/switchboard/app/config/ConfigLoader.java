@@ -62,9 +62,11 @@ public final class ConfigLoader {
             Map.entry("http.behind-proxy", "false"),
             Map.entry("dashboard.session-hours", "12"),
             Map.entry("upstream.timeout-ms", "10000"),
-            Map.entry("upstream.concurrency", "32"),
+            Map.entry("upstream.concurrency", "512"),
             Map.entry("upstream.retry-first-ms", "500"),
-            Map.entry("upstream.retry-max-ms", "30000"));
+            Map.entry("upstream.retry-max-ms", "30000"),
+            Map.entry("retention.days", "30"),
+            Map.entry("retention.sweep-s", "600"));
 
     private final Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
 
@@ -107,7 +109,8 @@ public final class ConfigLoader {
                 "api.max-body-bytes", "api.max-connections", "api.max-requests-in-flight", "api.max-queued-per-project", "contacts.refresh-ms", "media.fetch-timeout-ms", "media.fetches-per-project",
                 "media.sweep-minutes", "media.url-valid-s", "media.quota-mb-per-project",
                 "media.public-url", "metrics.open", "log.format", "dashboard.session-hours", "upstream.timeout-ms",
-                "upstream.concurrency", "upstream.retry-first-ms", "upstream.retry-max-ms");
+                "upstream.concurrency", "upstream.retry-first-ms", "upstream.retry-max-ms", "retention.days",
+                "retention.sweep-s");
     }
 
     private void flatten(String prefix, JsonNode node) {
@@ -158,7 +161,9 @@ public final class ConfigLoader {
                 new NodeConfig.Upstream(Duration.ofMillis(number("upstream.timeout-ms", 100, 300_000)),
                         number("upstream.concurrency", 1, 1_000),
                         Duration.ofMillis(number("upstream.retry-first-ms", 1, 3_600_000)),
-                        Duration.ofMillis(number("upstream.retry-max-ms", 1, 3_600_000))));
+                        Duration.ofMillis(number("upstream.retry-max-ms", 1, 3_600_000))),
+                new NodeConfig.Retention(number("retention.days", 1, 3_650),
+                        Duration.ofSeconds(number("retention.sweep-s", 1, 86_400))));
     }
 
     /** Plain HTTP, and HTTPS when {@code https.port} is set: then {@code https.keystore} must be readable. */

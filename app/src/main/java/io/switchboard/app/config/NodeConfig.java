@@ -10,7 +10,7 @@ import java.time.Duration;
  * the command line, in that order of precedence (the last wins).
  */
 public record NodeConfig(Http http, Network network, Store store, Secrets secrets, Webhooks webhooks, Cluster cluster,
-                         Api api, Media media, Observability observability, Upstream upstream) {
+                         Api api, Media media, Observability observability, Upstream upstream, Retention retention) {
 
     /**
      * Where the API listens: plain HTTP on {@code port}, and HTTPS on {@code httpsPort} (-1: none) with the
@@ -114,6 +114,12 @@ public record NodeConfig(Http http, Network network, Store store, Secrets secret
      * are under way at once per shard, and the backoff of one that failed (5xx, timeout), doubling from the first.
      */
     public record Upstream(Duration timeout, int concurrency, Duration firstRetry, Duration maxRetryDelay) {}
+
+    /**
+     * How many days a project's messages are kept unless it sets its own {@code retention_days}, and how often the
+     * sweeper that deletes older ones (and deleted numbers' and projects' data) runs.
+     */
+    public record Retention(int days, Duration sweepEvery) {}
 
     /** One line per event: plain text, or a JSON object (logstash's layout). */
     public enum LogFormat { TEXT, JSON }

@@ -48,6 +48,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  */
 class MalformedInputPropertyTest {
     private static final String NUMBER = "+919800000001";
+    private static final String DOOMED_NUMBER = "+919800000077";
     /** A number on Meta's Cloud API (the stand-in), whose webhooks the property signs half the time. */
     private static final String CLOUD_NUMBER = "+15550001111";
     private static final String PHONE_NUMBER_ID = "106540352242922";
@@ -168,8 +169,11 @@ class MalformedInputPropertyTest {
         String group = harness.api.expect(201, "/v1/groups", token, Map.of("from", NUMBER, "subject", "Club",
                 "members", harness.network.users().subList(0, 2))).path("id").asText();
         // Per route where one parameter name means different things, else per name.
+        // A number of its own to delete: the one every other route uses stays.
+        harness.number(token, DOOMED_NUMBER, 10);
         likelyPathValues = Map.of("number", NUMBER, "id", message, "name", "docs.js", "/v1/media/{id}", media,
-                "/v1/groups/{id}", group, "version", "v23.0", "phone_number_id", NUMBER.substring(1));
+                "/v1/groups/{id}", group, "version", "v23.0", "phone_number_id", NUMBER.substring(1),
+                "DELETE /v1/numbers/{number}", DOOMED_NUMBER);
         document = JSON.readTree(HTTP.send(request("/openapi.json").build(), HttpResponse.BodyHandlers.ofByteArray()).body());
         endpoints = endpointsTakingInput(document);
         Set<String> names = new TreeSet<>();
@@ -242,8 +246,8 @@ class MalformedInputPropertyTest {
         return Arbitraries.frequencyOf(endpoints.stream().map(endpoint -> Tuple.of("multipart/form-data".equals(endpoint.bodyType())
                 ? 4 : 1 + VALID_BODIES.getOrDefault(endpoint.key(), List.of()).size(), Arbitraries.just(endpoint))).toList())
                 .flatMap(endpoint -> {
-            Arbitrary<Map<String, String>> pathValues = values(endpoint.path(), endpoint.pathParams(), true);
-            Arbitrary<Map<String, String>> query = values(endpoint.path(), endpoint.queryParams(), false);
+            Arbitrary<Map<String, String>> pathValues = values(endpoint, endpoint.pathParams(), true);
+            Arbitrary<Map<String, String>> query = values(endpoint, endpoint.queryParams(), false);
             List<String> valid = VALID_BODIES.getOrDefault(endpoint.key(), List.of()).stream()
                     .map(example -> example.replace("$TOKEN", token)).toList();
             Arbitrary<Tuple.Tuple2<String, byte[]>> body = endpoint.bodyType() == null ? Arbitraries.just(Tuple.of(null, null))
@@ -268,12 +272,14 @@ class MalformedInputPropertyTest {
     }
 
     /** Each parameter given (a path parameter always, a query one sometimes) a value from the generators. */
-    private static Arbitrary<Map<String, String>> values(String path, List<String> names, boolean always) {
+    private static Arbitrary<Map<String, String>> values(Endpoint endpoint, List<String> names, boolean always) {
         Arbitrary<Map<String, String>> values = Arbitraries.just(Map.of());
+        String path = endpoint.path();
         for (String name : names) {
             int at = path.indexOf("{" + name + "}");
             String route = at < 0 ? path : path.substring(0, at + name.length() + 2); // "/v1/groups/{id}"
-            String likely = likelyPathValues.getOrDefault(route, likelyPathValues.get(name));
+            String likely = likelyPathValues.getOrDefault(endpoint.method().toUpperCase(java.util.Locale.ROOT) + " " + route,
+                    likelyPathValues.getOrDefault(route, likelyPathValues.get(name)));
             Arbitrary<String> value = malformed.parameter(always ? likely : null);
             if (!always) value = value.injectNull(0.4);
             values = Combinators.combine(values, value).as((map, v) -> {

@@ -58,10 +58,10 @@ class AdminCommandTest {
     @Test
     void theAdminMakesAndListsProjectsAsATableOrJson() throws Exception {
         Run made = admin(harness.adminToken, "projects", "create", "--name", "Shop", "--events-enabled", "false",
-                "--webhook-rate", "50");
+                "--webhook-rate", "50", "--retention-days", "7");
         assertThat(made.exit()).as(made.err()).isZero();
         assertThat(made.rows()).contains(List.of("name", "Shop"), List.of("events_enabled", "false"),
-                List.of("webhook_rate", "50"));
+                List.of("webhook_rate", "50"), List.of("retention_days", "7"));
         String id = cell(made, "id");
         String token = cell(made, "token");
         assertThat(token).startsWith("sb_");
@@ -116,6 +116,31 @@ class AdminCommandTest {
         JsonNode listed = admin(project, "numbers", "list", "--json").json().path("numbers");
         assertThat(listed.findValuesAsText("number")).containsExactly("+919800000077");
         assertThat(harness.api.get("/v1/numbers", harness.project("Someone else")).body().path("numbers").size()).isZero();
+    }
+
+    @Test
+    void deletedNumbersAndProjectsLeaveTheListsAndTheirTokensStopWorking() throws Exception {
+        JsonNode project = admin(harness.adminToken, "projects", "create", "--name", "Doomed", "--json").json();
+        String id = project.path("id").asText();
+        String token = project.path("token").asText();
+        assertThat(admin(token, "numbers", "create", "--number", "+919800000088").exit()).isZero();
+        assertThat(admin(token, "numbers", "create", "--number", "+919800000089").exit()).isZero();
+
+        Run deleted = admin(token, "numbers", "delete", "+919800000088");
+        assertThat(deleted.exit()).as(deleted.err()).isZero();
+        assertThat(deleted.out().strip()).isEqualTo("number +919800000088 deleted");
+        assertThat(admin(token, "numbers", "list", "--json").json().path("numbers").findValuesAsText("number"))
+                .containsExactly("+919800000089");
+        Run again = admin(token, "numbers", "delete", "+919800000088");
+        assertThat(again.exit()).isEqualTo(2);
+        assertThat(again.err()).contains("404 not_found");
+
+        Run gone = admin(harness.adminToken, "projects", "delete", id, "--json");
+        assertThat(gone.exit()).as(gone.err()).isZero();
+        assertThat(gone.json().isEmpty()).as(gone.out()).isTrue();
+        assertThat(admin(harness.adminToken, "projects", "list", "--json").json().path("projects").findValuesAsText("id"))
+                .doesNotContain(id);
+        assertThat(harness.api.get("/v1/numbers", token).status()).isEqualTo(401);
     }
 
     @Test

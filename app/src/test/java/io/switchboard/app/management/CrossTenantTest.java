@@ -131,6 +131,28 @@ class CrossTenantTest {
                 }
                 assertThat(http.call("GET", "/v1/messages/" + unknownId, a, null).status()).isEqualTo(404);
             });
+            cases.put("GET /v1/messages", () -> {
+                assertThat(http.call("GET", "/v1/messages?limit=1000", b, null).body().path("messages").findValuesAsText("id"))
+                        .as("B sees its own history").contains(bOut, bIn, bScheduled);
+                for (String query : List.of("", "?user=" + enc(USER), "?direction=in", "?status=scheduled")) {
+                    JsonNode page = http.call("GET", "/v1/messages" + query, a, null).body();
+                    assertThat(page.path("messages").findValuesAsText("id")).as(query).doesNotContain(bOut, bIn, bScheduled);
+                    assertThat(page.toString()).as(query).doesNotContain("B's");
+                }
+                Http.Answer theirs = http.call("GET", "/v1/messages?number=" + enc(B_NUMBER), a, null);
+                Http.Answer none = http.call("GET", "/v1/messages?number=" + enc(NOBODYS_NUMBER), a, null);
+                assertThat(List.of(theirs.status(), theirs.code())).isEqualTo(List.of(404, "not_found"))
+                        .isEqualTo(List.of(none.status(), none.code()));
+            });
+            cases.put("GET /v1/messages/export", () -> {
+                assertThat(exported(harness, b, "")).as("B's export").contains(bOut, bIn, bScheduled);
+                String aExport = exported(harness, a, "?user=" + enc(USER)) + exported(harness, a, "");
+                assertThat(aExport).doesNotContain(bOut).doesNotContain(bIn).doesNotContain(bScheduled).doesNotContain("B's");
+                Http.Answer theirs = http.call("GET", "/v1/messages/export?number=" + enc(B_NUMBER), a, null);
+                Http.Answer none = http.call("GET", "/v1/messages/export?number=" + enc(NOBODYS_NUMBER), a, null);
+                assertThat(List.of(theirs.status(), theirs.code())).isEqualTo(List.of(404, "not_found"))
+                        .isEqualTo(List.of(none.status(), none.code()));
+            });
             cases.put("DELETE /v1/messages/{}", () -> {
                 Http.Answer cancel = http.call("DELETE", "/v1/messages/" + bScheduled, a, null);
                 Http.Answer cancelNone = http.call("DELETE", "/v1/messages/" + unknownId, a, null);
@@ -187,6 +209,25 @@ class CrossTenantTest {
                 Http.Answer takeId = http.call("PATCH", "/v1/numbers/" + A_CLOUD, a,
                         Map.of("upstream", upstream(aMeta, B_PHONE_ID, "a")));
                 assertThat(List.of(takeId.status(), takeId.code())).isEqualTo(List.of(409, "phone_number_id_taken"));
+                assertBsNumbersUnchanged(http, b, bMeta);
+            });
+            cases.put("DELETE /v1/numbers/{}", () -> {
+                for (String theirs : List.of(B_NUMBER, B_CLOUD)) {
+                    Http.Answer delete = http.call("DELETE", "/v1/numbers/" + theirs, a, null);
+                    Http.Answer deleteNone = http.call("DELETE", "/v1/numbers/" + NOBODYS_NUMBER, a, null);
+                    assertThat(List.of(delete.status(), delete.code())).as(theirs).isEqualTo(List.of(404, "not_found"))
+                            .isEqualTo(List.of(deleteNone.status(), deleteNone.code()));
+                }
+                assertBsNumbersUnchanged(http, b, bMeta);
+            });
+            cases.put("DELETE /v1/projects/{}", () -> {
+                // The node admin's route: no project token deletes a project, B's or its own.
+                for (String id : List.of(projectB.path("id").asText(), http.call("GET", "/v1/project", a, null).body()
+                        .path("id").asText())) {
+                    Http.Answer delete = http.call("DELETE", "/v1/projects/" + id, a, null);
+                    assertThat(List.of(delete.status(), delete.code())).isEqualTo(List.of(401, "unauthorized"));
+                }
+                assertThat(http.call("GET", "/v1/project", b, null).body().path("name").asText()).isEqualTo("B");
                 assertBsNumbersUnchanged(http, b, bMeta);
             });
             cases.put("GET /v1/numbers/{}/usage", () -> {
@@ -532,6 +573,15 @@ class CrossTenantTest {
     }
 
     /** The live stream's first event (the hello) as A's token sees it. */
+    /** The body of the token's message export, as text: 200 expected. */
+    private static String exported(Harness harness, String token, String query) throws Exception {
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + harness.node.httpPort() + "/v1/messages/export" + query)).header("Authorization", "Bearer " + token)
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        return answer.body();
+    }
+
     private static String firstEvent(Harness harness, String token) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + harness.node.httpPort() + "/dashboard/stream"))
                 .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream")

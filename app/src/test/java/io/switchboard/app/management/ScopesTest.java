@@ -86,9 +86,16 @@ class ScopesTest {
                         Map.of("number", "+9198000" + NEXT.incrementAndGet() + "00", "tps", 10))),
                 route("PATCH", "/v1/numbers/" + NUMBER, "admin", Map.of("tps", 77)),
                 route("GET", "/v1/numbers", "read", null),
+                new Route("DELETE", "/v1/numbers/{number}", "admin", () -> {
+                    String number = "+9198100" + NEXT.incrementAndGet() + "00";
+                    http.call("POST", "/v1/numbers", all, Map.of("number", number, "tps", 10));
+                    return new Call("/v1/numbers/" + number, null);
+                }),
                 route("GET", "/v1/numbers/" + NUMBER + "/usage", "read", null),
                 route("POST", "/v1/messages", "send", text(NUMBER, USER, "hello")),
                 new Route("GET", "/v1/messages/{id}", "read", () -> new Call("/v1/messages/" + messageId, null)),
+                route("GET", "/v1/messages", "read", null),
+                route("GET", "/v1/messages/export", "read", null),
                 route("POST", "/v1/tokens", "admin", Map.of("name", "made", "scopes", List.of("read"))),
                 route("GET", "/v1/tokens", "admin", null),
                 route("GET", "/v1/cluster", "read", null),

@@ -464,25 +464,45 @@ public final class CloudApiStandIn implements AutoCloseable {
 
     // --- webhooks, as Meta sends them ---
 
-    /** A status webhook for one message ({@code sent}, {@code delivered}, {@code read}, or {@code failed}). */
+    /**
+     * A status webhook for one message ({@code sent}, {@code delivered}, {@code read}, or {@code failed}), as Meta
+     * writes it: a failure with Meta's error object, the others with the conversation and the price (a free service
+     * message, per message since July 2025).
+     */
     public byte[] status(String wamid, String to, String status) {
         ObjectNode value = value();
         ObjectNode item = value.putArray("statuses").addObject();
         item.put("id", wamid).put("status", status).put("timestamp", String.valueOf(System.currentTimeMillis() / 1_000))
                 .put("recipient_id", to.substring(1));
         if (status.equals("failed")) {
-            item.putArray("errors").addObject().put("code", 131026).put("title", "Message Undeliverable");
+            item.putArray("errors").addObject().put("code", 131026).put("title", "Message Undeliverable")
+                    .put("message", "Message Undeliverable").putObject("error_data")
+                    .put("details", "Message failed to send because the user's phone number is not on WhatsApp.");
+        } else {
+            item.putObject("conversation").put("id", "CONVERSATION_" + to.substring(1)).putObject("origin")
+                    .put("type", "service");
+            item.putObject("pricing").put("billable", false).put("pricing_model", "PMP")
+                    .put("type", "free_customer_service").put("category", "service");
         }
         return envelope(value);
     }
 
     /** An incoming text message webhook from {@code from} (E.164), with its profile name. */
     public byte[] incoming(String wamid, String from, String name, String text) {
+        return incoming(wamid, from, name, text, json.createObjectNode());
+    }
+
+    /**
+     * The same with more fields of Meta's message object ({@code context{from,id}} of a reply, {@code referral} of a
+     * user who came from an ad); a {@code type} in {@code more} replaces the text (a reaction, say).
+     */
+    public byte[] incoming(String wamid, String from, String name, String text, ObjectNode more) {
         ObjectNode value = value();
         value.putArray("contacts").addObject().put("wa_id", from.substring(1)).putObject("profile").put("name", name);
-        value.putArray("messages").addObject().put("from", from.substring(1)).put("id", wamid)
-                .put("timestamp", String.valueOf(System.currentTimeMillis() / 1_000)).put("type", "text")
-                .putObject("text").put("body", text);
+        ObjectNode message = value.putArray("messages").addObject().put("from", from.substring(1)).put("id", wamid)
+                .put("timestamp", String.valueOf(System.currentTimeMillis() / 1_000)).put("type", "text");
+        if (!more.has("type")) message.putObject("text").put("body", text);
+        message.setAll(more);
         return envelope(value);
     }
 

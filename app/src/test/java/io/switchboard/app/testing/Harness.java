@@ -32,6 +32,12 @@ public final class Harness implements AutoCloseable {
 
     /** {@code settings}: configuration keys ({@code webhooks.retry-window-s}, ...) set over the test defaults. */
     public Harness(TestStores.Kind kind, Path tempDir, SimConfig network, Map<String, Object> settings) throws Exception {
+        this(kind, tempDir, network, settings, java.time.Clock.systemUTC());
+    }
+
+    /** A node on {@code clock} (a {@link MovableClock} moves days forward). */
+    public Harness(TestStores.Kind kind, Path tempDir, SimConfig network, Map<String, Object> settings,
+                   java.time.Clock clock) throws Exception {
         this.store = TestStores.open(kind, tempDir);
         this.dataDir = tempDir.resolve("data");
         this.network = SimNetwork.start(network.withPort(0).withStatsPort(0));
@@ -45,7 +51,7 @@ public final class Harness implements AutoCloseable {
         if (kind != TestStores.Kind.EMBEDDED) config.set("db.url", store.url()).set("db.user", store.user());
         settings.forEach(config::set);
         try {
-            this.node = Node.start(config.load(), new PrintStream(java.io.OutputStream.nullOutputStream()));
+            this.node = Node.start(config.load(), new PrintStream(java.io.OutputStream.nullOutputStream()), clock);
         } catch (RuntimeException refused) { // what started so far must not outlive the test
             receiver.close();
             this.network.close();
@@ -99,6 +105,11 @@ public final class Harness implements AutoCloseable {
     /** The node's store, for another node (in a process of its own) to share. */
     public TestStores.TestStore store() {
         return store;
+    }
+
+    /** The embedded store's data folder. */
+    public Path dataDir() {
+        return dataDir;
     }
 
     /** A JDBC connection of its own to the node's store, for a test that checks what the node says against it. */

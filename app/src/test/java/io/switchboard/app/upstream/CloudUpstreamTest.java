@@ -88,6 +88,10 @@ class CloudUpstreamTest {
                     Map.of("messaging_product", "whatsapp", "status", "read", "message_id", "wamid." + hook.path("id").asText()));
             assertThat(read.status()).as("%s", read.body()).isEqualTo(200);
             await().atMost(WAIT).until(() -> rig.meta().readMarks().contains("wamid.IN1"));
+            // Meta counts messages, sent and received: its statuses and the read mark cost the number no budget.
+            JsonNode used = harness.api.get("/v1/numbers", rig.token()).body().path("numbers").get(0).path("budget_used");
+            assertThat(List.of(used.path("send").asLong(), used.path("receive").asLong(),
+                    used.path("delivery_report").asLong(), used.path("read_report").asLong())).isEqualTo(List.of(4L, 1L, 0L, 0L));
 
             // Another project neither sees nor changes the number.
             String other = harness.project("Other");

@@ -1,5 +1,8 @@
 package io.switchboard.engine.shard;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.engine.Deliveries;
 import io.switchboard.engine.budget.Kind;
 import io.switchboard.engine.budget.TpsBudget;
@@ -24,6 +27,7 @@ import io.switchboard.store.MessageStatus;
 import io.switchboard.store.Messages;
 import io.switchboard.store.Priority;
 import io.switchboard.store.Project;
+import io.switchboard.store.SendOptions;
 import io.switchboard.store.crypto.DataKey;
 import io.switchboard.store.ids.NodeIds;
 import io.switchboard.store.write.Write;
@@ -83,6 +87,9 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
     private static final int INCOMING_PRESSURE = 200;
     private static final int SEND_WINDOW = 5_000;
     private static final int WRITE_BACKLOG_LIMIT = 20_000;
+    /** Reads and writes the origins and reactions of incoming messages (thread-safe once configured). */
+    private static final ObjectMapper ORIGIN_JSON = new ObjectMapper();
+    private static final String REACTION = "reaction";
 
     /** Incoming traffic from the network waiting for a token: a message or a status report. */
     private sealed interface Incoming {
@@ -91,8 +98,8 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
 
     private record IncomingMessage(long seq, InboundMessage message) implements Incoming {}
 
-    private record Report(long seq, long messageId, String recipient, DeliveryStatus status, long at, String error)
-            implements Incoming {}
+    private record Report(long seq, long messageId, String recipient, DeliveryStatus status, long at, String error,
+                          String details) implements Incoming {}
 
     /** One member's report on a message sent to a group. */
     private record MemberReport(long seq, long messageId, String member, DeliveryStatus status, long at, String error)
@@ -149,6 +156,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
     private final BooleanSupplier leaseValid;
     private final MediaLinks mediaLinks;
     private final IncomingMedia incomingMedia;
+    private final java.util.function.Function<String, java.util.Optional<Long>> messageIds;
     /** How long the pump waits before it looks at an uncertain lease again. */
     private static final long LEASE_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
@@ -156,11 +164,13 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
      * {@code loader} reads queued messages back from the store when the outbox keeps only their ids;
      * {@code leaseValid} says whether this node may act for the shard now (always, on a single node; in a cluster,
      * while its lease is surely unexpired); {@code contactRefresh}: how long a contact seen again under the same name
-     * waits before it is written again.
+     * waits before it is written again; {@code messageIds}: the number's message (our id) the network knows by a
+     * network id, for the context of a user's reply.
      */
     public record Settings(String number, int shard, Project project, DataKey key, TpsBudget budget,
                            Outbox.Loader loader, BooleanSupplier leaseValid, MediaLinks mediaLinks,
-                           IncomingMedia incomingMedia, java.time.Duration contactRefresh) {}
+                           IncomingMedia incomingMedia, java.time.Duration contactRefresh,
+                           java.util.function.Function<String, java.util.Optional<Long>> messageIds) {}
 
     /** Queued messages whose body the outbox keeps in memory; beyond this it keeps ids and reads bodies back. */
     private static final int BODIES_IN_MEMORY = 20_000;
@@ -183,6 +193,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         this.leaseValid = settings.leaseValid();
         this.mediaLinks = settings.mediaLinks();
         this.incomingMedia = settings.incomingMedia();
+        this.messageIds = settings.messageIds();
         this.pump = Thread.ofVirtual().name("pump-" + number + "-" + shard).unstarted(this::pump);
     }
 
@@ -494,7 +505,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
             addAndSignal(() -> readMarks.addFirst(mark));
             return;
         }
-        budget.record(Kind.READ_REPORT);
+        if (link.reportsCountAsThroughput()) budget.record(Kind.READ_REPORT);
         link.markRead(mark.networkId(), mark.typing());
     }
 
@@ -536,10 +547,13 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
         // A media file is stored here, on the pump, before its message: the network carries small files only, and
         // the user's messages keep their order. Taken again after a reconnect, it is stored again (at least once).
         String payload = MediaTypes.isMedia(in.type())
-                ? incomingMedia.receive(project.id(), number, in.type(), in.payload()) : in.payload();
+                ? incomingMedia.receive(project.id(), number, in.type(), in.payload())
+                : REACTION.equals(in.type()) ? reaction(in.payload()) : in.payload();
+        String origin = origin(in);
         MessageRecord record = new MessageRecord(id, project.id(), number, Direction.IN, in.from(), shard,
                 Priority.NORMAL, in.type(), key.seal(id, payload), MessageStatus.QUEUED, in.networkId(), null,
-                project.webhookUrl() != null, MessageRecord.Times.createdAt(in.atMillis()));
+                project.webhookUrl() != null, MessageRecord.Times.createdAt(in.atMillis()), SendOptions.NONE, null,
+                origin == null ? null : key.sealOrigin(id, origin));
         List<Write> writes = new ArrayList<>(2);
         writes.add(new Write.InsertMessage(record));
         // Backed up in the same commit, so a contact costs no commit of its own, and only when due.
@@ -552,18 +566,75 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
             link.ack(item.seq());
             if (counts[0] == 1) {
                 counters.received();
-                if (record.hookPending()) deliveries.incoming(project, record, payload);
+                if (record.hookPending()) deliveries.incoming(project, record, payload, origin);
             }
         });
     }
 
+    /**
+     * What the network said about the message besides its content, as the JSON object stored sealed beside it, or
+     * null when it said nothing. A reply's context names the message by our id when it is one of the number's (one
+     * indexed read, only for a reply), else as the network wrote it.
+     */
+    private String origin(InboundMessage in) {
+        boolean named = in.profileName() != null && !in.profileName().isEmpty();
+        if (!named && in.context() == null && in.referral() == null) return null;
+        ObjectNode origin = ORIGIN_JSON.createObjectNode();
+        if (named) origin.put("name", in.profileName());
+        if (in.context() != null) {
+            String networkId = in.context().networkId();
+            origin.putObject("context").put("from", in.context().from())
+                    .put("id", ourId(networkId).map(Ids::format).orElse(networkId));
+        }
+        if (in.referral() != null) {
+            try {
+                origin.set("referral", ORIGIN_JSON.readTree(in.referral()));
+            } catch (java.io.IOException e) {
+                LOG.debug("shard {}/{}: a referral that is not JSON dropped", number, shard);
+            }
+        }
+        return origin.toString();
+    }
+
+    /**
+     * A user's reaction names the message it reacts to as the network knows it: the bot gets our id of it, as for a
+     * reply's context (the network's id when that message is not one of the number's).
+     */
+    private String reaction(String payload) {
+        try {
+            JsonNode reaction = ORIGIN_JSON.readTree(payload);
+            String networkId = reaction.path("message_id").asText("");
+            if (!(reaction instanceof ObjectNode object) || networkId.isEmpty()) return payload;
+            return ourId(networkId).map(id -> object.put("message_id", Ids.format(id)).toString()).orElse(payload);
+        } catch (java.io.IOException e) {
+            return payload;
+        }
+    }
+
+    /**
+     * Our id of the number's message the network calls {@code networkId}; empty when there is none, and when the store
+     * cannot say now: the message then names it as the network did rather than wait (or be lost) for a store read.
+     */
+    private java.util.Optional<Long> ourId(String networkId) {
+        try {
+            return messageIds.apply(networkId);
+        } catch (RuntimeException e) {
+            LOG.warn("shard {}/{}: the message {} replies to not looked up: {}", number, shard, networkId, e.toString());
+            return java.util.Optional.empty();
+        }
+    }
+
     private void takeReport(Report report) {
         MessageStatus status = statusOf(report.status());
-        budget.record(status == MessageStatus.READ ? Kind.READ_REPORT : Kind.DELIVERY_REPORT);
-        changeStatus(report.messageId(), report.recipient(), status, report.at(), null, report.error())
+        payForReport(status);
+        changeStatus(report.messageId(), report.recipient(), status, report.at(), null, report.error(), report.details())
                 .whenComplete((applied, failure) -> {
                     if (failure == null) link.ack(report.seq());
                 });
+    }
+
+    private void payForReport(MessageStatus status) {
+        if (link.reportsCountAsThroughput()) budget.record(status == MessageStatus.READ ? Kind.READ_REPORT : Kind.DELIVERY_REPORT);
     }
 
     /**
@@ -572,7 +643,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
      */
     private void takeMemberReport(MemberReport report) {
         MessageStatus status = statusOf(report.status());
-        budget.record(status == MessageStatus.READ ? Kind.READ_REPORT : Kind.DELIVERY_REPORT);
+        payForReport(status);
         Project project = this.project;
         EventRecord event = project.wantsEvents() ? new EventRecord(ids.next(), project.id(), report.messageId(), number,
                 report.member(), status, report.error(), report.at()) : null;
@@ -600,12 +671,19 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
 
     private java.util.concurrent.CompletableFuture<Boolean> changeStatus(long messageId, String recipient,
             MessageStatus status, long at, String networkId, String error) {
+        return changeStatus(messageId, recipient, status, at, networkId, error, null);
+    }
+
+    /** {@code details}: what the network told with the status, for its event (JSON), or null. */
+    private java.util.concurrent.CompletableFuture<Boolean> changeStatus(long messageId, String recipient,
+            MessageStatus status, long at, String networkId, String error, String details) {
         Project project = this.project;
         // A delivered report that arrives anyway (sent before the re-login) still moves the status, quietly.
         // Groups' member reports do not pass here: takeMemberReport ignores this switch.
         boolean wanted = status != MessageStatus.DELIVERED || deliveryReports;
         EventRecord event = project.wantsEvents() && wanted
-                ? new EventRecord(ids.next(), project.id(), messageId, number, recipient, status, error, at) : null;
+                ? new EventRecord(ids.next(), project.id(), messageId, number, recipient, status, error, at, details)
+                : null;
         return writer.submit(new Write.ChangeStatus(messageId, number, status, at, networkId, error, event))
                 .thenApply(counts -> {
                     boolean applied = counts[0] == 1;
@@ -708,8 +786,9 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
     }
 
     @Override
-    public void onStatus(long seq, long messageId, String recipient, DeliveryStatus status, long atMillis, String error) {
-        addIncoming(new Report(seq, messageId, recipient, status, atMillis, error));
+    public void onStatus(long seq, long messageId, String recipient, DeliveryStatus status, long atMillis, String error,
+                         String details) {
+        addIncoming(new Report(seq, messageId, recipient, status, atMillis, error, details));
     }
 
     @Override

@@ -24,7 +24,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.client.api.Request;
@@ -39,14 +38,15 @@ import org.slf4j.LoggerFactory;
  * webhooks bring for the shard's users ({@link #received}, {@link #reported}) from the node's webhook route.
  *
  * <p>Design: each user has a lane, a queue of that user's messages sent one at a time, in order, by a virtual
- * thread of its own while the lane has messages; different users go in parallel, at most
- * {@link CloudLinks.Settings#concurrency} requests at once. What Meta answers decides what happens to the head of a
+ * thread of its own while the lane has messages; different users go in parallel, as many
+ * calls at once as {@link AdaptiveLimit} allows. What Meta answers decides what happens to the head of a
  * lane ({@link GraphAnswer}): a 5xx, a timeout or Meta's own trouble is sent again (backoff from
  * {@link CloudLinks.Settings#retryFirst} doubling up to {@link CloudLinks.Settings#retryMax}, for as long as it
  * takes); the pair rate limit (131056) holds that lane only, 4 s, then 16 s, 64 s ... (4^n, reset by a success),
  * while other users' lanes go on; a throughput limit (130429) hands the message and everything behind it in its lane
  * back to the listener ({@link ShardLinkListener#onThrottled}), which slows the number down and sends them again
- * through its budget; a final error rejects the message with Meta's code.
+ * through its budget; a final error rejects the message with Meta's code. How many calls are under way at once adapts
+ * to what Meta takes ({@link AdaptiveLimit}), up to {@link CloudLinks.Settings#concurrency}.
  *
  * <p>Incoming items get a sequence number each and a future that completes when the listener acknowledges the item
  * ({@link #ack}, once it is stored), so the webhook route answers Meta only once what it brought is durable.
@@ -72,7 +72,7 @@ public final class CloudLink implements ShardLink {
     /** The number's messages by wamid in the store, for what {@code recent} no longer has, and back. */
     private final Wamids wamids;
     private final CloudMedia media;
-    private final Semaphore requests;
+    private final AdaptiveLimit requests;
     private final Map<String, ArrayDeque<Send>> lanes = new HashMap<>();
     private final Set<Thread> laneThreads = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> recent = new LinkedHashMap<>(1_024, 0.75f, false) {
@@ -93,7 +93,7 @@ public final class CloudLink implements ShardLink {
         this.links = links;
         this.wamids = wamids;
         this.media = new CloudMedia(target, links, files);
-        this.requests = new Semaphore(links.settings().concurrency());
+        this.requests = new AdaptiveLimit(links.settings().concurrency());
     }
 
     public CloudTarget target() {
@@ -104,6 +104,12 @@ public final class CloudLink implements ShardLink {
     @Override
     public boolean fetchesMediaLinks() {
         return true;
+    }
+
+    /** Meta's throughput counts messages: its statuses and the business's read marks are free. */
+    @Override
+    public boolean reportsCountAsThroughput() {
+        return false;
     }
 
     @Override
@@ -231,19 +237,36 @@ public final class CloudLink implements ShardLink {
      * message.
      */
     private GraphAnswer deliver(Send send) throws InterruptedException {
-        requests.acquire();
+        long started = requests.acquire();
+        GraphAnswer answer = null;
         try {
-            OutboundHttp.Received answer = links.http().exchange(post(body(send)), MAX_ANSWER_BYTES);
-            return GraphAnswer.of(answer.status(), answer.body(), links.json());
+            OutboundHttp.Received received = links.http().exchange(post(body(send)), MAX_ANSWER_BYTES);
+            answer = GraphAnswer.of(received.status(), received.body(), links.json());
         } catch (CloudMedia.Refused e) {
-            return e.answer;
+            answer = e.answer;
         } catch (AnswerTooLarge e) {
-            return GraphAnswer.badAnswer(e.getMessage());
+            answer = GraphAnswer.badAnswer(e.getMessage());
         } catch (IOException | TimeoutException | OutboundUrls.Refused e) {
-            return new GraphAnswer.Transient(e.getClass().getSimpleName());
+            answer = new GraphAnswer.Transient(e.getClass().getSimpleName());
         } finally {
-            requests.release();
+            requests.release(started, outcome(answer));
         }
+        return answer;
+    }
+
+    /**
+     * What an answer says about Meta's capacity: a send taken is OK; the throughput and pair rate limits, 5xx and
+     * failed or timed-out calls are congestion; a final refusal (or none, when the call was interrupted) says nothing.
+     */
+    static AdaptiveLimit.Outcome outcome(GraphAnswer answer) {
+        return switch (answer) {
+            case GraphAnswer.Sent s -> AdaptiveLimit.Outcome.OK;
+            case GraphAnswer.Throttled t -> AdaptiveLimit.Outcome.CONGESTED;
+            case GraphAnswer.PairLimited p -> AdaptiveLimit.Outcome.CONGESTED;
+            case GraphAnswer.Transient t -> AdaptiveLimit.Outcome.CONGESTED;
+            case GraphAnswer.Rejected r -> AdaptiveLimit.Outcome.NEUTRAL;
+            case null -> AdaptiveLimit.Outcome.NEUTRAL;
+        };
     }
 
     /** A POST of a JSON body to the number's messages endpoint with its bearer token. */
@@ -290,10 +313,11 @@ public final class CloudLink implements ShardLink {
     /**
      * A status from Meta's webhook for the message Meta calls {@code wamid}; completes once it is applied (by rank:
      * one that is not ahead of what the message has changes nothing) or at once when no message of this number has
-     * that wamid (a status of a message sent elsewhere).
+     * that wamid (a status of a message sent elsewhere). {@code details}: Meta's {@code errors}, {@code conversation}
+     * and {@code pricing} of the status as one JSON object, or null.
      */
     public CompletableFuture<Void> reported(String wamid, String recipient, DeliveryStatus status, long atMillis,
-                                            String error) {
+                                            String error, String details) {
         Long known;
         synchronized (recent) {
             known = recent.get(wamid);
@@ -306,7 +330,7 @@ public final class CloudLink implements ShardLink {
         long seq = seqs.incrementAndGet();
         CompletableFuture<Void> applied = new CompletableFuture<>();
         unacked.put(seq, applied);
-        listener.onStatus(seq, messageId.get(), recipient, status, atMillis, error);
+        listener.onStatus(seq, messageId.get(), recipient, status, atMillis, error, details);
         return applied;
     }
 
@@ -333,13 +357,14 @@ public final class CloudLink implements ShardLink {
         if (typing) mark.putObject("typing_indicator").put("type", "text");
         Thread.ofVirtual().name("cloud-read-" + target.number()).start(() -> {
             try {
-                requests.acquire();
+                long started = requests.acquire();
+                // A read mark shares the calls under way with the sends but does not move the limit.
                 try {
                     int status = links.http().exchange(post(mark.toString().getBytes(StandardCharsets.UTF_8)),
                             MAX_ANSWER_BYTES).status();
                     if (status / 100 != 2) LOG.info("cloud {}: read mark answered {}", target.number(), status);
                 } finally {
-                    requests.release();
+                    requests.release(started, AdaptiveLimit.Outcome.NEUTRAL);
                 }
             } catch (IOException | TimeoutException | OutboundUrls.Refused e) {
                 LOG.info("cloud {}: read mark not sent: {}", target.number(), e.toString());

@@ -31,7 +31,7 @@ public final class CloudLinks implements AutoCloseable {
     /**
      * {@code timeout}: the whole time of one Graph API call, connecting and reading the answer included (then it counts
      * as failed and is sent again);
-     * {@code concurrency}: calls under way at once per link; {@code retryFirst}, {@code retryMax}: the backoff of a
+     * {@code concurrency}: the most calls under way at once per link (the ceiling of its {@link AdaptiveLimit}); {@code retryFirst}, {@code retryMax}: the backoff of a
      * send that failed (5xx, timeout), doubling from the first to the longest.
      */
     public record Settings(Duration timeout, int concurrency, Duration retryFirst, Duration retryMax) {}

@@ -161,8 +161,7 @@ final class CloudMedia {
         } catch (OutboundUrls.Refused e) {
             kept.put("error", "the file's URL may not be called: " + e.getMessage());
         }
-        return new InboundMessage(message.networkId(), message.from(), message.profileName(), message.type(),
-                kept.toString(), message.atMillis());
+        return message.withPayload(kept.toString());
     }
 
     /** A failed answer: thrown as is when it is Meta's trouble (sent again), else a refusal (final). */

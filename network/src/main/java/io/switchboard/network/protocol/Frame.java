@@ -51,11 +51,13 @@ public sealed interface Frame {
     /**
      * {@code status} is one of the STATUS_* codes; {@code error} is "" unless failed. {@code group}: for a message
      * sent to a group, the group's id ({@code recipient} is then the member who reports); "" for one-to-one.
+     * {@code details}: what WhatsApp tells with a status besides it, as the JSON object of Meta's status webhook
+     * ({@code errors}, {@code conversation}, {@code pricing}), or "".
      */
-    record Status(long seq, long id, String recipient, byte status, long atMillis, String error, String group)
-            implements Frame {
+    record Status(long seq, long id, String recipient, byte status, long atMillis, String error, String group,
+                  String details) implements Frame {
         public Status(long seq, long id, String recipient, byte status, long atMillis, String error) {
-            this(seq, id, recipient, status, atMillis, error, "");
+            this(seq, id, recipient, status, atMillis, error, "", "");
         }
 
         public byte type() { return STATUS; }
@@ -89,8 +91,14 @@ public sealed interface Frame {
         public byte type() { return GROUP_STATE; }
     }
 
+    /** {@code context}: the network id of the message the user replied to, or "". */
     record Inbound(long seq, String networkId, String from, String profileName, String messageType, String payload,
-                   long atMillis) implements Frame {
+                   long atMillis, String context) implements Frame {
+        public Inbound(long seq, String networkId, String from, String profileName, String messageType, String payload,
+                       long atMillis) {
+            this(seq, networkId, from, profileName, messageType, payload, atMillis, "");
+        }
+
         public byte type() { return INBOUND; }
     }
 

@@ -54,6 +54,7 @@ public final class FrameCodec {
                 out.writeLong(f.atMillis());
                 out.writeUTF(f.error());
                 out.writeUTF(f.group());
+                out.writeUTF(f.details());
             }
             case Frame.Group f -> {
                 out.writeLong(f.requestId());
@@ -82,6 +83,7 @@ public final class FrameCodec {
                 out.writeUTF(f.messageType());
                 out.writeUTF(f.payload());
                 out.writeLong(f.atMillis());
+                out.writeUTF(f.context());
             }
             case Frame.MarkRead f -> {
                 out.writeUTF(f.networkId());
@@ -105,13 +107,13 @@ public final class FrameCodec {
             case Frame.SENT -> new Frame.Sent(in.readLong(), in.readUTF(), in.readLong());
             case Frame.SEND_REJECTED -> new Frame.SendRejected(in.readLong(), in.readUTF(), in.readUTF());
             case Frame.STATUS -> new Frame.Status(in.readLong(), in.readLong(), in.readUTF(), in.readByte(), in.readLong(),
-                    in.readUTF(), in.readUTF());
+                    in.readUTF(), in.readUTF(), in.readUTF());
             case Frame.GROUP -> new Frame.Group(in.readLong(), in.readByte(), in.readUTF(), readOptional(in),
                     readOptional(in), readList(in));
             case Frame.GROUP_STATE -> new Frame.GroupState(in.readLong(), in.readUTF(), in.readUTF(), in.readUTF(),
                     in.readUTF(), in.readUTF(), readList(in), readList(in), in.readUTF());
             case Frame.INBOUND -> new Frame.Inbound(in.readLong(), in.readUTF(), in.readUTF(), in.readUTF(), in.readUTF(),
-                    in.readUTF(), in.readLong());
+                    in.readUTF(), in.readLong(), in.readUTF());
             case Frame.MARK_READ -> new Frame.MarkRead(in.readUTF(), in.readBoolean());
             case Frame.ACK -> new Frame.Ack(in.readLong());
             case Frame.FENCED -> new Frame.Fenced(in.readUTF());

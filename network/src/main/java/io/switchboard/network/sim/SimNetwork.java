@@ -52,6 +52,9 @@ public final class SimNetwork implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     /** The largest file {@link #injectMedia} carries: its base64 and the rest of the JSON fit in 64 KiB. */
     public static final int MAX_INLINE_MEDIA_BYTES = 45_000;
+    /** Meta's error object for a message that could not be delivered, as its failed status carries it. */
+    static final String UNREACHABLE_DETAILS = "{\"errors\":[{\"code\":131026,\"title\":\"Message undeliverable\","
+            + "\"message\":\"Message undeliverable\",\"error_data\":{\"details\":\"the user's phone could not be reached\"}}]}";
     private final SimGroups groups;
     private final AtomicLong inboundIds = new AtomicLong();
     private final AtomicLong sendsTaken = new AtomicLong();
@@ -158,7 +161,7 @@ public final class SimNetwork implements AutoCloseable {
         }
         NumberState ns = number(number);
         ns.count(Counter.GENERATED);
-        return offerInbound(ns, from, "text", textPayload(text));
+        return offerInbound(ns, from, "text", textPayload(text), "");
     }
 
     /**
@@ -178,7 +181,7 @@ public final class SimNetwork implements AutoCloseable {
         if (caption != null) media.put("caption", caption);
         NumberState ns = number(number);
         ns.count(Counter.GENERATED);
-        return offerInbound(ns, from, type, json(media));
+        return offerInbound(ns, from, type, json(media), "");
     }
 
     /** Changes the generated inbound rate (messages/s per logged-in number) at run time. */
@@ -311,7 +314,7 @@ public final class SimNetwork implements AutoCloseable {
         String to = send.to();
         if (chance(id, to, SALT_FAIL) < config.failProbability()) {
             ns.count(Counter.FAILED);
-            offerStatus(ns, send, Frame.STATUS_FAILED, "user_unreachable");
+            offerStatus(ns, send, Frame.STATUS_FAILED, "user_unreachable", UNREACHABLE_DETAILS);
             return;
         }
         ns.count(Counter.DELIVERED);
@@ -321,19 +324,20 @@ public final class SimNetwork implements AutoCloseable {
                 send.context()));
         if (deliveryReport) {
             ns.count(Counter.DELIVERY_REPORTS);
-            offerStatus(ns, send, Frame.STATUS_DELIVERED, "");
+            offerStatus(ns, send, Frame.STATUS_DELIVERED, "", priced(ns.number, send));
         }
         if (chance(id, to, SALT_READ) < config.readProbability()) {
             afterMillis(config.readMillis(), () -> {
                 ns.count(Counter.READ);
-                offerStatus(ns, send, Frame.STATUS_READ, "");
+                offerStatus(ns, send, Frame.STATUS_READ, "", priced(ns.number, send));
             });
         }
         if (chance(id, to, SALT_REPLY) < config.replyProbability()) {
             afterMillis(config.replyMillis(), () -> {
                 ns.count(Counter.REPLIES);
                 String body = textBody(send);
-                offerInbound(ns, to, "text", textPayload("re: " + body.substring(0, Math.min(40, body.length()))));
+                offerInbound(ns, to, "text", textPayload("re: " + body.substring(0, Math.min(40, body.length()))),
+                        networkMessageId);
             });
         }
     }
@@ -369,18 +373,33 @@ public final class SimNetwork implements AutoCloseable {
 
     private void offerGroupStatus(NumberState ns, Frame.Send send, String member, byte status, String error) {
         long now = System.currentTimeMillis();
-        ns.offer(send.to(), seq -> new Frame.Status(seq, send.id(), member, status, now, error, send.to()));
+        ns.offer(send.to(), seq -> new Frame.Status(seq, send.id(), member, status, now, error, send.to(), ""));
     }
 
-    private void offerStatus(NumberState ns, Frame.Send send, byte status, String error) {
+    private void offerStatus(NumberState ns, Frame.Send send, byte status, String error, String details) {
         long now = System.currentTimeMillis();
-        ns.offer(send.to(), seq -> new Frame.Status(seq, send.id(), send.to(), status, now, error));
+        ns.offer(send.to(), seq -> new Frame.Status(seq, send.id(), send.to(), status, now, error, "", details));
     }
 
-    private boolean offerInbound(NumberState ns, String from, String type, String payload) {
+    /**
+     * The conversation and pricing Meta tells with a delivered or read status: per message since July 2025 ("PMP"); a
+     * template is priced as marketing, anything else is a free service message (the simulated users always write
+     * first, so it falls in their 24-hour window). The conversation's id is one per (number, user).
+     */
+    private static String priced(String number, Frame.Send send) {
+        boolean template = "template".equals(send.messageType());
+        String category = template ? "marketing" : "service";
+        String conversation = Long.toHexString(mix(number.hashCode() ^ ((long) send.to().hashCode() << 32)));
+        return "{\"conversation\":{\"id\":\"" + conversation + "\",\"origin\":{\"type\":\"" + category + "\"}},"
+                + "\"pricing\":{\"billable\":" + template + ",\"pricing_model\":\"PMP\",\"type\":\""
+                + (template ? "regular" : "free_customer_service") + "\",\"category\":\"" + category + "\"}}";
+    }
+
+    private boolean offerInbound(NumberState ns, String from, String type, String payload, String context) {
         long now = System.currentTimeMillis();
         String networkId = "wamid.in." + inboundIds.incrementAndGet() + "." + from.substring(1);
-        return ns.offer(from, seq -> new Frame.Inbound(seq, networkId, from, profileName(from), type, payload, now));
+        return ns.offer(from, seq -> new Frame.Inbound(seq, networkId, from, profileName(from), type, payload, now,
+                context));
     }
 
     /** The user who sent the incoming message {@code networkId} (its last part, as {@link #offerInbound} made it). */
@@ -426,7 +445,7 @@ public final class SimNetwork implements AutoCloseable {
                     String from = users.get(ns.generatorRandom.nextInt(users.size()));
                     ns.count(Counter.GENERATED);
                     offerInbound(ns, from, "text", textPayload("hello "
-                            + Integer.toString(ns.generatorRandom.nextInt(1 << 30), 36)));
+                            + Integer.toString(ns.generatorRandom.nextInt(1 << 30), 36)), "");
                 }
             }
         } catch (RuntimeException e) {

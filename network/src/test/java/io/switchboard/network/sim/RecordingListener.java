@@ -15,7 +15,8 @@ final class RecordingListener implements ShardLinkListener {
     record Sent(long messageId, String networkMessageId, long atMillis) {}
     record Rejected(long messageId, String code, String reason) {}
     record Throttled(List<Long> messageIds) {}
-    record Status(long seq, long messageId, String recipient, DeliveryStatus status, long atMillis, String error) {}
+    record Status(long seq, long messageId, String recipient, DeliveryStatus status, long atMillis, String error,
+                  String details) {}
     record Inbound(long seq, InboundMessage message) {}
 
     private final List<Object> events = new ArrayList<>();
@@ -52,12 +53,12 @@ final class RecordingListener implements ShardLinkListener {
     }
     @Override public void onThrottled(List<Long> messageIds) { add(new Throttled(List.copyOf(messageIds))); }
     @Override public void onStatus(long seq, long messageId, String recipient, DeliveryStatus status, long atMillis,
-                                   String error) {
-        item(seq, new Status(seq, messageId, recipient, status, atMillis, error));
+                                   String error, String details) {
+        item(seq, new Status(seq, messageId, recipient, status, atMillis, error, details));
     }
     @Override public void onGroupStatus(long seq, long messageId, String group, String member, DeliveryStatus status,
                                         long atMillis, String error) {
-        item(seq, new Status(seq, messageId, member, status, atMillis, error));
+        item(seq, new Status(seq, messageId, member, status, atMillis, error, null));
     }
     @Override public void onInbound(long seq, InboundMessage message) { item(seq, new Inbound(seq, message)); }
 }

@@ -6,7 +6,7 @@ import java.security.GeneralSecurityException;
 
 /**
  * A number's unwrapped data key: seals and opens message bodies, each bound to its message id, a message's callback
- * value, bound to its id too, media chunks, each bound to its media id and place, and contacts' profile names, each
+ * value and its origin, bound to its id too, media chunks, each bound to its media id and place, and contacts' profile names, each
  * bound to the number and the user.
  */
 public final class DataKey {
@@ -30,6 +30,14 @@ public final class DataKey {
 
     public String openCallback(long messageId, byte[] sealed) {
         return openText(sealed, callbackBytes(messageId), "the callback of message ", messageId);
+    }
+
+    public byte[] sealOrigin(long messageId, String origin) {
+        return aead.seal(origin.getBytes(StandardCharsets.UTF_8), originBytes(messageId));
+    }
+
+    public String openOrigin(long messageId, byte[] sealed) {
+        return openText(sealed, originBytes(messageId), "the origin of message ", messageId);
     }
 
     private String openText(byte[] sealed, byte[] boundTo, String what, Object whose) {
@@ -78,6 +86,11 @@ public final class DataKey {
     /** A tag byte first, so a callback never opens as the body of its message, nor the body as its callback. */
     private static byte[] callbackBytes(long messageId) {
         return ByteBuffer.allocate(1 + Long.BYTES).put((byte) 'c').putLong(messageId).array();
+    }
+
+    /** Its own tag byte, so an origin never opens as the body or the callback of its message, nor they as it. */
+    private static byte[] originBytes(long messageId) {
+        return ByteBuffer.allocate(1 + Long.BYTES).put((byte) 'o').putLong(messageId).array();
     }
 
     /** Text, unlike the fixed-size ids of the other domains, so a name never opens as a body, callback or chunk. */

@@ -254,9 +254,10 @@ public final class WriteBatcher implements AutoCloseable {
             for (List<Write.MemberStatus> list : memberChanges.values()) applyMemberStatuses(c, list, results, events, usage);
             if (!contacts.isEmpty()) upsertContacts(c);
             if (!events.isEmpty()) {
-                batch(c, "INSERT INTO events (id, project_id, message_id, number, peer, status, error, occurred_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", events, e -> new Object[] {e.id(), e.projectId(),
-                        e.messageId(), e.number(), e.recipient(), e.status().label(), e.error(), e.occurredAt()});
+                batch(c, "INSERT INTO events (id, project_id, message_id, number, peer, status, error, occurred_at, "
+                        + "details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", events, e -> new Object[] {e.id(), e.projectId(),
+                        e.messageId(), e.number(), e.recipient(), e.status().label(), e.error(), e.occurredAt(),
+                        e.details()});
             }
             if (!hooksDone.isEmpty()) {
                 record(results, hooksDone, batch(c, "UPDATE messages SET hook_state = 0 WHERE id = ?", hooksDone,
@@ -431,7 +432,7 @@ public final class WriteBatcher implements AutoCloseable {
                 m.priority().rank(), m.type(), m.sealedBody(), m.status().rank(), m.networkId(), m.error(),
                 m.hookPending() ? 1 : 0, t.created(), t.sent(), t.delivered(), t.read(), t.failed(),
                 m.options().replyTo(), orNull(m.options().notBefore()), orNull(m.options().expiresAt()), t.expired(),
-                t.cancelled(), m.sealedCallback()};
+                t.cancelled(), m.sealedCallback(), m.sealedOrigin()};
     }
 
     private static Long orNull(long time) {
