@@ -43,6 +43,7 @@ final class ProjectRoutes {
 
     void addTo(Javalin server) {
         server.post("/v1/projects", this::createProject);
+        server.get("/v1/projects", this::listProjects);
         server.get("/v1/project", ctx -> requests.send(ctx, 200, projectJson(tenants.project(ctx))));
         server.patch("/v1/project", this::updateProject);
         server.delete("/v1/projects/{id}", this::deleteProject);
@@ -64,6 +65,14 @@ final class ProjectRoutes {
         answer.put("webhook_secret", secret.secret());
         LOG.info("project {} ({}) created", project.id(), project.name());
         requests.send(ctx, 201, answer);
+    }
+
+    /** Every project of the node, by id, a page at a time: the node admin's view (never a token or secret). */
+    private void listProjects(Context ctx) {
+        tenants.requireAdmin(ctx.header("Authorization"));
+        Page page = Page.of(ctx);
+        requests.send(ctx, 200, page.answer("projects", parts.projects().page(page.after(), page.fetch()),
+                this::projectJson, Project::id));
     }
 
     /** Changes the caller's own project: name, Webhook and Event Webhook URLs, Event Webhook on or off. */

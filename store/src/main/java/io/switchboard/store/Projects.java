@@ -84,6 +84,12 @@ public final class Projects {
         return database.withConnection(c -> Sql.query(c, "SELECT " + COLUMNS + " FROM projects ORDER BY id", Projects::map));
     }
 
+    /** The projects with an id after {@code after} (null: from the first), by id, at most {@code limit} of them. */
+    public List<Project> page(String after, int limit) {
+        return database.withConnection(c -> Sql.query(c, "SELECT " + COLUMNS + " FROM projects WHERE id > ? ORDER BY id LIMIT "
+                + limit, Projects::map, after == null ? "" : after));
+    }
+
     /** The columns {@link #map} reads, qualified by a table alias for a join. */
     static String columns(String alias) {
         return alias + "." + COLUMNS.replace(", ", ", " + alias + ".");

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         description = "Switchboard: a self-hosted, high-volume WhatsApp messaging gateway.",
         subcommands = {DemoCommand.class, ServerCommand.class, MigrateCommand.class, NetworkCommand.class,
                 BenchCommand.class, CapacityCommand.class, KeysCommand.class, BackupCommand.class, RestoreCommand.class,
+                AdminCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 
@@ -23,13 +24,17 @@ public final class Main {
 
     /** Runs a command as the launcher does, answering its exit code (2 for an error, with its message on stderr). */
     public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The launcher's command line, for a caller that gives it its own output and error streams. */
+    public static CommandLine commandLine() {
         return new CommandLine(new Main())
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-                    commandLine.getErr().println("switchboard " + commandLine.getCommandName() + ": " + e.getMessage());
+                    commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": " + e.getMessage());
                     return 2;
-                })
-                .execute(args);
+                });
     }
 
     static final class Version implements CommandLine.IVersionProvider {

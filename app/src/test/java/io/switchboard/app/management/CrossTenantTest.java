@@ -335,6 +335,11 @@ class CrossTenantTest {
                 Http.Answer make = http.call("POST", "/v1/projects", a, Map.of("name", "A's own"));
                 assertThat(List.of(make.status(), make.code())).isEqualTo(List.of(401, "unauthorized"));
             });
+            cases.put("GET /v1/projects", () -> {
+                Http.Answer list = http.call("GET", "/v1/projects", a, null);
+                assertThat(List.of(list.status(), list.code())).as("%s", list.body()).isEqualTo(List.of(401, "unauthorized"));
+                assertThat(list.body().toString()).doesNotContain(projectB.path("id").asText());
+            });
             cases.put("GET /metrics", () -> {
                 Http.Answer metrics = http.call("GET", "/metrics", a, null);
                 assertThat(List.of(metrics.status(), metrics.code())).isEqualTo(List.of(401, "unauthorized"));

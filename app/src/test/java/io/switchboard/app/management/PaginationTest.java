@@ -21,11 +21,12 @@ class PaginationTest {
 
     @ParameterizedTest
     @MethodSource("io.switchboard.store.testing.TestStores#kinds")
-    void numbersAndTokensAreWalkedPageByPageWithoutLossOrRepeatAndABadLimitOrCursorIs400(TestStores.Kind kind) throws Exception {
+    void numbersTokensAndProjectsAreWalkedPageByPageWithoutLossOrRepeatAndABadLimitOrCursorIs400(TestStores.Kind kind) throws Exception {
         try (Harness harness = new Harness(kind, tempDir, SimConfig.defaults())) {
             Http http = new Http(harness.node.httpPort());
             String token = harness.project("Shop");
-            harness.number(harness.project("Other"), "+919800000050", 10); // another project's: never listed
+            String other = harness.project("Other");
+            harness.number(other, "+919800000050", 10); // another project's: never listed
             List<String> numbers = new ArrayList<>();
             for (int i = 0; i < 7; i++) {
                 String number = "+9198000000" + (10 + i * 7);
@@ -43,6 +44,10 @@ class PaginationTest {
             assertThat(walkedNumbers).containsExactlyInAnyOrderElementsOf(numbers).doesNotHaveDuplicates();
             assertThat(walk(http, token, "/v1/tokens", "tokens", "id", 2, () -> {}))
                     .containsExactlyInAnyOrderElementsOf(tokens).isSorted();
+            // The node admin's list of projects (a project's first token has the project's id).
+            assertThat(walk(http, harness.adminToken, "/v1/projects", "projects", "id", 1, () -> {}))
+                    .containsExactlyInAnyOrder(tokens.getFirst(), http.call("GET", "/v1/project", other, null).body()
+                            .path("id").asText()).isSorted();
 
             // A page is exactly full at the end: next is null only when nothing follows.
             assertThat(walk(http, token, "/v1/numbers", "numbers", "number", 7, () -> {})).hasSize(7);
@@ -59,9 +64,10 @@ class PaginationTest {
             });
             assertThat(walkedWhileAdding).containsExactlyInAnyOrderElementsOf(concat(numbers, added)).doesNotHaveDuplicates();
 
-            for (String path : List.of("/v1/numbers", "/v1/tokens", "/v1/webhooks/failed")) {
+            for (String path : List.of("/v1/numbers", "/v1/tokens", "/v1/webhooks/failed", "/v1/projects")) {
                 for (String query : List.of("limit=0", "limit=1001", "limit=ten", "limit=-5", "after=" + "x".repeat(65))) {
-                    Http.Answer answer = http.call("GET", path + "?" + query, token, null);
+                    Http.Answer answer = http.call("GET", path + "?" + query,
+                            path.equals("/v1/projects") ? harness.adminToken : token, null);
                     assertThat(answer.status()).as(path + "?" + query).isEqualTo(400);
                     assertThat(answer.body().path("error").path("field").asText()).isEqualTo(query.split("=")[0]);
                 }

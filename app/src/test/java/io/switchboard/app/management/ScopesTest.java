@@ -146,6 +146,17 @@ class ScopesTest {
         }
     }
 
+    /** The node admin's routes take no project token, whatever its scopes: 401, and no project is made. */
+    @Test
+    void theNodeAdminsRoutesRefuseEveryProjectToken() throws Exception {
+        int projects = http.call("GET", "/v1/projects", harness.adminToken, null).body().path("projects").size();
+        for (String token : List.of(all, byScope.get("send"), byScope.get("read"), byScope.get("admin"))) {
+            assertThat(http.call("GET", "/v1/projects", token, null).code()).isEqualTo("unauthorized");
+            assertThat(http.call("POST", "/v1/projects", token, Map.of("name", "not theirs")).code()).isEqualTo("unauthorized");
+        }
+        assertThat(http.call("GET", "/v1/projects", harness.adminToken, null).body().path("projects").size()).isEqualTo(projects);
+    }
+
     /** What a refused call must not change: messages, numbers, tokens, the project's settings. */
     record State(long messages, String numbers, String tokens, String project) {
         static State now() throws Exception {
