@@ -400,6 +400,7 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
                     continue;
                 }
                 throttle.recover(clock.millis(), budget.tps()).ifPresent(budget::change);
+                if (spendFree()) continue;
                 long wait;
                 while ((wait = budget.tryTake()) > 0) LockSupport.parkNanos(wait);
                 spend();
@@ -430,6 +431,29 @@ public final class ShardWorker implements ShardLinkListener, AutoCloseable {
     }
 
     /** Spends one token on the most deserving item. */
+    /**
+     * Work the network does not count against the number's throughput (Meta's statuses and the read marks sent to
+     * it), done without a token: a read mark, or the report at the head of the incoming queue. False when there is
+     * none, or the network counts them.
+     */
+    private boolean spendFree() {
+        if (link.reportsCountAsThroughput()) return false;
+        ReadMark readMark = null;
+        Incoming report = null;
+        lock.lock();
+        try {
+            if (!readMarks.isEmpty()) readMark = readMarks.pollFirst();
+            else if (incoming.peekFirst() instanceof Report || incoming.peekFirst() instanceof MemberReport) {
+                report = incoming.pollFirst();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (readMark != null) markReadNow(readMark);
+        else if (report != null) take(report);
+        return readMark != null || report != null;
+    }
+
     private void spend() {
         OutboxEntry send = null;
         Incoming item = null;
